@@ -1,0 +1,5 @@
+export default {
+  displayName: 'networking-stack',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/networking-stack',
+};

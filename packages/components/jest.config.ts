@@ -1,0 +1,5 @@
+export default {
+  displayName: 'components',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/components',
+};

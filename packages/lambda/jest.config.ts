@@ -1,0 +1,5 @@
+export default {
+  displayName: 'lambda',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/lambda',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'manifest',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/manifest',
+};

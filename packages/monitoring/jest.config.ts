@@ -1,0 +1,5 @@
+export default {
+  displayName: 'monitoring',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/monitoring',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'networking',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/networking',
+};

@@ -1,0 +1,2 @@
+/** The environments the platform runs in, in promotion order. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;

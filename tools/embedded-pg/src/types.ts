@@ -1,0 +1,14 @@
+/** A running embedded PostgreSQL, as passed from Jest's globalSetup to the test workers. */
+export interface EmbeddedPgInfo {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  dataDir: string;
+  pgCtl: string;
+  postgres: string;
+  initdb: string;
+  uid?: number;
+  gid?: number;
+}

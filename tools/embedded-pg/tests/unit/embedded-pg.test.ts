@@ -1,0 +1,44 @@
+import { Client } from 'pg';
+import { adminConfig, createTestDatabase, startPostgres, stopPostgres, withAdmin } from '../../src';
+
+describe('embedded PostgreSQL helpers', () => {
+  it('serves PostgreSQL 15 from the shared server', async () => {
+    // Act
+    const version = await withAdmin((c) => c.query<{ server_version_num: string }>('SHOW server_version_num'));
+    // Assess
+    expect(Number(version.rows[0].server_version_num)).toBeGreaterThanOrEqual(150000);
+    expect(Number(version.rows[0].server_version_num)).toBeLessThan(160000);
+  });
+
+  it('creates isolated databases and drops them', async () => {
+    // Prepare
+    const a = await createTestDatabase('iso');
+    const b = await createTestDatabase('iso');
+    // Act
+    const client = new Client(a.config);
+    await client.connect();
+    await client.query('CREATE TABLE t (x int)');
+    await client.end();
+    await a.drop();
+    // Assess
+    expect(a.name).not.toEqual(b.name);
+    const rows = await withAdmin((c) => c.query('SELECT datname FROM pg_database WHERE datname = $1', [a.name]));
+    expect(rows.rowCount).toBe(0);
+    await b.drop();
+  });
+
+  it('stops and restarts the server on the same port', async () => {
+    // Act
+    await stopPostgres();
+    const refused = new Client(adminConfig());
+    const error = await refused.connect().then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e,
+    );
+    await startPostgres();
+    // Assess
+    expect(error?.code).toBe('ECONNREFUSED');
+    const ok = await withAdmin((c) => c.query('SELECT 1 AS one'));
+    expect(ok.rows[0].one).toBe(1);
+  });
+});

@@ -1,0 +1,27 @@
+import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import { dirname } from 'node:path';
+import { pulumiTargets } from './pulumi';
+import { typecheckTargets } from './typecheck';
+
+/**
+ * Infers workspace targets from files on disk, so every project gets them without copy-pasted blocks:
+ * - `typecheck` for every project with a `tsconfig.lib.json`;
+ * - `preview`, `deploy`, `refresh`, `destroy` (configurations per `Pulumi.<stack>.yaml`) for every Pulumi app.
+ */
+export const createNodesV2: CreateNodesV2 = [
+  '**/project.json',
+  (files, options, context: CreateNodesContextV2) =>
+    createNodesFromFiles(
+      (file, _opts, ctx) => {
+        const root = dirname(file);
+        const targets: Record<string, TargetConfiguration> = {
+          ...typecheckTargets(root, ctx.workspaceRoot),
+          ...pulumiTargets(root, ctx.workspaceRoot),
+        };
+        return Object.keys(targets).length === 0 ? {} : { projects: { [root]: { targets } } };
+      },
+      files,
+      options,
+      context,
+    ),
+];
