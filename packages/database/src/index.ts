@@ -1,1 +1,5 @@
-export {};
+export { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, OPEN_CIDR_BLOCKS, POSTGRES_PORT } from './constants';
+export { DatabaseComponent, databaseKeyPolicy } from './databaseComponent';
+export { DatabaseComponentError } from './errors';
+export type { DatabaseComponentArgs } from './types';
+export { assertDatabaseSettings, assertNotOpenCidr } from './validate';

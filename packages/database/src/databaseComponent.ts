@@ -1,0 +1,244 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { resourceName } from '@tap/validation';
+import {
+  AURORA_POSTGRES_ENGINE,
+  DATABASE_DEFAULTS,
+  KMS_ADMIN_ACTIONS,
+  KMS_USE_ACTIONS,
+  POSTGRES_PORT,
+} from './constants';
+import type { DatabaseComponentArgs } from './types';
+import { assertDatabaseSettings, assertNotOpenCidr } from './validate';
+
+/**
+ * Aurora PostgreSQL cluster in private subnets, encrypted with a customer-managed KMS key, with an RDS-managed
+ * master password and a security group that admits 5432 only from the given sources.
+ *
+ * @example
+ * const db = new DatabaseComponent('db', {
+ *   environment: 'dev',
+ *   environmentSuffix: '001',
+ *   vpcId: network.vpcId,
+ *   privateSubnetIds: network.privateSubnetIds,
+ *   ingressCidrBlocks: [network.vpcCidr],
+ * });
+ */
+export class DatabaseComponent extends pulumi.ComponentResource {
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly subnetGroupName: pulumi.Output<string>;
+  public readonly clusterIdentifier: pulumi.Output<string>;
+  public readonly clusterArn: pulumi.Output<string>;
+  /** Writer endpoint. */
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly readerEndpoint: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  public readonly databaseName: pulumi.Output<string>;
+  public readonly masterUsername: pulumi.Output<string>;
+  /** Secrets Manager secret holding the RDS-managed master password (never in Pulumi state). */
+  public readonly masterUserSecretArn: pulumi.Output<string>;
+  public readonly instanceIdentifiers: pulumi.Output<string>[];
+
+  constructor(name: string, args: DatabaseComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tap:database:DatabaseComponent', name, {}, opts);
+
+    const { environment, environmentSuffix: suffix } = args;
+    const engineVersion = args.engineVersion ?? DATABASE_DEFAULTS.engineVersion;
+    const instanceClass = args.instanceClass ?? DATABASE_DEFAULTS.instanceClass;
+    const instanceCount = args.instanceCount ?? DATABASE_DEFAULTS.instanceCount;
+    const backupRetentionPeriod = args.backupRetentionPeriod ?? DATABASE_DEFAULTS.backupRetentionPeriod;
+    const databaseName = args.databaseName ?? DATABASE_DEFAULTS.databaseName;
+    const masterUsername = args.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
+    const ignoreEngineVersionDrift = args.ignoreEngineVersionDrift ?? DATABASE_DEFAULTS.ignoreEngineVersionDrift;
+    assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionPeriod });
+    // Plain strings fail here, before any resource; Outputs fail when they resolve.
+    const ingressCidrBlocks = (args.ingressCidrBlocks ?? []).map((cidr) =>
+      typeof cidr === 'string' ? assertNotOpenCidr(cidr) : pulumi.output(cidr).apply(assertNotOpenCidr),
+    );
+    const ingressSecurityGroupIds = args.ingressSecurityGroupIds ?? [];
+    const clusterIdentifier = resourceName('aurora-cluster', environment, suffix);
+
+    if (args.kmsKeyArn !== undefined) {
+      this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
+    } else {
+      const identity = aws.getCallerIdentityOutput({}, { parent: this });
+      const partition = aws.getPartitionOutput({}, { parent: this });
+      const region = aws.getRegionOutput({}, { parent: this });
+      const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+          description: `Aurora storage and master user secret of ${clusterIdentifier}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 7,
+          policy: pulumi
+            .all([identity.accountId, partition.partition, region.region])
+            .apply(([accountId, part, regionName]) => databaseKeyPolicy(accountId, part, regionName)),
+        },
+        { parent: this },
+      );
+      new aws.kms.Alias(
+        `${name}-key-alias`,
+        { name: `alias/${resourceName('aurora-key', environment, suffix)}`, targetKeyId: key.keyId },
+        { parent: this },
+      );
+      this.kmsKeyArn = key.arn;
+    }
+
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: resourceName('aurora-sg', environment, suffix),
+        description: `Aurora PostgreSQL ${clusterIdentifier}: 5432 from the listed sources only`,
+        vpcId: args.vpcId,
+        // No inline rules: the provider then removes AWS's default allow-all egress, and every ingress is a separate
+        // rule resource below (consumers such as the payment Lambda add their own on securityGroupId).
+        tags: { Name: resourceName('aurora-sg', environment, suffix) },
+      },
+      { parent: this },
+    );
+    ingressCidrBlocks.forEach((cidr, i) => {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-ingress-cidr-${i}`,
+        {
+          securityGroupId: securityGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: 'tcp',
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          description: 'PostgreSQL from an allowed CIDR',
+        },
+        { parent: this },
+      );
+    });
+    ingressSecurityGroupIds.forEach((sourceId, i) => {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-ingress-sg-${i}`,
+        {
+          securityGroupId: securityGroup.id,
+          referencedSecurityGroupId: sourceId,
+          ipProtocol: 'tcp',
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          description: 'PostgreSQL from an allowed security group',
+        },
+        { parent: this },
+      );
+    });
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        name: resourceName('aurora-subnet-group', environment, suffix),
+        description: `Private subnets of ${clusterIdentifier}`,
+        subnetIds: args.privateSubnetIds,
+      },
+      { parent: this },
+    );
+
+    const cluster = new aws.rds.Cluster(
+      `${name}-cluster`,
+      {
+        clusterIdentifier,
+        engine: AURORA_POSTGRES_ENGINE,
+        // Pinned exactly; instances do not auto-upgrade minor versions (below), so state and code agree. See README.
+        engineVersion,
+        allowMajorVersionUpgrade: false,
+        databaseName,
+        masterUsername,
+        // RDS generates and stores the password in Secrets Manager: it never enters Pulumi state or outputs.
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: this.kmsKeyArn,
+        storageEncrypted: true,
+        kmsKeyId: this.kmsKeyArn,
+        port: POSTGRES_PORT,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [securityGroup.id],
+        backupRetentionPeriod,
+        enabledCloudwatchLogsExports: ['postgresql'],
+        copyTagsToSnapshot: true,
+        // Destroyable without manual steps (issue 3): no final snapshot, no deletion protection.
+        skipFinalSnapshot: true,
+        deletionProtection: false,
+        tags: { Name: clusterIdentifier },
+      },
+      { parent: this, ignoreChanges: ignoreEngineVersionDrift ? ['engineVersion'] : [] },
+    );
+
+    const instances = Array.from({ length: instanceCount }, (_unused, i) => {
+      const identifier = resourceName(`aurora-instance-${i + 1}`, environment, suffix);
+      return new aws.rds.ClusterInstance(
+        `${name}-instance-${i}`,
+        {
+          identifier,
+          clusterIdentifier: cluster.id,
+          engine: AURORA_POSTGRES_ENGINE,
+          instanceClass,
+          dbSubnetGroupName: subnetGroup.name,
+          publiclyAccessible: false,
+          // Minor upgrades happen when engineVersion changes in code, never behind our back (drift guard).
+          autoMinorVersionUpgrade: false,
+          promotionTier: i,
+          tags: { Name: identifier },
+        },
+        { parent: this },
+      );
+    });
+
+    this.securityGroupId = securityGroup.id;
+    this.subnetGroupName = subnetGroup.name;
+    this.clusterIdentifier = cluster.clusterIdentifier;
+    this.clusterArn = cluster.arn;
+    this.endpoint = cluster.endpoint;
+    this.readerEndpoint = cluster.readerEndpoint;
+    this.port = cluster.port;
+    this.databaseName = pulumi.output(databaseName);
+    this.masterUsername = pulumi.output(masterUsername);
+    this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? '');
+    this.instanceIdentifiers = instances.map((instance) => instance.identifier);
+
+    this.registerOutputs({
+      kmsKeyArn: this.kmsKeyArn,
+      securityGroupId: this.securityGroupId,
+      clusterIdentifier: this.clusterIdentifier,
+      endpoint: this.endpoint,
+      readerEndpoint: this.readerEndpoint,
+      port: this.port,
+      masterUserSecretArn: this.masterUserSecretArn,
+    });
+  }
+}
+
+/**
+ * Key policy of the database key: the account root administers it (so the key can never be orphaned); use of the key
+ * is allowed to account principals only through RDS (storage) and Secrets Manager (the master user secret).
+ * In a key policy `Resource: "*"` means "this key".
+ */
+export function databaseKeyPolicy(accountId: string, partition: string, region: string): string {
+  const root = `arn:${partition}:iam::${accountId}:root`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountRootAdministersKey',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: [...KMS_ADMIN_ACTIONS],
+        Resource: '*',
+      },
+      {
+        Sid: 'UseThroughRdsAndSecretsManager',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: [...KMS_USE_ACTIONS],
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'kms:CallerAccount': accountId,
+            'kms:ViaService': [`rds.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`],
+          },
+        },
+      },
+    ],
+  });
+}
