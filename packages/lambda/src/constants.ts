@@ -1,0 +1,30 @@
+/** Defaults of {@link LambdaComponent}, resolved at the top of its constructor. */
+export const LAMBDA_DEFAULTS = {
+  serviceName: 'payment-processor',
+  memorySize: 512,
+  timeoutSeconds: 30,
+  architecture: 'x86_64',
+  logRetentionDays: 30,
+  maxImageCount: 10,
+  createFunctionUrl: false,
+  /** AWS API endpoints (Secrets Manager) have no fixed addresses; narrow this when the VPC has interface endpoints. */
+  httpsEgressCidrBlocks: ['0.0.0.0/0'],
+} as const;
+
+export const POSTGRES_PORT = 5432;
+export const HTTPS_PORT = 443;
+
+/** Actions Lambda needs to attach the function to the VPC. AWS supports no resource-level scoping for them. */
+export const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
+
+export const ARCHITECTURE_PLATFORMS = {
+  x86_64: 'linux/amd64',
+  arm64: 'linux/arm64',
+} as const;

@@ -1,0 +1,355 @@
+import * as aws from '@pulumi/aws';
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import { resourceName } from '@tap/validation';
+import { join } from 'node:path';
+import {
+  ARCHITECTURE_PLATFORMS,
+  HTTPS_PORT,
+  LAMBDA_DEFAULTS,
+  POSTGRES_PORT,
+  VPC_NETWORK_INTERFACE_ACTIONS,
+} from './constants';
+import { contentTag } from './contentTag';
+import { LambdaComponentError } from './errors';
+import type { LambdaComponentArgs } from './types';
+
+/**
+ * Container-image Lambda in the VPC: ECR repository, image built and pushed by `@pulumi/docker` under a
+ * content-addressed tag, function pinned to the pushed digest, its own security group, log group and inline role.
+ *
+ * @example
+ * const fn = new LambdaComponent('payments', {
+ *   environment: 'dev',
+ *   environmentSuffix: '001',
+ *   buildContext: 'dist/apps/payment-processor',
+ *   vpcId: network.vpcId,
+ *   privateSubnetIds: network.privateSubnetIds,
+ *   dbSecretArn: secrets.secretArn,
+ *   dbEndpoint: db.endpoint,
+ *   databaseSecurityGroupId: db.securityGroupId,
+ *   kmsKeyArn: secrets.kmsKeyArn,
+ *   latencyThresholdMs: 3000,
+ * });
+ */
+export class LambdaComponent extends pulumi.ComponentResource {
+  public readonly repositoryUrl: pulumi.Output<string>;
+  /** `{repositoryUrl}:{tag}`: the content-addressed tag that was pushed. */
+  public readonly imageUri: pulumi.Output<string>;
+  /** `{repository}@sha256:…`: what the function runs. */
+  public readonly imageDigest: pulumi.Output<string>;
+  public readonly imageTag: string;
+  public readonly functionArn: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  /** Only when `createFunctionUrl` is true. */
+  public readonly functionUrl: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: LambdaComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tap:lambda:LambdaComponent', name, {}, opts);
+
+    const { environment, environmentSuffix: suffix } = args;
+    const serviceName = args.serviceName ?? LAMBDA_DEFAULTS.serviceName;
+    const architecture = args.architecture ?? LAMBDA_DEFAULTS.architecture;
+    const memorySize = args.memorySize ?? LAMBDA_DEFAULTS.memorySize;
+    const timeoutSeconds = args.timeoutSeconds ?? LAMBDA_DEFAULTS.timeoutSeconds;
+    const logRetentionDays = args.logRetentionDays ?? LAMBDA_DEFAULTS.logRetentionDays;
+    const maxImageCount = args.maxImageCount ?? LAMBDA_DEFAULTS.maxImageCount;
+    const createFunctionUrl = args.createFunctionUrl ?? LAMBDA_DEFAULTS.createFunctionUrl;
+    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [...LAMBDA_DEFAULTS.httpsEgressCidrBlocks];
+    assertLambdaSettings({
+      memorySize,
+      timeoutSeconds,
+      latencyThresholdMs: args.latencyThresholdMs,
+      reservedConcurrency: args.reservedConcurrency,
+      maxImageCount,
+    });
+    this.imageTag = args.imageTag ?? contentTag(args.buildContext);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.imageTag) || this.imageTag === 'latest') {
+      throw new LambdaComponentError(`imageTag "${this.imageTag}" must be a valid Docker tag other than "latest"`);
+    }
+    const functionName = resourceName(serviceName, environment, suffix);
+    const { region } = aws.getRegionOutput({}, { parent: this });
+
+    // --- image ---------------------------------------------------------------------------------------------------
+    const repository = new aws.ecr.Repository(
+      `${name}-repo`,
+      {
+        name: functionName,
+        imageScanningConfiguration: { scanOnPush: true },
+        // Tags are content hashes: a tag never needs to move, so it must not be able to.
+        imageTagMutability: 'IMMUTABLE',
+        encryptionConfigurations: [{ encryptionType: 'KMS' }],
+        // Destroyable with images inside.
+        forceDelete: true,
+      },
+      { parent: this },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `${name}-repo-lifecycle`,
+      {
+        repository: repository.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: `keep the last ${maxImageCount} images`,
+              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: maxImageCount },
+              action: { type: 'expire' },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+    this.repositoryUrl = repository.repositoryUrl;
+    this.imageUri = pulumi.interpolate`${repository.repositoryUrl}:${this.imageTag}`;
+    const image = new docker.Image(
+      `${name}-image`,
+      {
+        imageName: this.imageUri,
+        build: {
+          context: args.buildContext,
+          dockerfile: join(args.buildContext, 'Dockerfile'),
+          platform: ARCHITECTURE_PLATFORMS[architecture],
+        },
+        registry: {
+          server: repository.repositoryUrl,
+          username: auth.userName,
+          password: pulumi.secret(auth.password),
+        },
+      },
+      { parent: this },
+    );
+    this.imageDigest = image.repoDigest;
+
+    // --- network -------------------------------------------------------------------------------------------------
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: resourceName('lambda-sg', environment, suffix),
+        description: `${functionName}: egress to the database and AWS APIs only`,
+        vpcId: args.vpcId,
+        tags: { Name: resourceName('lambda-sg', environment, suffix) },
+      },
+      { parent: this },
+    );
+    if (args.databaseSecurityGroupId !== undefined) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-egress-db`,
+        {
+          securityGroupId: securityGroup.id,
+          referencedSecurityGroupId: args.databaseSecurityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          description: 'PostgreSQL to the database security group',
+        },
+        { parent: this },
+      );
+      // The rule lives on the database's group but belongs to this component: the database never needs to know us.
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-db-ingress`,
+        {
+          securityGroupId: args.databaseSecurityGroupId,
+          referencedSecurityGroupId: securityGroup.id,
+          ipProtocol: 'tcp',
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          description: `PostgreSQL from ${functionName}`,
+        },
+        { parent: this },
+      );
+    }
+    (args.databaseEgressCidrBlocks ?? []).forEach((cidr, i) => {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-egress-db-cidr-${i}`,
+        { securityGroupId: securityGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, description: 'PostgreSQL' },
+        { parent: this },
+      );
+    });
+    httpsEgressCidrBlocks.forEach((cidr, i) => {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-egress-https-${i}`,
+        { securityGroupId: securityGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: HTTPS_PORT, toPort: HTTPS_PORT, description: 'HTTPS to AWS APIs' },
+        { parent: this },
+      );
+    });
+
+    // --- logs ----------------------------------------------------------------------------------------------------
+    // The spec fixes the log group name without the environment, while the function is named
+    // `{service}-{env}-{suffix}`; Lambda would write to `/aws/lambda/{function name}`. `loggingConfig.logGroup`
+    // below points the function at this group, so the group we create (with its retention) is the one it writes to.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/lambda/${serviceName}-${suffix}`, retentionInDays: logRetentionDays },
+      { parent: this },
+    );
+
+    // --- IAM -----------------------------------------------------------------------------------------------------
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: resourceName(`${serviceName}-role`, environment, suffix),
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        name: resourceName(`${serviceName}-policy`, environment, suffix),
+        role: role.id,
+        policy: pulumi
+          .all([logGroup.arn, pulumi.output(args.dbSecretArn), pulumi.output(args.kmsKeyArn), region])
+          .apply(([logGroupArn, secretArn, kmsKeyArn, regionName]) =>
+            lambdaRolePolicy({ logGroupArn, secretArn, kmsKeyArn, region: regionName }),
+          ),
+      },
+      { parent: this },
+    );
+
+    // --- function ------------------------------------------------------------------------------------------------
+    const fn = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: functionName,
+        packageType: 'Image',
+        imageUri: image.repoDigest,
+        architectures: [architecture],
+        role: role.arn,
+        memorySize,
+        timeout: timeoutSeconds,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+        environment: {
+          variables: {
+            DB_SECRET_ARN: args.dbSecretArn,
+            DB_ENDPOINT: args.dbEndpoint,
+            ENVIRONMENT: environment,
+            POWERTOOLS_SERVICE_NAME: serviceName,
+          },
+        },
+        loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      },
+      // The role needs its ENI permissions before CreateFunction with a VPC config succeeds, and the log group must
+      // exist (with retention) before the first invocation writes to it.
+      { parent: this, dependsOn: [rolePolicy, logGroup] },
+    );
+
+    if (createFunctionUrl) {
+      const url = new aws.lambda.FunctionUrl(
+        `${name}-url`,
+        // Never NONE: callers sign requests with SigV4 and need lambda:InvokeFunctionUrl.
+        { functionName: fn.name, authorizationType: 'AWS_IAM' },
+        { parent: this },
+      );
+      this.functionUrl = url.functionUrl;
+    } else {
+      this.functionUrl = undefined;
+    }
+
+    this.functionArn = fn.arn;
+    this.functionName = fn.name;
+    this.securityGroupId = securityGroup.id;
+    this.logGroupName = logGroup.name;
+    this.roleArn = role.arn;
+
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      imageUri: this.imageUri,
+      imageDigest: this.imageDigest,
+      functionArn: this.functionArn,
+      functionName: this.functionName,
+      securityGroupId: this.securityGroupId,
+      logGroupName: this.logGroupName,
+      roleArn: this.roleArn,
+      functionUrl: this.functionUrl,
+    });
+  }
+}
+
+/**
+ * Checks the scalar settings of LambdaComponent.
+ *
+ * @example
+ * assertLambdaSettings({ memorySize: 512, timeoutSeconds: 30, latencyThresholdMs: 3000, maxImageCount: 10 });
+ */
+export function assertLambdaSettings(settings: {
+  memorySize: number;
+  timeoutSeconds: number;
+  latencyThresholdMs: number;
+  reservedConcurrency?: number;
+  maxImageCount: number;
+}): void {
+  const { memorySize, timeoutSeconds, latencyThresholdMs, reservedConcurrency, maxImageCount } = settings;
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+    throw new LambdaComponentError(`memorySize must be an integer from 128 to 10240 MB, got ${memorySize}`);
+  }
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
+    throw new LambdaComponentError(`timeoutSeconds must be an integer from 1 to 900, got ${timeoutSeconds}`);
+  }
+  if (!Number.isFinite(latencyThresholdMs) || latencyThresholdMs <= 0) {
+    throw new LambdaComponentError(`latencyThresholdMs must be a positive number, got ${latencyThresholdMs}`);
+  }
+  if (timeoutSeconds * 1000 <= latencyThresholdMs) {
+    throw new LambdaComponentError(
+      `timeout ${timeoutSeconds}s must exceed the latency alarm threshold ${latencyThresholdMs}ms, or slow invocations time out before the alarm can see them; raise timeoutSeconds or lower latencyThresholdMs`,
+    );
+  }
+  if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 0)) {
+    throw new LambdaComponentError(`reservedConcurrency must be a non-negative integer, got ${reservedConcurrency}`);
+  }
+  if (!Number.isInteger(maxImageCount) || maxImageCount < 1) {
+    throw new LambdaComponentError(`maxImageCount must be a positive integer, got ${maxImageCount}`);
+  }
+}
+
+/**
+ * The function's inline policy: logs on its log group, read on its secret, decrypt with its key through Secrets
+ * Manager, and the VPC network-interface actions (the only wildcard resource: AWS offers no scoping for them).
+ */
+export function lambdaRolePolicy(input: {
+  logGroupArn: string;
+  secretArn: string;
+  kmsKeyArn?: string;
+  region: string;
+}): string {
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [`${input.logGroupArn}:*`],
+    },
+    {
+      Sid: 'ReadDatabaseSecret',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: [input.secretArn],
+    },
+  ];
+  if (input.kmsKeyArn) {
+    statements.push({
+      Sid: 'DecryptDatabaseSecret',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [input.kmsKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${input.region}.amazonaws.com` } },
+    });
+  }
+  statements.push({
+    Sid: 'VpcNetworkInterfaces',
+    Effect: 'Allow',
+    Action: [...VPC_NETWORK_INTERFACE_ACTIONS],
+    // Wildcard by necessity: these EC2 actions support no resource-level permissions for Lambda's ENIs.
+    Resource: '*',
+  });
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}

@@ -1,0 +1,49 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { EnvironmentName } from '@tap/validation';
+import type { ARCHITECTURE_PLATFORMS } from './constants';
+
+/** Arguments of {@link LambdaComponent}. */
+export interface LambdaComponentArgs {
+  /** Environment name, part of every physical name and the `ENVIRONMENT` variable. Required. */
+  environment: EnvironmentName;
+  /** Suffix of every physical name. Required. */
+  environmentSuffix: string;
+  /** Service name: function `{serviceName}-{env}-{suffix}`, log group `/aws/lambda/{serviceName}-{suffix}`. Default: `payment-processor`. */
+  serviceName?: string;
+  /** Directory that is a complete Docker build context with its `Dockerfile` (e.g. `dist/apps/payment-processor`). Required. */
+  buildContext: string;
+  /** Image tag. Default: `contentTag(buildContext)`, a hash of the context's files. */
+  imageTag?: string;
+  /** CPU architecture of image and function. Default: `x86_64`. */
+  architecture?: keyof typeof ARCHITECTURE_PLATFORMS;
+  /** VPC of the function's security group. Required. */
+  vpcId: pulumi.Input<string>;
+  /** Private subnets the function runs in. Required. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Secret with the database credentials (`DB_SECRET_ARN`); the role may read this secret only. Required. */
+  dbSecretArn: pulumi.Input<string>;
+  /** Database endpoint (`DB_ENDPOINT`). Required. */
+  dbEndpoint: pulumi.Input<string>;
+  /** Database security group: adds ingress 5432 from the function's group on it, and egress to it. Default: none. */
+  databaseSecurityGroupId?: pulumi.Input<string>;
+  /** CIDRs the function may reach on 5432 when the database is admitted by CIDR rather than by group. Default: none. */
+  databaseEgressCidrBlocks?: pulumi.Input<string>[];
+  /** CIDRs the function may reach on 443 (AWS APIs). Default: `['0.0.0.0/0']`. */
+  httpsEgressCidrBlocks?: pulumi.Input<string>[];
+  /** KMS key encrypting the secret: the role may decrypt with it through Secrets Manager. Default: none. */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Memory in MB, 128–10240. Default: 512. */
+  memorySize?: number;
+  /** Timeout in seconds, 1–900; must exceed `latencyThresholdMs`. Default: 30. */
+  timeoutSeconds?: number;
+  /** Latency alarm threshold in ms (the monitoring component's); the timeout must be above it. Required. */
+  latencyThresholdMs: number;
+  /** Reserved concurrent executions. Default: none (the account's unreserved pool). */
+  reservedConcurrency?: number;
+  /** Retention of the function's log group in days. Default: 30. */
+  logRetentionDays?: number;
+  /** Images kept in the ECR repository. Default: 10. */
+  maxImageCount?: number;
+  /** Create a Function URL with `AWS_IAM` auth. Default: false. */
+  createFunctionUrl?: boolean;
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { ACCOUNT_ID, ECR_PASSWORD, REGION, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { LambdaComponent, LambdaComponentError, contentTag } from '../../src';
+import type { LambdaComponentArgs } from '../../src';
+
+const mocks = installMocks();
+const FN = 'aws:lambda/function:Function';
+const EGRESS = 'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule';
+const INGRESS = 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule';
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:dev-db-credentials-001-AbCdEf`;
+const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/secrets`;
+
+let buildContext: string;
+beforeAll(() => {
+  buildContext = mkdtempSync(join(tmpdir(), 'tap-lambda-'));
+  writeFileSync(join(buildContext, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ./\nCMD ["index.handler"]\n');
+  writeFileSync(join(buildContext, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
+});
+afterAll(() => rmSync(buildContext, { recursive: true, force: true }));
+
+const args = (overrides: Partial<LambdaComponentArgs> = {}): LambdaComponentArgs => ({
+  environment: 'dev',
+  environmentSuffix: '001',
+  buildContext,
+  vpcId: 'vpc-1',
+  privateSubnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+  dbSecretArn: SECRET_ARN,
+  dbEndpoint: 'aurora.cluster-abc.rds.amazonaws.com',
+  databaseSecurityGroupId: 'sg-db',
+  kmsKeyArn: KEY_ARN,
+  latencyThresholdMs: 3000,
+  ...overrides,
+});
+
+describe.each([
+  ['dev', '001', 512, 30, 5],
+  ['staging', 'stg', 1024, 30, 20],
+  ['prod', 'p01', 2048, 60, 100],
+] as const)('LambdaComponent in %s', (environment, suffix, memorySize, timeoutSeconds, reservedConcurrency) => {
+  const prefix = `fn-${environment}`;
+  let fn: LambdaComponent;
+
+  beforeAll(async () => {
+    fn = new LambdaComponent(prefix, args({ environment, environmentSuffix: suffix, memorySize, timeoutSeconds, reservedConcurrency }));
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+  });
+
+  it('runs the pushed image by digest, tagged with the content hash, never latest', async () => {
+    // Prepare
+    const image = one(mocks, prefix, 'docker:index/image:Image').inputs;
+    const tag = contentTag(buildContext);
+    const repoUrl = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com/payment-processor-${environment}-${suffix}`;
+
+    // Assess
+    expect(image.imageName).toBe(`${repoUrl}:${tag}`);
+    expect(image.build.context).toBe(buildContext);
+    expect(image.build.dockerfile).toBe(join(buildContext, 'Dockerfile'));
+    expect(image.build.platform).toBe('linux/amd64');
+    // The registry block reaches the engine as a Pulumi secret (the SDK's secret signature wraps it): the ECR token
+    // never lands in state or previews in plain text.
+    expect(image.registry['4dabf18193072939515e22adb298388d']).toBe('1b47061264138c4ac30d75fd1eb44270');
+    expect(image.registry.value.server).toBe(repoUrl);
+    expect(await valueOf(fn.imageUri)).toBe(`${repoUrl}:${tag}`);
+    const fnInputs = one(mocks, prefix, FN).inputs;
+    expect(fnInputs.packageType).toBe('Image');
+    expect(fnInputs.imageUri).toMatch(new RegExp(`^${repoUrl.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
+    expect(fnInputs.imageUri).not.toContain('latest');
+  });
+
+  it('keeps the ECR repository scanned, immutable, pruned and force-deletable', () => {
+    // Prepare
+    const repo = one(mocks, prefix, 'aws:ecr/repository:Repository').inputs;
+    const lifecycle = JSON.parse(one(mocks, prefix, 'aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy);
+
+    // Assess
+    expect(repo.name).toBe(`payment-processor-${environment}-${suffix}`);
+    expect(repo.imageScanningConfiguration).toEqual({ scanOnPush: true });
+    expect(repo.imageTagMutability).toBe('IMMUTABLE');
+    expect(repo.forceDelete).toBe(true);
+    expect(lifecycle.rules[0].selection).toEqual({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 });
+    expect(lifecycle.rules[0].action).toEqual({ type: 'expire' });
+  });
+
+  it('configures memory, timeout, reserved concurrency, VPC and environment', () => {
+    const inputs = one(mocks, prefix, FN).inputs;
+    expect(inputs.name).toBe(`payment-processor-${environment}-${suffix}`);
+    expect(inputs.memorySize).toBe(memorySize);
+    expect(inputs.timeout).toBe(timeoutSeconds);
+    expect(inputs.reservedConcurrentExecutions).toBe(reservedConcurrency);
+    expect(inputs.vpcConfig).toEqual({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'], securityGroupIds: [`${prefix}-sg-id`] });
+    expect(inputs.environment.variables).toEqual({
+      DB_SECRET_ARN: SECRET_ARN,
+      DB_ENDPOINT: 'aurora.cluster-abc.rds.amazonaws.com',
+      ENVIRONMENT: environment,
+      POWERTOOLS_SERVICE_NAME: 'payment-processor',
+    });
+    expect(inputs.role).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/payment-processor-role-${environment}-${suffix}`);
+  });
+
+  it('writes to the log group it creates, with 30-day retention', async () => {
+    const logGroup = one(mocks, prefix, 'aws:cloudwatch/logGroup:LogGroup').inputs;
+    expect(logGroup.name).toBe(`/aws/lambda/payment-processor-${suffix}`);
+    expect(logGroup.retentionInDays).toBe(30);
+    expect(one(mocks, prefix, FN).inputs.loggingConfig).toEqual({ logFormat: 'JSON', logGroup: `/aws/lambda/payment-processor-${suffix}` });
+    expect(await valueOf(fn.logGroupName)).toBe(`/aws/lambda/payment-processor-${suffix}`);
+  });
+
+  it('grants only scoped inline permissions, wildcard resource only for VPC network interfaces', () => {
+    // Prepare
+    const policy = JSON.parse(one(mocks, prefix, 'aws:iam/rolePolicy:RolePolicy').inputs.policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    const role = one(mocks, prefix, 'aws:iam/role:Role').inputs;
+
+    // Assess
+    expect(role.managedPolicyArns ?? []).toEqual([]);
+    expect(JSON.parse(role.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'lambda.amazonaws.com' });
+    for (const statement of policy.Statement) {
+      for (const action of statement.Action) expect(action).not.toMatch(/\*/);
+    }
+    expect(bySid.WriteOwnLogGroup.Resource).toEqual([
+      `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/payment-processor-${suffix}:*`,
+    ]);
+    expect(bySid.ReadDatabaseSecret.Resource).toEqual([SECRET_ARN]);
+    expect(bySid.ReadDatabaseSecret.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    expect(bySid.DecryptDatabaseSecret.Resource).toEqual([KEY_ARN]);
+    expect(bySid.DecryptDatabaseSecret.Condition.StringEquals['kms:ViaService']).toBe(`secretsmanager.${REGION}.amazonaws.com`);
+    const wildcard = policy.Statement.filter((s: { Resource: unknown }) => s.Resource === '*');
+    expect(wildcard.map((s: { Sid: string }) => s.Sid)).toEqual(['VpcNetworkInterfaces']);
+    expect(bySid.VpcNetworkInterfaces.Action.every((a: string) => a.startsWith('ec2:'))).toBe(true);
+  });
+
+  it('opens egress only to the database group on 5432 and HTTPS, and admits itself on the database group', () => {
+    // Prepare
+    const egress = ofType(mocks, prefix, EGRESS).map((r) => r.inputs);
+    const ingress = ofType(mocks, prefix, INGRESS).map((r) => r.inputs);
+
+    // Assess
+    expect(one(mocks, prefix, 'aws:ec2/securityGroup:SecurityGroup').inputs.name).toBe(`lambda-sg-${environment}-${suffix}`);
+    expect(egress).toEqual([
+      expect.objectContaining({ securityGroupId: `${prefix}-sg-id`, referencedSecurityGroupId: 'sg-db', fromPort: 5432, toPort: 5432 }),
+      expect.objectContaining({ securityGroupId: `${prefix}-sg-id`, cidrIpv4: '0.0.0.0/0', fromPort: 443, toPort: 443 }),
+    ]);
+    expect(ingress).toEqual([
+      expect.objectContaining({ securityGroupId: 'sg-db', referencedSecurityGroupId: `${prefix}-sg-id`, fromPort: 5432, toPort: 5432 }),
+    ]);
+  });
+
+  it('creates no Function URL unless asked', () => {
+    expect(ofType(mocks, prefix, 'aws:lambda/functionUrl:FunctionUrl')).toHaveLength(0);
+    expect(fn.functionUrl).toBeUndefined();
+  });
+
+  it('never exposes the registry password in an output', async () => {
+    const outputs = await valueOf(pulumi.all([fn.imageUri, fn.imageDigest, fn.functionArn, fn.roleArn, fn.repositoryUrl]));
+    expect(JSON.stringify(outputs)).not.toContain(ECR_PASSWORD);
+  });
+});
+
+describe('LambdaComponent options', () => {
+  it('creates a Function URL with AWS_IAM auth', async () => {
+    // Act
+    const fn = new LambdaComponent('fn-url', args({ environmentSuffix: 'url', createFunctionUrl: true }));
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+
+    // Assess
+    const url = one(mocks, 'fn-url', 'aws:lambda/functionUrl:FunctionUrl').inputs;
+    expect(url.authorizationType).toBe('AWS_IAM');
+    expect(url.functionName).toBe('payment-processor-dev-url');
+    if (fn.functionUrl === undefined) throw new Error('functionUrl missing');
+    expect(await valueOf(fn.functionUrl)).toMatch(/^https:\/\//);
+  });
+
+  it('uses an explicit tag, and without a database group adds CIDR egress and no ingress on any group', async () => {
+    // Act
+    const fn = new LambdaComponent(
+      'fn-cidr',
+      args({ environmentSuffix: 'cidr', imageTag: 'v1.2.3', databaseSecurityGroupId: undefined, databaseEgressCidrBlocks: ['10.0.0.0/16'], kmsKeyArn: undefined }),
+    );
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+
+    // Assess
+    expect(one(mocks, 'fn-cidr', 'docker:index/image:Image').inputs.imageName).toMatch(/:v1\.2\.3$/);
+    expect(ofType(mocks, 'fn-cidr', INGRESS)).toHaveLength(0);
+    expect(ofType(mocks, 'fn-cidr', EGRESS).map((r) => r.inputs.cidrIpv4)).toEqual(['10.0.0.0/16', '0.0.0.0/0']);
+    const policy = JSON.parse(one(mocks, 'fn-cidr', 'aws:iam/rolePolicy:RolePolicy').inputs.policy);
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('DecryptDatabaseSecret');
+  });
+});
+
+describe('LambdaComponent rejects invalid arguments', () => {
+  it.each([
+    [{ timeoutSeconds: 3, latencyThresholdMs: 3000 }, 'timeout 3s must exceed the latency alarm threshold 3000ms'],
+    [{ timeoutSeconds: 2, latencyThresholdMs: 5000 }, 'timeout 2s must exceed the latency alarm threshold 5000ms'],
+    [{ memorySize: 64 }, 'memorySize must be an integer from 128 to 10240 MB, got 64'],
+    [{ timeoutSeconds: 901 }, 'timeoutSeconds must be an integer from 1 to 900, got 901'],
+    [{ reservedConcurrency: -1 }, 'reservedConcurrency must be a non-negative integer, got -1'],
+    [{ imageTag: 'latest' }, 'imageTag "latest" must be a valid Docker tag other than "latest"'],
+    [{ buildContext: '/nonexistent/ctx' }, 'build context /nonexistent/ctx does not exist'],
+  ])('%j', (overrides, message) => {
+    const make = () => new LambdaComponent('fn-bad', args({ environmentSuffix: 'bad', ...overrides }));
+    expect(make).toThrow(LambdaComponentError);
+    expect(make).toThrow(message);
+  });
+
+  it('accepts a timeout just above the threshold', () => {
+    expect(() => new LambdaComponent('fn-edge', args({ environmentSuffix: 'edge', timeoutSeconds: 4, latencyThresholdMs: 3999 }))).not.toThrow();
+  });
+});
