@@ -1,0 +1,27 @@
+/** Defaults of {@link MonitoringComponent}, resolved at the top of its constructor. */
+export const MONITORING_DEFAULTS = {
+  errorThreshold: 5,
+  latencyThresholdMs: 3000,
+  cpuThresholdPercent: 80,
+  /** 100 suits dev/staging instance classes; prod passes 200. */
+  dbConnectionsThreshold: 100,
+  logRetentionDays: 30,
+} as const;
+
+/** Alarm periods: 5-minute windows; latency and CPU need several in a row so one spike does not page anyone. */
+export const ALARM_SETTINGS = {
+  lambdaErrors: { period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 },
+  lambdaDuration: { period: 300, evaluationPeriods: 3, datapointsToAlarm: 2 },
+  auroraCpu: { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  auroraConnections: { period: 300, evaluationPeriods: 2, datapointsToAlarm: 2 },
+} as const;
+
+/**
+ * treatMissingData, chosen per metric:
+ * - Lambda metrics are only emitted when the function runs: no data means no traffic, which is healthy.
+ * - Aurora emits CPU and connections every minute while the cluster is up: a gap means it is not, which is an alarm.
+ */
+export const TREAT_MISSING_DATA = {
+  lambda: 'notBreaching',
+  aurora: 'breaching',
+} as const;

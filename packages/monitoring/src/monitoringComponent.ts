@@ -1,0 +1,227 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { resourceName } from '@tap/validation';
+import { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './constants';
+import { MonitoringComponentError } from './errors';
+import type { MonitoringComponentArgs } from './types';
+
+/**
+ * CloudWatch alarms on the payment Lambda and the Aurora cluster, all sending alarm and OK notifications to one
+ * KMS-encrypted SNS topic per environment, plus the application log group.
+ *
+ * @example
+ * new MonitoringComponent('monitoring', {
+ *   environment: 'prod',
+ *   environmentSuffix: '001',
+ *   functionName: fn.functionName,
+ *   clusterIdentifier: db.clusterIdentifier,
+ *   dbConnectionsThreshold: 200,
+ *   alarmEmail: 'oncall@example.com',
+ * });
+ */
+export class MonitoringComponent extends pulumi.ComponentResource {
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly applicationLogGroupName: pulumi.Output<string>;
+  public readonly alarmArns: {
+    lambdaErrors: pulumi.Output<string>;
+    lambdaDuration: pulumi.Output<string>;
+    auroraCpu: pulumi.Output<string>;
+    auroraConnections: pulumi.Output<string>;
+  };
+
+  constructor(name: string, args: MonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tap:monitoring:MonitoringComponent', name, {}, opts);
+
+    const { environment, environmentSuffix: suffix } = args;
+    const errorThreshold = args.errorThreshold ?? MONITORING_DEFAULTS.errorThreshold;
+    const latencyThresholdMs = args.latencyThresholdMs ?? MONITORING_DEFAULTS.latencyThresholdMs;
+    const cpuThresholdPercent = args.cpuThresholdPercent ?? MONITORING_DEFAULTS.cpuThresholdPercent;
+    const dbConnectionsThreshold = args.dbConnectionsThreshold ?? MONITORING_DEFAULTS.dbConnectionsThreshold;
+    const logRetentionDays = args.logRetentionDays ?? MONITORING_DEFAULTS.logRetentionDays;
+    assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, alarmEmail: args.alarmEmail });
+    const topicName = resourceName('alarms-topic', environment, suffix);
+
+    if (args.kmsKeyArn !== undefined) {
+      this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
+    } else {
+      const identity = aws.getCallerIdentityOutput({}, { parent: this });
+      const partition = aws.getPartitionOutput({}, { parent: this });
+      const region = aws.getRegionOutput({}, { parent: this });
+      const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+          description: `SNS topic ${topicName}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 7,
+          policy: pulumi
+            .all([identity.accountId, partition.partition, region.region])
+            .apply(([accountId, part, regionName]) => alarmTopicKeyPolicy(accountId, part, regionName)),
+        },
+        { parent: this },
+      );
+      this.kmsKeyArn = key.arn;
+    }
+
+    const topic = new aws.sns.Topic(`${name}-topic`, { name: topicName, kmsMasterKeyId: this.kmsKeyArn }, { parent: this });
+    if (args.alarmEmail !== undefined) {
+      new aws.sns.TopicSubscription(
+        `${name}-email`,
+        { topic: topic.arn, protocol: 'email', endpoint: args.alarmEmail },
+        { parent: this },
+      );
+    }
+
+    const actions = [topic.arn];
+    const alarm = (
+      key: string,
+      type: string,
+      settings: { period: number; evaluationPeriods: number; datapointsToAlarm: number },
+      metric: Pick<aws.cloudwatch.MetricAlarmArgs, 'namespace' | 'metricName' | 'statistic' | 'threshold' | 'dimensions' | 'treatMissingData' | 'alarmDescription' | 'unit'>,
+    ) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${key}`,
+        {
+          name: resourceName(type, environment, suffix),
+          comparisonOperator: 'GreaterThanThreshold',
+          ...settings,
+          ...metric,
+          alarmActions: actions,
+          okActions: actions,
+        },
+        { parent: this },
+      );
+
+    const lambdaErrors = alarm('lambda-errors', 'lambda-errors-alarm', ALARM_SETTINGS.lambdaErrors, {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      statistic: 'Sum',
+      threshold: errorThreshold,
+      dimensions: { FunctionName: args.functionName },
+      treatMissingData: TREAT_MISSING_DATA.lambda,
+      alarmDescription: `More than ${errorThreshold} Lambda errors in 5 minutes`,
+    });
+    const lambdaDuration = alarm('lambda-duration', 'lambda-duration-alarm', ALARM_SETTINGS.lambdaDuration, {
+      namespace: 'AWS/Lambda',
+      metricName: 'Duration',
+      statistic: 'Average',
+      threshold: latencyThresholdMs,
+      unit: 'Milliseconds',
+      dimensions: { FunctionName: args.functionName },
+      treatMissingData: TREAT_MISSING_DATA.lambda,
+      alarmDescription: `Average Lambda duration above ${latencyThresholdMs} ms`,
+    });
+    const auroraCpu = alarm('aurora-cpu', 'aurora-cpu-alarm', ALARM_SETTINGS.auroraCpu, {
+      namespace: 'AWS/RDS',
+      metricName: 'CPUUtilization',
+      statistic: 'Average',
+      threshold: cpuThresholdPercent,
+      dimensions: { DBClusterIdentifier: args.clusterIdentifier },
+      treatMissingData: TREAT_MISSING_DATA.aurora,
+      alarmDescription: `Aurora CPU above ${cpuThresholdPercent} % for 15 minutes`,
+    });
+    const auroraConnections = alarm('aurora-connections', 'aurora-connections-alarm', ALARM_SETTINGS.auroraConnections, {
+      namespace: 'AWS/RDS',
+      metricName: 'DatabaseConnections',
+      // Exhaustion is about the peak, which an average would hide.
+      statistic: 'Maximum',
+      threshold: dbConnectionsThreshold,
+      dimensions: { DBClusterIdentifier: args.clusterIdentifier },
+      treatMissingData: TREAT_MISSING_DATA.aurora,
+      alarmDescription: `More than ${dbConnectionsThreshold} database connections`,
+    });
+
+    const appLogs = new aws.cloudwatch.LogGroup(
+      `${name}-app-logs`,
+      { name: `/aws/application/${environment}-${suffix}`, retentionInDays: logRetentionDays },
+      { parent: this },
+    );
+
+    this.topicArn = topic.arn;
+    this.applicationLogGroupName = appLogs.name;
+    this.alarmArns = {
+      lambdaErrors: lambdaErrors.arn,
+      lambdaDuration: lambdaDuration.arn,
+      auroraCpu: auroraCpu.arn,
+      auroraConnections: auroraConnections.arn,
+    };
+    this.registerOutputs({
+      topicArn: this.topicArn,
+      kmsKeyArn: this.kmsKeyArn,
+      applicationLogGroupName: this.applicationLogGroupName,
+      alarmArns: this.alarmArns,
+    });
+  }
+}
+
+/**
+ * Checks the thresholds and the email of MonitoringComponent.
+ *
+ * @example
+ * assertMonitoringSettings({ errorThreshold: 5, latencyThresholdMs: 3000, cpuThresholdPercent: 80, dbConnectionsThreshold: 100 });
+ */
+export function assertMonitoringSettings(settings: {
+  errorThreshold: number;
+  latencyThresholdMs: number;
+  cpuThresholdPercent: number;
+  dbConnectionsThreshold: number;
+  alarmEmail?: string;
+}): void {
+  const positive: [string, number][] = [
+    ['errorThreshold', settings.errorThreshold],
+    ['latencyThresholdMs', settings.latencyThresholdMs],
+    ['dbConnectionsThreshold', settings.dbConnectionsThreshold],
+  ];
+  for (const [key, value] of positive) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new MonitoringComponentError(`${key} must be a non-negative number, got ${value}`);
+    }
+  }
+  if (!Number.isFinite(settings.cpuThresholdPercent) || settings.cpuThresholdPercent <= 0 || settings.cpuThresholdPercent >= 100) {
+    throw new MonitoringComponentError(`cpuThresholdPercent must be between 0 and 100, got ${settings.cpuThresholdPercent}`);
+  }
+  if (settings.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(settings.alarmEmail)) {
+    throw new MonitoringComponentError(`alarmEmail "${settings.alarmEmail}" is not an email address`);
+  }
+}
+
+/**
+ * Key policy of the alarm topic's key: the account root administers it; CloudWatch (alarms of this account) and
+ * account principals through SNS may use it. Without the CloudWatch grant, alarms cannot publish to an encrypted
+ * topic (AWS SNS developer guide, "compatibility between event sources from AWS services and encrypted topics").
+ */
+export function alarmTopicKeyPolicy(accountId: string, partition: string, region: string): string {
+  const root = `arn:${partition}:iam::${accountId}:root`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountRootAdministersKey',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: [
+          'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
+          'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource',
+          'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      },
+      {
+        Sid: 'UseThroughSns',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `sns.${region}.amazonaws.com` } },
+      },
+    ],
+  });
+}

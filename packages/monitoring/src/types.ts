@@ -1,0 +1,31 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { EnvironmentName } from '@tap/validation';
+
+/** Arguments of {@link MonitoringComponent}. */
+export interface MonitoringComponentArgs {
+  /** Environment name, part of every physical name. Required. */
+  environment: EnvironmentName;
+  /** Suffix of every physical name. Required. */
+  environmentSuffix: string;
+  /** Lambda function watched by the Errors and Duration alarms. Required. */
+  functionName: pulumi.Input<string>;
+  /** Aurora cluster watched by the CPU and connections alarms. Required. */
+  clusterIdentifier: pulumi.Input<string>;
+  /** Errors (Sum over 5 minutes) above which the Lambda errors alarm fires. Default: 5. */
+  errorThreshold?: number;
+  /** Average Duration in ms above which the latency alarm fires. Default: 3000. */
+  latencyThresholdMs?: number;
+  /** Aurora CPUUtilization (Average, %) above which the CPU alarm fires. Default: 80. */
+  cpuThresholdPercent?: number;
+  /** Aurora DatabaseConnections (Maximum) above which the connections alarm fires. Default: 100 (prod: pass 200). */
+  dbConnectionsThreshold?: number;
+  /** Email subscribed to the alarm topic (needs confirming by its owner). Default: no subscription. */
+  alarmEmail?: string;
+  /**
+   * KMS key of the alarm topic. Its policy must let `cloudwatch.amazonaws.com` use `kms:GenerateDataKey*` and
+   * `kms:Decrypt`, or alarms cannot publish. Default: a key created here with that policy.
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Retention of the application log group in days. Default: 30. */
+  logRetentionDays?: number;
+}

@@ -1,0 +1,120 @@
+import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { MonitoringComponent, MonitoringComponentError } from '../../src';
+
+const mocks = installMocks();
+const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
+
+const alarmsOf = (prefix: string) =>
+  Object.fromEntries(ofType(mocks, prefix, ALARM).map((a) => [a.inputs.metricName as string, a.inputs]));
+
+describe.each([
+  ['dev', '001', 5, 3000, 100],
+  ['staging', 'stg', 5, 3000, 100],
+  ['prod', 'p01', 2, 1500, 200],
+] as const)('MonitoringComponent in %s', (environment, suffix, errorThreshold, latencyThresholdMs, dbConnectionsThreshold) => {
+  const prefix = `mon-${environment}`;
+  let mon: MonitoringComponent;
+
+  beforeAll(async () => {
+    mon = new MonitoringComponent(prefix, {
+      environment,
+      environmentSuffix: suffix,
+      functionName: `payment-processor-${environment}-${suffix}`,
+      clusterIdentifier: `aurora-cluster-${environment}-${suffix}`,
+      errorThreshold,
+      latencyThresholdMs,
+      dbConnectionsThreshold,
+      alarmEmail: `oncall-${environment}@example.com`,
+    });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+  });
+
+  it('encrypts the topic with its own rotating key that CloudWatch may use', async () => {
+    // Prepare
+    const key = one(mocks, prefix, 'aws:kms/key:Key').inputs;
+    const topic = one(mocks, prefix, 'aws:sns/topic:Topic').inputs;
+    const policy = JSON.parse(key.policy);
+    const cloudwatch = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudWatchAlarmsPublish');
+
+    // Assess
+    expect(topic.name).toBe(`alarms-topic-${environment}-${suffix}`);
+    expect(topic.kmsMasterKeyId).toBe(`arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${prefix}-key`);
+    expect(key.enableKeyRotation).toBe(true);
+    expect(key.deletionWindowInDays).toBe(7);
+    expect(cloudwatch.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(cloudwatch.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(cloudwatch.Condition.StringEquals['aws:SourceAccount']).toBe(ACCOUNT_ID);
+    expect(await valueOf(mon.kmsKeyArn)).toBe(topic.kmsMasterKeyId);
+  });
+
+  it('subscribes the alarm email', () => {
+    const subscription = one(mocks, prefix, 'aws:sns/topicSubscription:TopicSubscription').inputs;
+    expect(subscription).toEqual(
+      expect.objectContaining({ protocol: 'email', endpoint: `oncall-${environment}@example.com`, topic: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alarms-topic-${environment}-${suffix}` }),
+    );
+  });
+
+  it('creates the four alarms with the given thresholds, each sending alarm and OK to the topic', () => {
+    // Prepare
+    const alarms = alarmsOf(prefix);
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alarms-topic-${environment}-${suffix}`;
+
+    // Assess
+    expect(Object.keys(alarms).sort()).toEqual(['CPUUtilization', 'DatabaseConnections', 'Duration', 'Errors']);
+    expect(alarms.Errors).toEqual(expect.objectContaining({ namespace: 'AWS/Lambda', statistic: 'Sum', threshold: errorThreshold, treatMissingData: 'notBreaching' }));
+    expect(alarms.Duration).toEqual(expect.objectContaining({ namespace: 'AWS/Lambda', statistic: 'Average', threshold: latencyThresholdMs, treatMissingData: 'notBreaching' }));
+    expect(alarms.CPUUtilization).toEqual(expect.objectContaining({ namespace: 'AWS/RDS', statistic: 'Average', threshold: 80, treatMissingData: 'breaching' }));
+    expect(alarms.DatabaseConnections).toEqual(expect.objectContaining({ namespace: 'AWS/RDS', threshold: dbConnectionsThreshold, treatMissingData: 'breaching' }));
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.comparisonOperator).toBe('GreaterThanThreshold');
+      expect(alarm.alarmActions).toEqual([topicArn]);
+      expect(alarm.okActions).toEqual([topicArn]);
+      expect(alarm.evaluationPeriods).toBeGreaterThanOrEqual(alarm.datapointsToAlarm);
+      expect(alarm.name).toMatch(new RegExp(`-alarm-${environment}-${suffix}$`));
+    }
+    expect(alarms.Errors.dimensions).toEqual({ FunctionName: `payment-processor-${environment}-${suffix}` });
+    expect(alarms.CPUUtilization.dimensions).toEqual({ DBClusterIdentifier: `aurora-cluster-${environment}-${suffix}` });
+  });
+
+  it('creates the application log group with 30-day retention', async () => {
+    const logGroup = one(mocks, prefix, 'aws:cloudwatch/logGroup:LogGroup').inputs;
+    expect(logGroup.name).toBe(`/aws/application/${environment}-${suffix}`);
+    expect(logGroup.retentionInDays).toBe(30);
+    expect(await valueOf(mon.applicationLogGroupName)).toBe(`/aws/application/${environment}-${suffix}`);
+  });
+});
+
+describe('MonitoringComponent options', () => {
+  it('uses a given key, applies defaults and subscribes no one without an email', async () => {
+    // Act
+    const mon = new MonitoringComponent('mon-byok', {
+      environment: 'dev',
+      environmentSuffix: 'byok',
+      functionName: 'fn',
+      clusterIdentifier: 'cluster',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/shared',
+    });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+
+    // Assess
+    expect(ofType(mocks, 'mon-byok', 'aws:kms/key:Key')).toHaveLength(0);
+    expect(one(mocks, 'mon-byok', 'aws:sns/topic:Topic').inputs.kmsMasterKeyId).toBe('arn:aws:kms:us-east-1:123456789012:key/shared');
+    expect(ofType(mocks, 'mon-byok', 'aws:sns/topicSubscription:TopicSubscription')).toHaveLength(0);
+    const alarms = alarmsOf('mon-byok');
+    expect([alarms.Errors.threshold, alarms.Duration.threshold, alarms.CPUUtilization.threshold, alarms.DatabaseConnections.threshold]).toEqual([5, 3000, 80, 100]);
+  });
+
+  it.each([
+    [{ errorThreshold: -1 }, 'errorThreshold must be a non-negative number, got -1'],
+    [{ latencyThresholdMs: Number.NaN }, 'latencyThresholdMs must be a non-negative number, got NaN'],
+    [{ cpuThresholdPercent: 120 }, 'cpuThresholdPercent must be between 0 and 100, got 120'],
+    [{ alarmEmail: 'not-an-email' }, 'alarmEmail "not-an-email" is not an email address'],
+  ])('rejects %j', (extra, message) => {
+    const make = () =>
+      new MonitoringComponent('mon-bad', { environment: 'dev', environmentSuffix: 'bad', functionName: 'f', clusterIdentifier: 'c', ...extra });
+    expect(make).toThrow(MonitoringComponentError);
+    expect(make).toThrow(message);
+  });
+});
