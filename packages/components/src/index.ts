@@ -1,1 +1,51 @@
-export {};
+// One import for a stack: every TAP component, its Args type, errors and helpers.
+export {
+  NETWORKING_DEFAULTS,
+  NETWORKING_OUTPUT_KEYS,
+  NetworkingStack,
+  NetworkingStackError,
+  validateNetworkingOutputs,
+} from '@tap/networking';
+export type { NetworkingOutputs, NetworkingStackArgs } from '@tap/networking';
+
+export {
+  AURORA_POSTGRES_ENGINE,
+  DATABASE_DEFAULTS,
+  DatabaseComponent,
+  DatabaseComponentError,
+  OPEN_CIDR_BLOCKS,
+  POSTGRES_PORT,
+  assertDatabaseSettings,
+  assertNotOpenCidr,
+  databaseKeyPolicy,
+} from '@tap/database';
+export type { DatabaseComponentArgs } from '@tap/database';
+
+export {
+  ARCHITECTURE_PLATFORMS,
+  LAMBDA_DEFAULTS,
+  LambdaComponent,
+  LambdaComponentError,
+  VPC_NETWORK_INTERFACE_ACTIONS,
+  assertLambdaSettings,
+  contentTag,
+  lambdaRolePolicy,
+} from '@tap/lambda';
+export type { LambdaComponentArgs } from '@tap/lambda';
+
+export {
+  ALARM_SETTINGS,
+  MONITORING_DEFAULTS,
+  MonitoringComponent,
+  MonitoringComponentError,
+  TREAT_MISSING_DATA,
+  alarmTopicKeyPolicy,
+  assertMonitoringSettings,
+} from '@tap/monitoring';
+export type { MonitoringComponentArgs } from '@tap/monitoring';
+
+// SecretsComponent, SecretsComponentArgs and the rest of @tap/secrets' public API.
+export * from '@tap/secrets';
+
+export { ENVIRONMENT_NAMES, resourceName } from '@tap/validation';
+export type { EnvironmentConfig, EnvironmentName } from '@tap/validation';
