@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { ECR_PASSWORD, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { ECR_PASSWORD, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
 import * as components from '../../src';
 import { DatabaseComponent, LambdaComponent, MonitoringComponent, NetworkingStack } from '../../src';
 

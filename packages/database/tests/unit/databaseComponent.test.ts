@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
 import { DatabaseComponent, DatabaseComponentError, databaseKeyPolicy } from '../../src';
 
 const mocks = installMocks();

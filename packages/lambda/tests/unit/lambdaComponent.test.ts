@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { ACCOUNT_ID, ECR_PASSWORD, REGION, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { ACCOUNT_ID, ECR_PASSWORD, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
 import { LambdaComponent, LambdaComponentError, contentTag } from '../../src';
 import type { LambdaComponentArgs } from '../../src';
 

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '../mocks';
+import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
 import { MonitoringComponent, MonitoringComponentError } from '../../src';
 
 const mocks = installMocks();

@@ -1,4 +1,4 @@
-import { installMocks, valueOf } from '../mocks';
+import { installMocks, valueOf } from '@tap/pulumi-testing';
 import { NetworkingStack, NetworkingStackError, validateNetworkingOutputs } from '../../src';
 
 const complete = (env: string) => ({

@@ -1,4 +1,4 @@
-// Pulumi mocks shared by this package's tests (the same helper lives in each component package's tests/; see README).
+// Pulumi mocks shared by the component packages' tests: every resource and invoke is recorded, AWS answers are deterministic.
 import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 
