@@ -1,4 +1,23 @@
-export { ENVIRONMENT_NAMES } from './constants';
-export { ResourceNameError } from './errors';
-export { resourceName } from './naming';
-export type { EnvironmentConfig, EnvironmentName } from './types';
+export {
+  DEFAULT_ENVIRONMENT_SUFFIX,
+  DEFAULT_LAMBDA_TIMEOUT_SECONDS,
+  ENVIRONMENT_NAMES,
+  FIELD_POLICIES,
+  LAMBDA_LIMITS,
+  PARITY_FIELDS,
+} from './constants';
+export { defineEnvironment } from './define';
+export type { ProfiledEnvironmentConfig } from './define';
+export { ConfigValidationError, ResourceNameError } from './errors';
+export { lambdaVcpuForMemory } from './lambda';
+export { NAME_PART, resourceName } from './naming';
+export { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
+export { assertValidEnvironmentConfig, validateEnvironmentConfig } from './rules';
+export type {
+  ConfigPath,
+  EnvironmentConfig,
+  EnvironmentName,
+  EnvironmentProfile,
+  FieldPolicy,
+  ValidationIssue,
+} from './types';
