@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { approveManifests } from '../approve';
+import { checkManifests } from '../check';
+import { compareManifests } from '../compare';
+import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
+import { ManifestError } from '../errors';
+import { loadManifest, loadManifestSet } from '../io';
+import { renderApprove, renderCheck, renderCompare, renderHash } from '../render';
+import type { OutputFormat } from '../types';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const formatOption = (): Option =>
+  new Option('--format <format>', 'output format (markdown is for pull-request comments)').choices(OUTPUT_FORMATS).default('text');
+
+/**
+ * Runs `tap-drift` with `argv` (without `node` and the script) and returns the exit code:
+ * 0 in sync, 1 drift or changes, 2 bad input. Never throws; errors become one line on `io.err`.
+ *
+ * @example
+ * const code = runCli(['check', '--baseline', 'manifests', '--current', 'dist/synth', '--format', 'markdown']);
+ */
+export function runCli(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
+  let exitCode: number = EXIT_CODES.ok;
+  const program = new Command('tap-drift')
+    .description('Compare, check and approve TAP configuration manifests (exit 0 in sync, 1 drift, 2 bad input).')
+    .version(packageVersion())
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (message, write) => write(`tap-drift: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    });
+
+  program
+    .command('compare')
+    .description('side-by-side table of every configuration path; differences are expected (profiles) or drift')
+    .argument('<manifest...>', 'manifest files or directories of <env>.json files')
+    .addOption(formatOption())
+    .action((paths: string[], options: { format: OutputFormat }) => {
+      const loaded = paths.flatMap((path) => [...loadManifestSet(path).values()]);
+      const report = compareManifests(loaded);
+      io.out(renderCompare(report, options.format));
+      exitCode = report.drift ? EXIT_CODES.drift : EXIT_CODES.ok;
+    });
+
+  program
+    .command('check')
+    .description('each environment against its approved baseline: every changed path, old -> new')
+    .requiredOption('--baseline <path>', 'approved manifest file or directory')
+    .requiredOption('--current <path>', 'current manifest file or directory')
+    .addOption(formatOption())
+    .action((options: { baseline: string; current: string; format: OutputFormat }) => {
+      const report = checkManifests(loadManifestSet(options.baseline), loadManifestSet(options.current));
+      io.out(renderCheck(report, options.format));
+      exitCode = report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;
+    });
+
+  program
+    .command('approve')
+    .description('accept the current manifests as the new baselines and append one history line per environment')
+    .requiredOption('--baseline <path>', 'baseline directory (created when missing) or file')
+    .requiredOption('--current <path>', 'current manifest file or directory')
+    .option('--history <file>', 'JSON Lines audit log (default: <baseline dir>/approvals.jsonl)')
+    .addOption(formatOption())
+    .action((options: { baseline: string; current: string; history?: string; format: OutputFormat }) => {
+      const report = approveManifests({ baseline: options.baseline, current: options.current, history: options.history });
+      io.out(renderApprove(report, options.format));
+      exitCode = EXIT_CODES.ok;
+    });
+
+  program
+    .command('hash')
+    .description('print the recomputed configHash of a manifest (refuses a manifest whose stored hash differs)')
+    .argument('<manifest>', 'manifest file')
+    .addOption(formatOption())
+    .action((file: string, options: { format: OutputFormat }) => {
+      io.out(renderHash(loadManifest(file), options.format));
+      exitCode = EXIT_CODES.ok;
+    });
+
+  try {
+    program.parse([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version are successes; every usage error (unknown flag, missing argument, bad choice) is bad input.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CODES.ok : EXIT_CODES.badInput;
+    }
+    const message = error instanceof ManifestError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    io.err(`tap-drift: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return EXIT_CODES.badInput;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2));
+}

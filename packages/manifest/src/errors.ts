@@ -1,0 +1,50 @@
+/** Why a manifest file was refused. */
+export type ManifestErrorCode =
+  | 'not-found'
+  | 'unreadable'
+  | 'invalid-json'
+  | 'schema'
+  | 'hash-mismatch'
+  | 'file-name'
+  | 'duplicate-environment'
+  | 'no-manifests'
+  | 'bad-argument';
+
+/** Bad input: a manifest (or path) that cannot be used. `message` is one line that names the file. */
+export class ManifestError extends Error {
+  constructor(
+    readonly code: ManifestErrorCode,
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+    this.name = 'ManifestError';
+  }
+}
+
+/** The manifest does not have the manifest shape (`issues` lists each schema problem). */
+export class ManifestSchemaError extends ManifestError {
+  constructor(
+    source: string,
+    readonly issues: readonly string[],
+  ) {
+    super('schema', source, `not a valid configuration manifest: ${issues.join('; ')}`);
+    this.name = 'ManifestSchemaError';
+  }
+}
+
+/** The stored `configHash` does not match the configuration: the file was edited by hand or tampered with. */
+export class ManifestHashMismatchError extends ManifestError {
+  constructor(
+    source: string,
+    readonly storedHash: string,
+    readonly computedHash: string,
+  ) {
+    super(
+      'hash-mismatch',
+      source,
+      `configHash ${storedHash} does not match the configuration (recomputed ${computedHash}); the file was edited by hand — regenerate it instead`,
+    );
+    this.name = 'ManifestHashMismatchError';
+  }
+}
