@@ -1,0 +1,248 @@
+import type {
+  EnforcementLevel,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
+// Exported by @pulumi/policy's index (its proxy.d.ts is stripped, so they are untyped): the engine's own unknown
+// detection, reused so hand-built args behave like the analyzer's.
+import { UnknownValueError, unknownCheckingProxy } from '@pulumi/policy';
+import { ENVIRONMENTS, STACK_TAGS } from './constants';
+import { parseUrn } from './context';
+import { NotApplicableError, PolicyEvaluationError, PolicyInputError } from './errors';
+import { policies as packPolicies } from './policies';
+import type { EvaluateOptions, PolicyViolation, SynthResource, TapPolicy } from './types';
+
+type ResourceClass = { new (...rest: never[]): unknown; __pulumiType?: unknown; isInstance?: unknown };
+
+/** The engine compares a class's `__pulumiType` with the resource's type token (server.ts isTypeOf). */
+function isTypeOf(type: string, resourceClass: ResourceClass): boolean {
+  const pulumiType = resourceClass.__pulumiType;
+  if (typeof pulumiType === 'string' && pulumiType.length > 0) return type === pulumiType;
+  const isInstance = resourceClass.isInstance;
+  return typeof isInstance === 'function' && isInstance({ __pulumiType: type }) === true;
+}
+
+function pulumiTypeOf(fn: unknown): string | undefined {
+  const value = (fn as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function throwNotApplicable(reason?: string): never {
+  throw new NotApplicableError(reason);
+}
+
+function options(parent: string | null | undefined): PolicyResourceOptions {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(parent ? { parent } : {}),
+  };
+}
+
+/**
+ * The stack tags the evaluator gives the policies: `pulumi:project` (from the URNs), `tap:environment` and,
+ * when known, `tap:environmentSuffix`. Set the same tags on a real stack for the same results.
+ *
+ * @example
+ * stackTagsFor(resources, { stackName: 'dev', environment: 'dev' }).get('tap:environment'); // 'dev'
+ */
+export function stackTagsFor(resources: readonly SynthResource[], opts: Pick<EvaluateOptions, 'environment' | 'environmentSuffix'>): ReadonlyMap<string, string> {
+  const tags = new Map<string, string>();
+  const project = resources.map((r) => parseUrn(r.urn).project).find((p) => p !== undefined);
+  if (project) tags.set(STACK_TAGS.project, project);
+  tags.set(STACK_TAGS.environment, opts.environment);
+  if (opts.environmentSuffix) tags.set(STACK_TAGS.environmentSuffix, opts.environmentSuffix);
+  return tags;
+}
+
+/**
+ * The `ResourceValidationArgs` the engine would give a policy for `resource` (props wrapped in the engine's
+ * unknown-checking proxy, `notApplicable` throwing as the analyzer's does).
+ *
+ * @example
+ * const args = resourceValidationArgs(record, new Map([['tap:environment', 'dev']]));
+ * policy.validateResource(args, (message) => messages.push(message));
+ */
+export function resourceValidationArgs(resource: SynthResource, stackTags: ReadonlyMap<string, string>): ResourceValidationArgs {
+  const props = unknownCheckingProxy(resource.inputs ?? {}) as Record<string, unknown>;
+  return {
+    type: resource.type,
+    props,
+    urn: resource.urn,
+    name: resource.name,
+    opts: options(resource.parent),
+    stackTags,
+    isType: (cls) => isTypeOf(resource.type, cls as unknown as ResourceClass),
+    // The engine returns the props themselves, typed as the class's args.
+    asType: (cls) => (isTypeOf(resource.type, cls as unknown as ResourceClass) ? (props as never) : undefined),
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: throwNotApplicable,
+  };
+}
+
+/**
+ * The `StackValidationArgs` the engine would give a stack policy: every resource with its parent linked. Props are
+ * the inputs merged with the recorded `outputs` and `id` (the engine gives outputs, which include the inputs).
+ *
+ * @example
+ * resourcesPolicy.validateStack(stackValidationArgs(records, tags), report);
+ */
+export function stackValidationArgs(resources: readonly SynthResource[], stackTags: ReadonlyMap<string, string>): StackValidationArgs {
+  const built: PolicyResource[] = resources.map((resource) => {
+    const merged: Record<string, unknown> = { ...(resource.inputs ?? {}), ...(resource.outputs ?? {}) };
+    if (resource.id !== undefined && merged['id'] === undefined) merged['id'] = resource.id;
+    const props = unknownCheckingProxy(merged) as Record<string, unknown>;
+    return {
+      type: resource.type,
+      props,
+      urn: resource.urn,
+      name: resource.name,
+      opts: options(resource.parent),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => isTypeOf(resource.type, cls as unknown as ResourceClass),
+      asType: (cls) => (isTypeOf(resource.type, cls as unknown as ResourceClass) ? (props as never) : undefined),
+    };
+  });
+  const byUrn = new Map(built.map((r) => [r.urn, r]));
+  resources.forEach((resource, i) => {
+    const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
+    if (parent) built[i].parent = parent;
+  });
+  return { resources: built, stackTags, getConfig: <T extends object>() => ({}) as T, notApplicable: throwNotApplicable };
+}
+
+/**
+ * Checks the records are what the offline synth writes: `{ urn, type, name, parent?, inputs }`.
+ *
+ * @example
+ * assertSynthResources(JSON.parse(text), 'resources.json');
+ */
+export function assertSynthResources(value: unknown, where = 'resources'): asserts value is SynthResource[] {
+  if (!Array.isArray(value)) {
+    throw new PolicyInputError(`${where} is not a JSON array of resources (expected the resources.json written by tap-stack:synth)`);
+  }
+  value.forEach((item: unknown, i) => {
+    const r = item as Partial<Record<keyof SynthResource, unknown>> | null;
+    const problem =
+      typeof r !== 'object' || r === null || Array.isArray(r)
+        ? 'is not an object'
+        : typeof r.urn !== 'string' || !r.urn.startsWith('urn:pulumi:')
+          ? 'has no "urn" of the form urn:pulumi:<stack>::<project>::<type>::<name>'
+          : typeof r.type !== 'string' || r.type.length === 0
+            ? 'has no "type"'
+            : typeof r.name !== 'string' || r.name.length === 0
+              ? 'has no "name"'
+              : typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)
+                ? 'has no "inputs" object'
+                : r.parent !== undefined && r.parent !== null && typeof r.parent !== 'string'
+                  ? 'has a "parent" that is not a URN string'
+                  : undefined;
+    if (problem) throw new PolicyInputError(`${where}: resource #${i} ${problem}`);
+  });
+}
+
+/** Runs one validation the way the analyzer does: not-applicable is silent, an unknown value is advisory. */
+function run(
+  policy: TapPolicy,
+  call: () => unknown,
+  where: string,
+  unknownViolation: (message: string) => void,
+): void {
+  try {
+    const result = call();
+    if (result && typeof (result as { then?: unknown }).then === 'function') {
+      throw new PolicyEvaluationError(`policy '${policy.name}' returned a promise on ${where}; the offline evaluator runs synchronous policies only`);
+    }
+  } catch (error) {
+    if (error instanceof NotApplicableError) return;
+    if (error instanceof UnknownValueError) {
+      // The engine reports these as advisory: the value is only known after the update.
+      unknownViolation(`can't run policy '${policy.name}' during preview: ${(error as Error).message}`);
+      return;
+    }
+    if (error instanceof PolicyEvaluationError) throw error;
+    throw new PolicyEvaluationError(`policy '${policy.name}' failed on ${where}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+/**
+ * Runs every policy over a synthesized stack exactly as the engine would on `pulumi preview --policy-pack`:
+ * each resource through each resource policy (skipping those whose type does not match), then the whole stack through
+ * each stack policy, collecting `reportViolation` calls and honouring `notApplicable`.
+ *
+ * @throws PolicyInputError when the records are not synth records; PolicyEvaluationError when a policy crashes.
+ * @example
+ * const violations = evaluatePolicies(JSON.parse(readFileSync('dist/apps/tap-stack/synth/dev/resources.json', 'utf8')), {
+ *   stackName: 'dev',
+ *   environment: 'dev',
+ * });
+ */
+export function evaluatePolicies(resources: SynthResource[], opts: EvaluateOptions): PolicyViolation[] {
+  assertSynthResources(resources);
+  if (!(ENVIRONMENTS as readonly string[]).includes(opts.environment)) {
+    throw new PolicyInputError(`environment "${opts.environment}" must be one of ${ENVIRONMENTS.join(', ')}`);
+  }
+  const stackTags = stackTagsFor(resources, opts);
+  const violations: PolicyViolation[] = [];
+  const common = { stackName: opts.stackName, environment: opts.environment };
+  for (const policy of opts.policies ?? packPolicies) {
+    const level = policy.enforcementLevel ?? opts.defaultEnforcementLevel ?? 'mandatory';
+    if (level === 'disabled') continue;
+    // Stack policies cannot remediate; a remediation that still violates is reported as mandatory.
+    const reportedLevel: EnforcementLevel = level === 'remediate' ? 'mandatory' : level;
+    const base = { policyName: policy.name, severity: policy.severity, ...common };
+    if ('validateStack' in policy && typeof policy.validateStack === 'function') {
+      const stackPolicy = policy as StackValidationPolicy;
+      const pulumiType = pulumiTypeOf(stackPolicy.validateStack);
+      if (pulumiType && !resources.some((r) => r.type === pulumiType)) continue;
+      const args = stackValidationArgs(resources, stackTags);
+      const byUrn = new Map(resources.map((r) => [r.urn, r]));
+      run(
+        policy,
+        () =>
+          stackPolicy.validateStack(args, (message, urn) => {
+            const resource = urn ? byUrn.get(urn) : undefined;
+            violations.push({ ...base, enforcementLevel: reportedLevel, message, urn, resourceType: resource?.type, resourceName: resource?.name });
+          }),
+        `stack ${opts.stackName}`,
+        (message) => violations.push({ ...base, enforcementLevel: 'advisory', message }),
+      );
+      continue;
+    }
+    const resourcePolicy = policy as ResourceValidationPolicy;
+    if (!resourcePolicy.validateResource) continue;
+    const validations: ResourceValidation[] = Array.isArray(resourcePolicy.validateResource)
+      ? resourcePolicy.validateResource
+      : [resourcePolicy.validateResource];
+    const fastType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
+    for (const resource of resources) {
+      if (fastType && resource.type !== fastType) continue;
+      const at = { urn: resource.urn, resourceType: resource.type, resourceName: resource.name };
+      for (const validation of validations) {
+        const args = resourceValidationArgs(resource, stackTags);
+        run(
+          policy,
+          // The resource's own URN is always used, as the engine does for resource policies.
+          () => validation(args, (message) => violations.push({ ...base, ...at, enforcementLevel: reportedLevel, message })),
+          resource.urn,
+          (message) => violations.push({ ...base, ...at, enforcementLevel: 'advisory', message }),
+        );
+      }
+    }
+  }
+  return violations;
+}
+
+/** Violations that fail a deployment (mandatory; remediate reported as mandatory). */
+export function blockingViolations(violations: readonly PolicyViolation[]): PolicyViolation[] {
+  return violations.filter((v) => v.enforcementLevel === 'mandatory' || v.enforcementLevel === 'remediate');
+}
