@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentProfile } from '@tap/validation';
+import {
+  ManifestError,
+  ManifestHashMismatchError,
+  ManifestSchemaError,
+  approveManifests,
+  canonicalJson,
+  checkManifests,
+  compareManifests,
+  createConfigManifest,
+  diffManifests,
+  loadManifestSet,
+  verifyManifest,
+} from '../../src';
+import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson } from './support';
+
+describe('createConfigManifest', () => {
+  it('keeps the seed shape, adds what drift detection needs, and hashes only the configuration', () => {
+    // Act
+    const manifest = createConfigManifest(environmentProfile('prod'), { imageUri: IMAGE, timestamp: FIXED_TIME });
+
+    // Assess
+    expect(manifest).toMatchObject({
+      manifestVersion: 1,
+      environment: 'prod',
+      timestamp: FIXED_TIME,
+      configuration: {
+        region: 'us-east-1',
+        lambda: { memory: 4096, cpu: 2, timeoutSeconds: 30 },
+        database: { instanceClass: 'db.r6g.large', engineVersion: '15.4', instanceCount: 2 },
+        secrets: { rotationDays: 30 },
+        backup: { retentionDays: 7 },
+        logging: { retentionDays: 30 },
+        encryption: { kmsEnabled: true },
+        monitoring: { errorThreshold: 3, latencyThresholdMs: 2000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 200 },
+        docker: { imageUri: IMAGE },
+      },
+    });
+    const expected = createHash('sha256').update(canonicalJson(manifest.configuration)).digest('hex');
+    expect(manifest.configHash).toBe(expected);
+  });
+
+  it('gives the same hash whatever the timestamp', () => {
+    // Act
+    const a = createConfigManifest(environmentProfile('dev'), { imageUri: IMAGE, timestamp: FIXED_TIME });
+    const b = createConfigManifest(environmentProfile('dev'), { imageUri: IMAGE });
+
+    // Assess
+    expect(b.timestamp).not.toBe(FIXED_TIME);
+    expect(b.configHash).toBe(a.configHash);
+  });
+
+  it('refuses an empty image URI', () => {
+    // Act + Assess
+    expect(() => createConfigManifest(environmentProfile('dev'), { imageUri: '' })).toThrow(ManifestSchemaError);
+  });
+});
+
+describe('verifyManifest', () => {
+  it('returns a valid manifest', () => {
+    // Prepare
+    const manifest = JSON.parse(JSON.stringify(manifestFor('dev')));
+
+    // Act + Assess
+    expect(verifyManifest(manifest, 'dev.json')).toEqual(manifest);
+  });
+
+  it('refuses a hand-edited configuration, naming the file and both hashes', () => {
+    // Prepare
+    const manifest = manifestFor('prod');
+    manifest.configuration.database.instanceCount = 1;
+
+    // Act
+    const act = (): unknown => verifyManifest(manifest, 'manifests/prod.json');
+
+    // Assess
+    expect(act).toThrow(ManifestHashMismatchError);
+    expect(act).toThrow(/^manifests\/prod\.json: configHash [0-9a-f]{64} does not match the configuration \(recomputed [0-9a-f]{64}\)/);
+  });
+
+  it.each([
+    ['an unknown key', (m: Record<string, any>) => (m.configuration.lambda.memorySize = 1), 'configuration.lambda: Unrecognized key(s) in object: \'memorySize\''], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a missing field', (m: Record<string, any>) => delete m.configuration.region, 'configuration.region: Required'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a string number', (m: Record<string, any>) => (m.configuration.lambda.memory = '1024'), 'configuration.lambda.memory: Expected number, received string'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['an unknown environment', (m: Record<string, any>) => (m.environment = 'qa'), 'environment: Invalid enum value'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a bad hash', (m: Record<string, any>) => (m.configHash = 'ABC'), 'configHash: must be 64 lowercase hex characters (SHA-256)'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['another version', (m: Record<string, any>) => (m.manifestVersion = 2), 'manifestVersion: Invalid literal value, expected 1'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a bad timestamp', (m: Record<string, any>) => (m.timestamp = 'yesterday'), 'timestamp: Invalid datetime'], // eslint-disable-line @typescript-eslint/no-explicit-any
+  ])('refuses %s with a schema error', (_what, change, message) => {
+    // Prepare
+    const manifest = JSON.parse(JSON.stringify(manifestFor('dev')));
+    change(manifest);
+
+    // Act
+    const act = (): unknown => verifyManifest(manifest, 'dev.json');
+
+    // Assess
+    expect(act).toThrow(ManifestSchemaError);
+    expect(act).toThrow(message);
+  });
+});
+
+describe('diffManifests', () => {
+  it('lists changed, added and removed paths, ignoring the timestamp', () => {
+    // Prepare
+    const before = manifestFor('prod', (c) => (c.lambda.reservedConcurrency = 10));
+    const after = manifestFor('prod', (c) => (c.database.instanceCount = 1));
+    after.timestamp = '2030-01-01T00:00:00.000Z';
+
+    // Act
+    const changes = diffManifests(before, after);
+
+    // Assess
+    expect(changes).toEqual([
+      { path: 'database.instanceCount', kind: 'changed', before: 2, after: 1 },
+      { path: 'lambda.reservedConcurrency', kind: 'removed', before: 10 },
+    ]);
+  });
+});
+
+describe('compareManifests', () => {
+  const load = (env: 'dev' | 'staging' | 'prod', change?: Parameters<typeof manifestFor>[1]) => ({ file: `${env}.json`, manifest: manifestFor(env, change) });
+
+  it('calls profile differences expected and reports no drift for the three profiles', () => {
+    // Act
+    const report = compareManifests([load('prod'), load('dev'), load('staging')]);
+
+    // Assess
+    expect(report.drift).toBe(false);
+    expect(report.environments).toEqual(['dev', 'staging', 'prod']);
+    const status = Object.fromEntries(report.rows.map((row) => [row.path, row.status]));
+    expect(status).toMatchObject({ region: 'expected', 'lambda.memory': 'expected', 'database.instanceCount': 'expected', 'database.engineVersion': 'same', 'backup.retentionDays': 'same' });
+    expect(report.rows.find((row) => row.path === 'lambda.memory')!.values).toEqual({ dev: 1024, staging: 2048, prod: 4096 });
+  });
+
+  it('flags a parity field that differs as drift', () => {
+    // Act
+    const report = compareManifests([load('dev'), load('prod', (c) => (c.database.engineVersion = '15.5'))]);
+
+    // Assess
+    const row = report.rows.find((r) => r.path === 'database.engineVersion')!;
+    expect(report.drift).toBe(true);
+    expect(row.status).toBe('drift');
+    expect(row.reasons).toEqual([
+      'must be identical in every environment, got dev=15.4, prod=15.5',
+      'prod: All environments must use Aurora PostgreSQL 15.4, got 15.5',
+    ]);
+  });
+
+  it('flags a value outside its profile as drift even when environments agree', () => {
+    // Act
+    const report = compareManifests([load('staging', (c) => (c.database.instanceCount = 2)), load('prod')]);
+
+    // Assess
+    const row = report.rows.find((r) => r.path === 'database.instanceCount')!;
+    expect(row.status).toBe('drift');
+    expect(row.reasons).toEqual(['staging: Staging environment must run 1 database instance, got 2']);
+  });
+
+  it('refuses two manifests of one environment', () => {
+    // Act + Assess
+    expect(() => compareManifests([load('dev'), { file: 'copy.json', manifest: manifestFor('dev') }])).toThrow(
+      'copy.json: describes environment dev, like dev.json; give one manifest per environment',
+    );
+  });
+});
+
+describe('checkManifests and approveManifests', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('manifest-lib');
+  });
+  afterEach(() => removeDir(dir));
+
+  it('reports changed, new and removed environments', () => {
+    // Prepare
+    writeJson(join(dir, 'base', 'dev.json'), manifestFor('dev'));
+    writeJson(join(dir, 'base', 'prod.json'), manifestFor('prod'));
+    writeJson(join(dir, 'cur', 'prod.json'), manifestFor('prod', (c) => (c.monitoring.errorThreshold = 2)));
+    writeJson(join(dir, 'cur', 'staging.json'), manifestFor('staging'));
+
+    // Act
+    const report = checkManifests(loadManifestSet(join(dir, 'base')), loadManifestSet(join(dir, 'cur')));
+
+    // Assess
+    expect(report.changed).toBe(true);
+    expect(report.environments.map((e) => [e.environment, e.status])).toEqual([
+      ['dev', 'removed'],
+      ['staging', 'added'],
+      ['prod', 'changed'],
+    ]);
+    expect(report.environments[2].changes).toEqual([{ path: 'monitoring.errorThreshold', kind: 'changed', before: 3, after: 2 }]);
+  });
+
+  it('approves into an empty baseline, then appends history only for what changed, keeping other baselines', () => {
+    // Prepare
+    const base = join(dir, 'base');
+    writeJson(join(dir, 'cur', 'dev.json'), manifestFor('dev'));
+    writeJson(join(dir, 'cur', 'prod.json'), manifestFor('prod'));
+    const now = () => new Date(FIXED_TIME);
+
+    // Act
+    const first = approveManifests({ baseline: base, current: join(dir, 'cur'), now });
+    writeJson(join(dir, 'cur2', 'prod.json'), manifestFor('prod', (c) => (c.lambda.reservedConcurrency = 100)));
+    const second = approveManifests({ baseline: base, current: join(dir, 'cur2'), now });
+
+    // Assess
+    expect(first.approved.map((r) => [r.environment, r.oldHash, r.changedPaths])).toEqual([
+      ['dev', null, ['*']],
+      ['prod', null, ['*']],
+    ]);
+    expect(second.approved).toHaveLength(1);
+    expect(second.approved[0]).toMatchObject({ environment: 'prod', oldHash: first.approved[1].newHash, changedPaths: ['lambda.reservedConcurrency'] });
+    const history = readFileSync(join(base, 'approvals.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(history.map((h) => h.environment)).toEqual(['dev', 'prod', 'prod']);
+    expect(history[2].time).toBe(FIXED_TIME);
+    expect(readdirSync(base).sort()).toEqual(['approvals.jsonl', 'dev.json', 'prod.json']);
+    expect(JSON.parse(readFileSync(join(base, 'prod.json'), 'utf8')).configuration.lambda.reservedConcurrency).toBe(100);
+    expect(checkManifests(loadManifestSet(base), loadManifestSet(join(dir, 'cur2'))).environments.find((e) => e.environment === 'prod')!.status).toBe('unchanged');
+  });
+
+  it('writes nothing when a current manifest is tampered with', () => {
+    // Prepare
+    const tampered = manifestFor('prod');
+    tampered.configuration.database.instanceCount = 1;
+    writeJson(join(dir, 'cur', 'dev.json'), manifestFor('dev'));
+    writeJson(join(dir, 'cur', 'prod.json'), tampered);
+
+    // Act
+    const act = () => approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'cur') });
+
+    // Assess
+    expect(act).toThrow(ManifestHashMismatchError);
+    expect(existsSync(join(dir, 'base', 'dev.json'))).toBe(false);
+    expect(existsSync(join(dir, 'base', 'approvals.jsonl'))).toBe(false);
+  });
+
+  it('refuses a file whose name and environment disagree', () => {
+    // Prepare
+    writeJson(join(dir, 'cur', 'dev.json'), manifestFor('prod'));
+
+    // Act + Assess
+    expect(() => loadManifestSet(join(dir, 'cur'))).toThrow(ManifestError);
+    expect(() => loadManifestSet(join(dir, 'cur'))).toThrow('declares environment prod but its name says dev');
+  });
+
+  it('reads the synth layout <env>/manifest.json', () => {
+    // Prepare
+    writeJson(join(dir, 'synth', 'staging', 'manifest.json'), manifestFor('staging'));
+    writeFileSync(join(dir, 'synth', 'resources.json'), '[]');
+
+    // Act
+    const set = loadManifestSet(join(dir, 'synth'));
+
+    // Assess
+    expect([...set.keys()]).toEqual(['staging']);
+  });
+});
