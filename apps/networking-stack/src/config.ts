@@ -1,0 +1,40 @@
+import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_ENVIRONMENT_SUFFIX, ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
+import { AZ_COUNT, NETWORK_DEFAULTS } from './constants';
+import { NetworkConfigError } from './errors';
+
+/** What the networking program reads from `Pulumi.<stack>.yaml`. */
+export interface NetworkConfig {
+  environment: EnvironmentName;
+  environmentSuffix: string;
+  region: string;
+  vpcCidr: string;
+  /** 1 (one shared NAT gateway, cheaper) or 3 (one per AZ, survives an AZ outage). */
+  natGateways: number;
+}
+
+/**
+ * Reads the stack's config; absent keys fall back to the environment's defaults.
+ * `networking-stack:environment` defaults to the stack name.
+ */
+export function readNetworkConfig(): NetworkConfig {
+  const config = new pulumi.Config('networking-stack');
+  const environment = config.get('environment') ?? pulumi.getStack();
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(environment)) {
+    throw new NetworkConfigError(
+      `environment "${environment}" must be one of ${ENVIRONMENT_NAMES.join(', ')} (set networking-stack:environment or name the stack after it)`,
+    );
+  }
+  const env = environment as EnvironmentName;
+  const natGateways = config.getNumber('natGateways') ?? NETWORK_DEFAULTS[env].natGateways;
+  if (natGateways !== 1 && natGateways !== AZ_COUNT) {
+    throw new NetworkConfigError(`networking-stack:natGateways must be 1 or ${AZ_COUNT}, got ${natGateways}`);
+  }
+  return {
+    environment: env,
+    environmentSuffix: config.get('environmentSuffix') ?? DEFAULT_ENVIRONMENT_SUFFIX,
+    region: new pulumi.Config('aws').require('region'),
+    vpcCidr: config.get('vpcCidr') ?? NETWORK_DEFAULTS[env].vpcCidr,
+    natGateways,
+  };
+}
