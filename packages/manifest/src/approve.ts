@@ -45,9 +45,11 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const time = (options.now ?? (() => new Date()))().toISOString();
 
   const approved: ApprovalRecord[] = [];
+  const approvedManifests = new Map<string, LoadedManifest>();
   for (const entry of check.environments) {
-    if (entry.status !== 'changed' && entry.status !== 'added') continue;
-    const loaded = current.get(entry.environment)!;
+    const loaded = current.get(entry.environment);
+    if ((entry.status !== 'changed' && entry.status !== 'added') || !loaded) continue;
+    approvedManifests.set(entry.environment, loaded);
     approved.push({
       time,
       environment: entry.environment,
@@ -64,7 +66,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
     mkdirSync(dirname(historyFile), { recursive: true });
     appendFileSync(historyFile, approved.map((record) => `${JSON.stringify(record)}\n`).join(''));
     for (const record of approved) {
-      writeFileAtomic(record.baselineFile, `${JSON.stringify(current.get(record.environment)!.manifest, null, 2)}\n`);
+      writeFileAtomic(record.baselineFile, `${JSON.stringify(approvedManifests.get(record.environment)?.manifest, null, 2)}\n`);
     }
   }
   return { check, approved, historyFile };

@@ -35,24 +35,27 @@ export function compareManifests(manifests: readonly LoadedManifest[]): CompareR
     byEnv.set(loaded.manifest.environment, loaded);
   }
   const environments = ENVIRONMENT_NAMES.filter((env) => byEnv.has(env));
-
-  const flat = new Map(environments.map((env) => [env, flattenConfiguration(byEnv.get(env)!.manifest.configuration)]));
+  // Records rather than Maps from here on: every key is one of `environments`, so lookups are total.
+  const loadedByEnv = Object.fromEntries(byEnv) as Record<EnvironmentName, LoadedManifest>;
+  const flat = Object.fromEntries(
+    environments.map((env) => [env, flattenConfiguration(loadedByEnv[env].manifest.configuration)]),
+  ) as Record<EnvironmentName, ReturnType<typeof flattenConfiguration>>;
   // Profile violations per environment, keyed by manifest path.
   const toManifestPath = new Map<string, string>(
     Object.entries(CONFIG_PATHS).flatMap(([manifestPath, configPath]) => (configPath ? [[configPath, manifestPath]] : [])),
   );
   const violations = new Map<string, string[]>();
   for (const env of environments) {
-    for (const issue of validateEnvironmentConfig(env, manifestToEnvironmentConfig(byEnv.get(env)!.manifest))) {
+    for (const issue of validateEnvironmentConfig(env, manifestToEnvironmentConfig(loadedByEnv[env].manifest))) {
       const path = toManifestPath.get(issue.path) ?? issue.path;
       violations.set(path, [...(violations.get(path) ?? []), `${env}: ${issue.message}`]);
     }
   }
 
-  const paths = [...new Set([...Object.keys(CONFIG_PATHS), ...environments.flatMap((env) => Object.keys(flat.get(env)!))])];
+  const paths = [...new Set([...Object.keys(CONFIG_PATHS), ...environments.flatMap((env) => Object.keys(flat[env]))])];
   const rows: CompareRow[] = [];
   for (const path of paths) {
-    const values = Object.fromEntries(environments.filter((env) => path in flat.get(env)!).map((env) => [env, flat.get(env)![path]]));
+    const values = Object.fromEntries(environments.filter((env) => path in flat[env]).map((env) => [env, flat[env][path]]));
     if (Object.keys(values).length === 0) continue;
     const policy = policyOf(path);
     const distinct = new Set(environments.map((env) => JSON.stringify(values[env] ?? null))).size;
@@ -65,7 +68,7 @@ export function compareManifests(manifests: readonly LoadedManifest[]): CompareR
   }
   return {
     environments,
-    files: Object.fromEntries(environments.map((env) => [env, byEnv.get(env)!.file])),
+    files: Object.fromEntries(environments.map((env) => [env, loadedByEnv[env].file])),
     rows,
     drift: rows.some((row) => row.status === 'drift'),
   };
