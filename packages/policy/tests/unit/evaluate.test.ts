@@ -16,7 +16,7 @@ describe('the policies array', () => {
       expect.arrayContaining([
         'aurora-storage-encrypted-cmk', 'aurora-backup-retention', 'aurora-instance-not-public', 'aurora-private-subnets',
         'aurora-prod-instance-count', 'kms-key-rotation', 'kms-deletion-window', 'secret-encrypted-cmk', 'database-secret-rotation',
-        'rotation-function-invoke-permission', 'lambda-in-vpc', 'lambda-reserved-concurrency', 'lambda-function-url-auth',
+        'rotation-function-invoke-permission', 'lambda-in-vpc', 'lambda-reserved-concurrency', 'lambda-function-url-auth', 'lambda-permission-not-public',
         'lambda-log-group-retention', 'lambda-errors-and-duration-alarms', 'lambda-timeout-above-latency-alarm',
         'iam-no-managed-policy-attachments', 'iam-no-wildcard-actions', 'iam-no-wildcard-resources', 'iam-no-passrole-wildcard',
         'security-group-no-public-ingress', 'database-port-ingress-sources', 'log-group-retention', 'alarm-has-actions',
