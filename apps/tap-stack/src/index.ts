@@ -1,1 +1,51 @@
-export {};
+// The TapStack Pulumi program: `pulumi up --stack <env>` (through `nx run tap-stack:deploy --configuration=<env>`)
+// and the offline synth both run this module. Its exports are the stack outputs.
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigValidationError } from '@tap/validation';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pulumiConfigSource, readStackSettings, type StackSettings } from './config';
+import { StackConfigError } from './errors';
+import { TapStack } from './tap-stack';
+
+/** The workspace root (the folder with nx.json): the image context lives under it wherever the program runs from. */
+function workspaceRoot(): string {
+  for (let dir = resolve(__dirname); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** SOURCE_DATE_EPOCH (reproducible builds) fixes the manifest's clock; the offline synth sets it. */
+function manifestTimestamp(): string | undefined {
+  const epoch = process.env['SOURCE_DATE_EPOCH'];
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000).toISOString() : undefined;
+}
+
+let settings: StackSettings;
+try {
+  // Validation runs before any resource is registered: a bad config touches nothing.
+  settings = readStackSettings(pulumiConfigSource, pulumi.getStack());
+} catch (err) {
+  if (err instanceof ConfigValidationError || err instanceof StackConfigError) {
+    // RunError: Pulumi prints the message alone, without a stack trace.
+    throw new pulumi.RunError(`${err.message}\nFix Pulumi.${pulumi.getStack()}.yaml (keys TapStack:<name>, aws:region) and retry.`);
+  }
+  throw err;
+}
+
+const stack = new TapStack('tap', {
+  config: settings.environment,
+  networkingStackRef: settings.networkingStackRef,
+  imageBuildContext: resolve(workspaceRoot(), settings.imageBuildContext),
+  alarmEmail: settings.alarmEmail,
+  manifestTimestamp: manifestTimestamp(),
+});
+
+export const databaseEndpoint = stack.databaseEndpoint;
+export const lambdaFunctionArn = stack.lambdaFunctionArn;
+export const secretArn = stack.secretArn;
+export const configManifest = stack.configManifest;
+export const configHash = stack.configHash;
+export const environmentName = settings.environment.environment;
+export const environmentSuffixOutput = settings.environment.environmentSuffix;

@@ -1,0 +1,14 @@
+/** Fake account every synthesized ARN uses. */
+export const SYNTH_ACCOUNT_ID = '123456789012';
+
+/** What a secret value is replaced with in `resources.json` (the same text the Pulumi CLI prints). */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/** Exit codes of the synth CLI. */
+export const SYNTH_EXIT_CODES = {
+  ok: 0,
+  /** The program failed: invalid configuration, a bad networking reference, a component error. */
+  programFailed: 1,
+  /** Bad input to the synth itself: unknown environment, missing or unreadable config or fixture. */
+  badInput: 2,
+} as const;

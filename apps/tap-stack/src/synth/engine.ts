@@ -1,0 +1,89 @@
+import * as pulumi from '@pulumi/pulumi';
+import { SynthError } from './errors';
+import { createSynthMocks, type StackReferenceFixture } from './mocks';
+import { recordRegistrations, type SynthResource } from './recorder';
+import type { StackConfig } from './stackConfig';
+
+/** Inputs of {@link synthesize}. */
+export interface SynthOptions {
+  /** Pulumi project name (config keys are `project:key`). */
+  project: string;
+  /** Stack name, e.g. `prod`. */
+  stack: string;
+  /** Module to run: the program's entry, loaded with `require` exactly as the Pulumi Node.js host loads it. */
+  programPath: string;
+  /** The stack's config (see `readStackConfig`). */
+  config: StackConfig;
+  /** Outputs of the stack references the program reads. */
+  stackReferences: StackReferenceFixture[];
+  /** Absolute paths under this folder are recorded relative to it. */
+  root: string;
+}
+
+/** What the program declared: its stack outputs (secrets unwrapped) and every registered resource. */
+export interface SynthRun {
+  outputs: Record<string, unknown>;
+  resources: SynthResource[];
+}
+
+function message(reason: unknown): string {
+  const text = reason instanceof Error ? reason.message : String(reason);
+  // The SDK wraps an input's failure once per nesting level; the cause is what a reader needs.
+  return text.replace(/^(error serializing property "[^"]*": )+/, '');
+}
+
+/**
+ * Runs a Pulumi program under the mock runtime, inside a root `pulumi:pulumi:Stack` as `pulumi up` would, and
+ * returns its outputs and resources. A program that fails rejects with a {@link SynthError} carrying the program's
+ * own messages. The Pulumi runtime is process-global: call once per process.
+ *
+ * @example
+ * const run = await synthesize({ project: 'TapStack', stack: 'dev', programPath, config, stackReferences, root });
+ */
+export async function synthesize(options: SynthOptions): Promise<SynthRun> {
+  const region = options.config.values['aws:region'];
+  if (!region) throw new SynthError(`stack ${options.stack} sets no aws:region`);
+  pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
+  await pulumi.runtime.setMocks(
+    createSynthMocks({ region, stackReferences: options.stackReferences }),
+    options.project,
+    options.stack,
+    false,
+  );
+  const resources = recordRegistrations(options.root);
+
+  // Like Pulumi's own runner: one failure rejects several derived promises; keep every distinct message.
+  const failures: unknown[] = [];
+  const onFailure = (reason: unknown) => failures.push(reason);
+  process.on('unhandledRejection', onFailure);
+  process.on('uncaughtException', onFailure);
+  // A failure inside an apply can leave the stack's outputs pending forever: Node then drains its event loop, which
+  // is how a stuck program shows itself here.
+  let onDrained: (() => void) | undefined;
+  const drained = new Promise<'drained'>((resolve) => {
+    onDrained = () => resolve('drained');
+    process.once('beforeExit', onDrained);
+  });
+  let outputs: Record<string, unknown> | undefined;
+  try {
+    const run = pulumi.runtime.runInPulumiStack(async () => require(options.programPath));
+    const result = await Promise.race([run, drained]);
+    if (result === 'drained') {
+      if (failures.length === 0) failures.push(new SynthError('the program never finished: an output it exports is waiting on a resource or apply that cannot complete'));
+    } else {
+      outputs = result;
+    }
+  } catch (err) {
+    failures.unshift(err);
+  } finally {
+    if (onDrained) process.off('beforeExit', onDrained);
+    // Registrations nobody awaits may still be in flight; let them settle before judging the run.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', onFailure);
+    process.off('uncaughtException', onFailure);
+  }
+  if (failures.length > 0) {
+    throw new SynthError([...new Set(failures.map(message))].join('\n'));
+  }
+  return { outputs: outputs ?? {}, resources: [...resources].sort((a, b) => a.urn.localeCompare(b.urn)) };
+}

@@ -1,0 +1,121 @@
+import * as pulumi from '@pulumi/pulumi';
+import { SECRET_PLACEHOLDER } from './constants';
+
+/** One registered resource as `resources.json` lists it. */
+export interface SynthResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent; `undefined` only for the root stack. */
+  parent?: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+// Pulumi's wire format marks special values with this key (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+const RESOURCE_SIG = pulumi.runtime.specialResourceSig;
+const ASSET_SIG = pulumi.runtime.specialAssetSig;
+const ARCHIVE_SIG = pulumi.runtime.specialArchiveSig;
+const UNKNOWN = pulumi.runtime.unknownValue;
+
+/**
+ * Turns serialized resource inputs into plain JSON: secrets become "[secret]" (the mocks' `newResource` only ever
+ * sees them unwrapped, so the recording must read the wire format), resource references their URN, assets their
+ * path or text, and absolute paths under `root` become relative so the output does not depend on the checkout.
+ */
+export function plainInputs(value: unknown, root: string): unknown {
+  if (value === UNKNOWN) return '[unknown]';
+  if (typeof value === 'string') return root && value.includes(root) ? value.split(`${root}/`).join('').split(root).join('.') : value;
+  if (Array.isArray(value)) return value.map((v) => plainInputs(v, root));
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    switch (obj[SIG_KEY]) {
+      case SECRET_SIG:
+        return SECRET_PLACEHOLDER;
+      case RESOURCE_SIG:
+        return obj['urn'];
+      case ASSET_SIG:
+      case ARCHIVE_SIG:
+        return plainInputs(obj['path'] ?? obj['text'] ?? obj['uri'] ?? obj['assets'], root);
+      default:
+        return Object.fromEntries(
+          Object.keys(obj)
+            .sort()
+            .filter((k) => obj[k] !== undefined)
+            .map((k) => [k, plainInputs(obj[k], root)]),
+        );
+    }
+  }
+  return value;
+}
+
+interface Struct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): Struct | undefined;
+}
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProperties(): Struct | undefined;
+}
+interface RegisterResponse {
+  getUrn(): string;
+}
+type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: Callback): void;
+  readResource(req: ReadRequest, callback: Callback): void;
+}
+
+/**
+ * Records every resource the program registers, with its URN and parent, by wrapping the mock monitor that
+ * `setMocks` installed. The Mocks API hands `newResource` neither, and secrets already unwrapped; the monitor sees
+ * the request as the engine would. Reads (`StackReference`, `.get()`) are recorded too, marked `custom: true`.
+ * Call right after `setMocks`.
+ */
+export function recordRegistrations(root: string): SynthResource[] {
+  const recorded: SynthResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
+  if (!monitor) throw new Error('recordRegistrations: call pulumi.runtime.setMocks first');
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || undefined,
+          custom: req.getCustom(),
+          inputs: plainInputs(raw, root) as Record<string, unknown>,
+        });
+      }
+      callback(err, resp);
+    });
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) =>
+    read(req, (err, resp) => {
+      if (!err && resp) {
+        recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || undefined,
+          custom: true,
+          inputs: plainInputs(req.getProperties()?.toJavaScript() ?? {}, root) as Record<string, unknown>,
+        });
+      }
+      callback(err, resp);
+    });
+  return recorded;
+}

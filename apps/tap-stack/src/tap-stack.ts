@@ -1,0 +1,142 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  DatabaseComponent,
+  LambdaComponent,
+  MonitoringComponent,
+  NetworkingStack,
+  databaseKeyPolicy,
+  resourceName,
+} from '@tap/components';
+import type { ConfigManifest } from '@tap/manifest';
+import { createConfigManifestOutput } from '@tap/manifest/pulumi';
+import type { EnvironmentConfig } from '@tap/validation';
+
+/** Arguments of {@link TapStack}. */
+export interface TapStackArgs {
+  /** The validated environment (see `readStackSettings`). Required. */
+  config: EnvironmentConfig;
+  /** Fully qualified networking stack reference. Required. */
+  networkingStackRef: string;
+  /** Absolute path of the payment-processor Docker build context. Required. */
+  imageBuildContext: string;
+  /** Email subscribed to the alarm topic. Default: no subscription. */
+  alarmEmail?: string;
+  /** Timestamp of the config manifest (ISO 8601). Default: now. */
+  manifestTimestamp?: string;
+}
+
+/**
+ * The TAP payment platform for one environment: networking (read from the networking stack) -> KMS -> Aurora ->
+ * database credentials secret with rotation -> the payment Lambda -> alarms -> the config manifest.
+ *
+ * @example
+ * const stack = new TapStack('tap', { config, networkingStackRef: 'organization/networking-stack/dev', imageBuildContext });
+ */
+export class TapStack extends pulumi.ComponentResource {
+  public readonly databaseEndpoint: pulumi.Output<string>;
+  public readonly lambdaFunctionArn: pulumi.Output<string>;
+  public readonly secretArn: pulumi.Output<string>;
+  public readonly configManifest: pulumi.Output<ConfigManifest>;
+  public readonly configHash: pulumi.Output<string>;
+
+  constructor(name: string, args: TapStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tap:stack:TapStack', name, {}, opts);
+    const { config } = args;
+    const { environment, environmentSuffix } = config;
+
+    const network = new NetworkingStack(`${name}-network`, { environment, stackReference: args.networkingStackRef }, { parent: this });
+
+    // One customer-managed key for the database and its credentials; RDS and Secrets Manager may use it, nobody else.
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `TAP ${environment}-${environmentSuffix}: Aurora storage and database credentials`,
+        enableKeyRotation: config.encryption.kmsEnabled,
+        deletionWindowInDays: 7,
+        policy: pulumi
+          .all([identity.accountId, partition.partition, region.region])
+          .apply(([accountId, part, regionName]) => databaseKeyPolicy(accountId, part, regionName)),
+        tags: { Name: resourceName('kms-key', environment, environmentSuffix) },
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { name: `alias/${resourceName('tap-key', environment, environmentSuffix)}`, targetKeyId: key.keyId },
+      { parent: this },
+    );
+
+    const database = new DatabaseComponent(
+      `${name}-db`,
+      {
+        environment,
+        environmentSuffix,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        kmsKeyArn: key.arn,
+        engineVersion: config.database.engineVersion,
+        instanceClass: config.database.instanceClass,
+        instanceCount: config.database.instanceCount,
+        backupRetentionPeriod: config.database.backupRetentionDays,
+      },
+      { parent: this },
+    );
+
+    const secretArn = database.masterUserSecretArn;
+
+    const lambda = new LambdaComponent(
+      `${name}-payments`,
+      {
+        environment,
+        environmentSuffix,
+        buildContext: args.imageBuildContext,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        dbSecretArn: secretArn,
+        dbEndpoint: database.endpoint,
+        databaseSecurityGroupId: database.securityGroupId,
+        kmsKeyArn: key.arn,
+        memorySize: config.lambda.memoryMb,
+        timeoutSeconds: config.lambda.timeoutSeconds,
+        reservedConcurrency: config.lambda.reservedConcurrency,
+        latencyThresholdMs: config.monitoring.latencyThresholdMs,
+        logRetentionDays: config.logging.retentionDays,
+      },
+      { parent: this },
+    );
+
+    new MonitoringComponent(
+      `${name}-monitoring`,
+      {
+        environment,
+        environmentSuffix,
+        functionName: lambda.functionName,
+        clusterIdentifier: database.clusterIdentifier,
+        errorThreshold: config.monitoring.errorThreshold,
+        latencyThresholdMs: config.monitoring.latencyThresholdMs,
+        cpuThresholdPercent: config.monitoring.dbCpuThresholdPercent,
+        dbConnectionsThreshold: config.monitoring.dbConnectionsThreshold,
+        alarmEmail: args.alarmEmail,
+        logRetentionDays: config.logging.retentionDays,
+      },
+      { parent: this },
+    );
+
+    this.databaseEndpoint = database.endpoint;
+    this.lambdaFunctionArn = lambda.functionArn;
+    this.secretArn = secretArn;
+    this.configManifest = createConfigManifestOutput(config, { imageUri: lambda.imageUri, timestamp: args.manifestTimestamp });
+    this.configHash = this.configManifest.apply((m) => m.configHash);
+    this.registerOutputs({
+      databaseEndpoint: this.databaseEndpoint,
+      lambdaFunctionArn: this.lambdaFunctionArn,
+      secretArn: this.secretArn,
+      configManifest: this.configManifest,
+      configHash: this.configHash,
+    });
+  }
+}
