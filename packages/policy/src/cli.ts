@@ -4,9 +4,8 @@ import { basename, dirname } from 'node:path';
 import { ENVIRONMENTS, EXIT_CODES, OUTPUT_FORMATS } from './constants';
 import { parseUrn } from './context';
 import { PolicyEvaluationError, PolicyInputError } from './errors';
-import { assertSynthResources, blockingViolations, evaluatePolicies } from './evaluate';
-import { policies } from './policies';
 import { formatReport, type FileReport } from './report';
+import { assertSynthResources, blockingViolations } from './synthRecords';
 import type { OutputFormat, SynthResource } from './types';
 
 /** Where the CLI writes; the bin passes the process streams, tests capture. */
@@ -49,12 +48,14 @@ function load(file: string, environmentOption: string | undefined): { resources:
   return { resources: value, environment, stackName: stackFromUrn ?? environment };
 }
 
-function check(files: string[], opts: CheckOptions, io: CliIo): number {
+async function check(files: string[], opts: CheckOptions, io: CliIo): Promise<number> {
   if (opts.environment !== undefined && !isEnvironment(opts.environment)) {
     throw new PolicyInputError(`--environment "${opts.environment}" must be one of ${ENVIRONMENTS.join(', ')}`);
   }
   // Every file is read and checked before any is evaluated: bad input never yields a partial report.
   const loaded = files.map((file) => ({ file, ...load(file, opts.environment) }));
+  // Loaded only now: @pulumi/policy and @pulumi/aws take ~2 s, which bad input should not wait for.
+  const [{ evaluatePolicies }, { policies }] = await Promise.all([import('./evaluate'), import('./policies')]);
   const reports: FileReport[] = loaded.map(({ file, resources, environment, stackName }) => ({
     file,
     stackName,
@@ -71,9 +72,9 @@ function check(files: string[], opts: CheckOptions, io: CliIo): number {
  * Returns the exit code: 0 no mandatory violation, 1 mandatory violations, 2 bad input (one line on stderr, no stack).
  *
  * @example
- * process.exitCode = runCli(['check', 'dist/apps/tap-stack/synth/dev/resources.json', '--format', 'markdown']);
+ * process.exitCode = await runCli(['check', 'dist/apps/tap-stack/synth/dev/resources.json', '--format', 'markdown']);
  */
-export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let exitCode: number = EXIT_CODES.ok;
   const program = new Command('tap-policy')
     .description('Runs the tap-security CrossGuard policies over offline synth output (resources.json).')
@@ -90,11 +91,11 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
     .option('-e, --environment <env>', `environment of every file (${ENVIRONMENTS.join(', ')})`)
     .option('--environment-suffix <suffix>', 'environment suffix (default: inferred from the resource names)')
     .addOption(new Option('-f, --format <format>', 'report format').choices([...OUTPUT_FORMATS]).default('text'))
-    .action((files: string[], opts: CheckOptions) => {
-      exitCode = check(files, opts, io);
+    .action(async (files: string[], opts: CheckOptions) => {
+      exitCode = await check(files, opts, io);
     });
   try {
-    program.parse([...argv], { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

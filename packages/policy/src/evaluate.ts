@@ -14,6 +14,7 @@ import { UnknownValueError, unknownCheckingProxy } from '@pulumi/policy';
 import { ENVIRONMENTS, STACK_TAGS } from './constants';
 import { parseUrn } from './context';
 import { NotApplicableError, PolicyEvaluationError, PolicyInputError } from './errors';
+import { assertSynthResources } from './synthRecords';
 import { policies as packPolicies } from './policies';
 import type { EvaluateOptions, PolicyViolation, SynthResource, TapPolicy } from './types';
 
@@ -120,36 +121,6 @@ export function stackValidationArgs(resources: readonly SynthResource[], stackTa
   return { resources: built, stackTags, getConfig: <T extends object>() => ({}) as T, notApplicable: throwNotApplicable };
 }
 
-/**
- * Checks the records are what the offline synth writes: `{ urn, type, name, parent?, inputs }`.
- *
- * @example
- * assertSynthResources(JSON.parse(text), 'resources.json');
- */
-export function assertSynthResources(value: unknown, where = 'resources'): asserts value is SynthResource[] {
-  if (!Array.isArray(value)) {
-    throw new PolicyInputError(`${where} is not a JSON array of resources (expected the resources.json written by tap-stack:synth)`);
-  }
-  value.forEach((item: unknown, i) => {
-    const r = item as Partial<Record<keyof SynthResource, unknown>> | null;
-    const problem =
-      typeof r !== 'object' || r === null || Array.isArray(r)
-        ? 'is not an object'
-        : typeof r.urn !== 'string' || !r.urn.startsWith('urn:pulumi:')
-          ? 'has no "urn" of the form urn:pulumi:<stack>::<project>::<type>::<name>'
-          : typeof r.type !== 'string' || r.type.length === 0
-            ? 'has no "type"'
-            : typeof r.name !== 'string' || r.name.length === 0
-              ? 'has no "name"'
-              : typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)
-                ? 'has no "inputs" object'
-                : r.parent !== undefined && r.parent !== null && typeof r.parent !== 'string'
-                  ? 'has a "parent" that is not a URN string'
-                  : undefined;
-    if (problem) throw new PolicyInputError(`${where}: resource #${i} ${problem}`);
-  });
-}
-
 /** Runs one validation the way the analyzer does: not-applicable is silent, an unknown value is advisory. */
 function run(
   policy: TapPolicy,
@@ -240,9 +211,4 @@ export function evaluatePolicies(resources: SynthResource[], opts: EvaluateOptio
     }
   }
   return violations;
-}
-
-/** Violations that fail a deployment (mandatory; remediate reported as mandatory). */
-export function blockingViolations(violations: readonly PolicyViolation[]): PolicyViolation[] {
-  return violations.filter((v) => v.enforcementLevel === 'mandatory' || v.enforcementLevel === 'remediate');
 }

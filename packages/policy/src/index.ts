@@ -7,14 +7,8 @@ export * from './policies/lambda';
 export * from './policies/naming';
 export * from './policies/network';
 export * from './policies/secrets';
-export {
-  assertSynthResources,
-  blockingViolations,
-  evaluatePolicies,
-  resourceValidationArgs,
-  stackTagsFor,
-  stackValidationArgs,
-} from './evaluate';
+export { evaluatePolicies, resourceValidationArgs, stackTagsFor, stackValidationArgs } from './evaluate';
+export { assertSynthResources, blockingViolations } from './synthRecords';
 export { runCli, type CliIo } from './cli';
 export { formatReport, type FileReport } from './report';
 export { inferEnvironmentSuffix, parseUrn, resolveStackContext } from './context';

@@ -1,4 +1,4 @@
-import { blockingViolations } from './evaluate';
+import { blockingViolations } from './synthRecords';
 import type { OutputFormat, PolicyViolation } from './types';
 
 /** What the CLI found in one resources.json. */

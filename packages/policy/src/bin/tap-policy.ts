@@ -2,4 +2,6 @@
 import { runCli } from '../cli';
 
 // exitCode rather than process.exit(): stdout is flushed before the process ends.
-process.exitCode = runCli(process.argv.slice(2));
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -137,12 +137,12 @@ describe('tap-policy (built bin)', () => {
 });
 
 describe('runCli (in process)', () => {
-  it('writes to the given streams and returns the exit code', () => {
+  it('writes to the given streams and returns the exit code', async () => {
     // Prepare
     const out: string[] = [];
     const err: string[] = [];
     // Act
-    const code = runCli(['check', FIXTURE_PATH, '--format', 'json'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    const code = await runCli(['check', FIXTURE_PATH, '--format', 'json'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
     // Assess
     expect(code).toBe(0);
     expect(err).toEqual([]);
