@@ -72,6 +72,9 @@ export const SUFFIX_ONLY_NAME_PREFIXES = ['/aws/lambda/'] as const;
 /** What the offline synth writes in place of secret values. */
 export const SECRET_PLACEHOLDER = '[secret]';
 
+/** What the offline synth writes where a value is unknown (the engine sends its unknown sentinel instead). */
+export const UNKNOWN_PLACEHOLDER = '[unknown]';
+
 /** Resource types, as @pulumi/aws 7 registers them. */
 export const TYPES = {
   cluster: 'aws:rds/cluster:Cluster',

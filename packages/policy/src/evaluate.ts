@@ -11,7 +11,8 @@ import type {
 // Exported by @pulumi/policy's index (its proxy.d.ts is stripped, so they are untyped): the engine's own unknown
 // detection, reused so hand-built args behave like the analyzer's.
 import { UnknownValueError, unknownCheckingProxy } from '@pulumi/policy';
-import { ENVIRONMENTS, STACK_TAGS } from './constants';
+import * as pulumi from '@pulumi/pulumi';
+import { ENVIRONMENTS, STACK_TAGS, UNKNOWN_PLACEHOLDER } from './constants';
 import { parseUrn } from './context';
 import { NotApplicableError, PolicyEvaluationError, PolicyInputError } from './errors';
 import { assertSynthResources } from './synthRecords';
@@ -49,6 +50,19 @@ function options(parent: string | null | undefined): PolicyResourceOptions {
 }
 
 /**
+ * The synth writes "[unknown]" where a value is not known yet; the engine sends its unknown sentinel, which the
+ * policies' proxy turns into "can't run during preview". Translating keeps the offline run as faithful.
+ */
+function engineValues(value: unknown): unknown {
+  if (value === UNKNOWN_PLACEHOLDER) return pulumi.runtime.unknownValue;
+  if (Array.isArray(value)) return value.map(engineValues);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, engineValues(v)]));
+  }
+  return value;
+}
+
+/**
  * The stack tags the evaluator gives the policies: `pulumi:project` (from the URNs), `tap:environment` and,
  * when known, `tap:environmentSuffix`. Set the same tags on a real stack for the same results.
  *
@@ -73,7 +87,7 @@ export function stackTagsFor(resources: readonly SynthResource[], opts: Pick<Eva
  * policy.validateResource(args, (message) => messages.push(message));
  */
 export function resourceValidationArgs(resource: SynthResource, stackTags: ReadonlyMap<string, string>): ResourceValidationArgs {
-  const props = unknownCheckingProxy(resource.inputs ?? {}) as Record<string, unknown>;
+  const props = unknownCheckingProxy(engineValues(resource.inputs ?? {})) as Record<string, unknown>;
   return {
     type: resource.type,
     props,
@@ -100,7 +114,7 @@ export function stackValidationArgs(resources: readonly SynthResource[], stackTa
   const built: PolicyResource[] = resources.map((resource) => {
     const merged: Record<string, unknown> = { ...(resource.inputs ?? {}), ...(resource.outputs ?? {}) };
     if (resource.id !== undefined && merged['id'] === undefined) merged['id'] = resource.id;
-    const props = unknownCheckingProxy(merged) as Record<string, unknown>;
+    const props = unknownCheckingProxy(engineValues(merged)) as Record<string, unknown>;
     return {
       type: resource.type,
       props,

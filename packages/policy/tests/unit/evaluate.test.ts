@@ -103,6 +103,17 @@ describe('evaluatePolicies', () => {
     ]);
   });
 
+  it('treats the synth\'s "[unknown]" like the engine\'s unknown value', () => {
+    // Prepare
+    const resources = [record(TYPES.kmsKey, 'k', { enableKeyRotation: '[unknown]', deletionWindowInDays: 7 })];
+    // Act
+    const violations = evaluatePolicies(resources, { ...opts, policies: policies.filter((p) => p.name.startsWith('kms-')) });
+    // Assess
+    expect(violations.map((v) => [v.policyName, v.enforcementLevel, v.message])).toEqual([
+      ['kms-key-rotation', 'advisory', "can't run policy 'kms-key-rotation' during preview: string value at .enableKeyRotation can't be known during preview"],
+    ]);
+  });
+
   it('turns a crashing policy into a PolicyEvaluationError naming it and the resource', () => {
     // Prepare
     const broken: ResourceValidationPolicy = {
