@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
-const tapDrift = join(root, 'dist/packages/manifest/src/cli/main.js');
+// The tap-drift CLI of @tap/manifest, bundled by `nx run tap-stack:build`: the package's own build resolves
+// @tap/validation through node_modules, which inside the workspace points at sources, not builds.
+const tapDrift = join(root, 'dist/apps/tap-stack/tap-drift.js');
 
 const { values, positionals } = parseArgs({
   options: {
@@ -27,7 +29,7 @@ if (!['check', 'approve'].includes(mode) || !values.baseline || !values.current)
   process.exit(2);
 }
 if (!existsSync(tapDrift)) {
-  process.stderr.write(`drift-gate: ${tapDrift} is missing; build it with "npx nx run manifest:build" (the nx targets do this first)\n`);
+  process.stderr.write(`drift-gate: ${tapDrift} is missing; build it with "npx nx run tap-stack:build" (the nx targets do this first)\n`);
   process.exit(2);
 }
 

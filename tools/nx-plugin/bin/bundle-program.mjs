@@ -3,7 +3,8 @@
 // `main:` of its Pulumi.yaml. Workspace packages (`@tap/*`, mapped by tsconfig paths) are bundled in; everything from
 // node_modules stays external so `@pulumi/*` is loaded once, from the workspace's node_modules, by program and SDK.
 //
-// usage: bundle-program.mjs --tsconfig <file> --outdir <dir> <entry.ts>... (the first entry becomes index.js)
+// usage: bundle-program.mjs --tsconfig <file> --outdir <dir> <entry.ts>... (the first entry becomes index.js; an
+//        entry written name=path.ts becomes name.js, otherwise the file's base name is used)
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -19,7 +20,11 @@ if (!values.tsconfig || !values.outdir || positionals.length === 0) {
 }
 
 const [main, ...others] = positionals;
-const entryPoints = [{ in: main, out: 'index' }, ...others.map((e) => ({ in: e, out: basename(e, '.ts') }))];
+const named = (entry) => {
+  const [name, path] = entry.includes('=') ? entry.split('=') : [basename(entry, '.ts'), entry];
+  return { in: path, out: name };
+};
+const entryPoints = [{ in: main, out: 'index' }, ...others.map(named)];
 mkdirSync(values.outdir, { recursive: true });
 try {
   await build({

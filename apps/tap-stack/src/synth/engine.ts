@@ -20,10 +20,21 @@ export interface SynthOptions {
   root: string;
 }
 
-/** What the program declared: its stack outputs (secrets unwrapped) and every registered resource. */
+/** What the program declared: its stack outputs and every registered resource, secrets as "[secret]". */
 export interface SynthRun {
   outputs: Record<string, unknown>;
   resources: SynthResource[];
+}
+
+/** A failed run: the program's messages and how many resources it had registered (the root stack not counted). */
+export class SynthProgramError extends SynthError {
+  readonly registeredResources: number;
+
+  constructor(message: string, registeredResources: number) {
+    super(message, 'program');
+    this.name = 'SynthProgramError';
+    this.registeredResources = registeredResources;
+  }
 }
 
 function message(reason: unknown): string {
@@ -50,7 +61,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthRun> {
     options.stack,
     false,
   );
-  const resources = recordRegistrations(options.root);
+  const recording = recordRegistrations(options.root);
 
   // Like Pulumi's own runner: one failure rejects several derived promises; keep every distinct message.
   const failures: unknown[] = [];
@@ -64,14 +75,14 @@ export async function synthesize(options: SynthOptions): Promise<SynthRun> {
     onDrained = () => resolve('drained');
     process.once('beforeExit', onDrained);
   });
-  let outputs: Record<string, unknown> | undefined;
+  let finished = false;
   try {
     const run = pulumi.runtime.runInPulumiStack(async () => require(options.programPath));
     const result = await Promise.race([run, drained]);
     if (result === 'drained') {
       if (failures.length === 0) failures.push(new SynthError('the program never finished: an output it exports is waiting on a resource or apply that cannot complete'));
     } else {
-      outputs = result;
+      finished = true;
     }
   } catch (err) {
     failures.unshift(err);
@@ -82,8 +93,11 @@ export async function synthesize(options: SynthOptions): Promise<SynthRun> {
     process.off('unhandledRejection', onFailure);
     process.off('uncaughtException', onFailure);
   }
-  if (failures.length > 0) {
-    throw new SynthError([...new Set(failures.map(message))].join('\n'));
+  const resources = [...recording.resources].sort((a, b) => a.urn.localeCompare(b.urn));
+  if (failures.length > 0 || !finished) {
+    const registered = resources.filter((r) => r.type !== 'pulumi:pulumi:Stack').length;
+    throw new SynthProgramError([...new Set(failures.map(message))].join('\n'), registered);
   }
-  return { outputs: outputs ?? {}, resources: [...resources].sort((a, b) => a.urn.localeCompare(b.urn)) };
+  const stackUrn = resources.find((r) => r.type === 'pulumi:pulumi:Stack')?.urn ?? '';
+  return { outputs: recording.outputs.get(stackUrn) ?? {}, resources };
 }

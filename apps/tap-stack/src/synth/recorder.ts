@@ -71,9 +71,21 @@ interface RegisterResponse {
   getUrn(): string;
 }
 type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct | undefined;
+}
 interface Monitor {
   registerResource(req: RegisterRequest, callback: Callback): void;
   readResource(req: ReadRequest, callback: Callback): void;
+  registerResourceOutputs(req: OutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+}
+
+/** What {@link recordRegistrations} collects. */
+export interface Recording {
+  resources: SynthResource[];
+  /** Registered outputs by URN (the root stack's are the stack outputs), secrets as "[secret]". */
+  outputs: Map<string, Record<string, unknown>>;
 }
 
 /**
@@ -82,8 +94,9 @@ interface Monitor {
  * the request as the engine would. Reads (`StackReference`, `.get()`) are recorded too, marked `custom: true`.
  * Call right after `setMocks`.
  */
-export function recordRegistrations(root: string): SynthResource[] {
+export function recordRegistrations(root: string): Recording {
   const recorded: SynthResource[] = [];
+  const outputs = new Map<string, Record<string, unknown>>();
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
   if (!monitor) throw new Error('recordRegistrations: call pulumi.runtime.setMocks first');
   const register = monitor.registerResource.bind(monitor);
@@ -117,5 +130,10 @@ export function recordRegistrations(root: string): SynthResource[] {
       }
       callback(err, resp);
     });
-  return recorded;
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    outputs.set(req.getUrn(), plainInputs(req.getOutputs()?.toJavaScript() ?? {}, root) as Record<string, unknown>);
+    registerOutputs(req, callback);
+  };
+  return { resources: recorded, outputs };
 }

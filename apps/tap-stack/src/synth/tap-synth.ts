@@ -1,12 +1,13 @@
 // tap-synth: runs the tap-stack program offline under Pulumi's mocks and writes what it would deploy.
-// `nx run tap-stack:synth [--configuration=<env>]` runs it; see apps/tap-stack/README.md.
+// `nx run tap-stack:synth [--configuration=<env>]` runs it; see apps/tap-stack/README.md. Writes manifest.json,
+// resources.json and outputs.json (the stack outputs, secrets as "[secret]") per environment.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parse } from 'yaml';
 import { SYNTH_EXIT_CODES } from './constants';
-import { synthesize } from './engine';
+import { SynthProgramError, synthesize } from './engine';
 import { SynthError } from './errors';
 import type { StackReferenceFixture } from './mocks';
 import { readStackConfig } from './stackConfig';
@@ -72,6 +73,7 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(outDir, 'resources.json'), `${JSON.stringify(run.resources, null, 2)}\n`);
+  writeFileSync(join(outDir, 'outputs.json'), `${JSON.stringify(run.outputs, null, 2)}\n`);
   process.stdout.write(summarize(env, config.values['aws:region'] ?? '', run, relative(root, outDir)));
   return SYNTH_EXIT_CODES.ok;
 }
@@ -111,7 +113,8 @@ async function main(argv: string[]): Promise<number> {
       return await synthOne(root, envs[0], opts);
     } catch (err) {
       if (!(err instanceof SynthError)) throw err;
-      process.stderr.write(`error: synth ${envs[0]} failed:\n${err.message}\n`);
+      const registered = err instanceof SynthProgramError ? `\n(${err.registeredResources} resources registered before the failure)` : '';
+      process.stderr.write(`error: synth ${envs[0]} failed:\n${err.message}${registered}\n`);
       // Input problems (files) and program failures exit differently, so scripts can tell them apart.
       return err.kind === 'input' ? SYNTH_EXIT_CODES.badInput : SYNTH_EXIT_CODES.programFailed;
     }
