@@ -1,4 +1,4 @@
 export { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './constants';
 export { MonitoringComponentError } from './errors';
 export { MonitoringComponent, alarmTopicKeyPolicy, assertMonitoringSettings } from './monitoringComponent';
-export type { MonitoringComponentArgs } from './types';
+export type { MonitoredFunction, MonitoringComponentArgs } from './types';

@@ -29,6 +29,8 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     auroraCpu: pulumi.Output<string>;
     auroraConnections: pulumi.Output<string>;
   };
+  /** Errors and Duration alarms of each `additionalFunctions` entry, by its key. */
+  public readonly additionalAlarmArns: Record<string, { errors: pulumi.Output<string>; duration: pulumi.Output<string> }>;
 
   constructor(name: string, args: MonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:monitoring:MonitoringComponent', name, {}, opts);
@@ -92,24 +94,42 @@ export class MonitoringComponent extends pulumi.ComponentResource {
         { parent: this },
       );
 
-    const lambdaErrors = alarm('lambda-errors', 'lambda-errors-alarm', ALARM_SETTINGS.lambdaErrors, {
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      statistic: 'Sum',
-      threshold: errorThreshold,
-      dimensions: { FunctionName: args.functionName },
-      treatMissingData: TREAT_MISSING_DATA.lambda,
-      alarmDescription: `More than ${errorThreshold} Lambda errors in 5 minutes`,
+    const lambdaAlarms = (key: string, type: string, functionName: pulumi.Input<string>, errors: number, latencyMs: number) => ({
+      errors: alarm(`${key}-errors`, `${type}-errors-alarm`, ALARM_SETTINGS.lambdaErrors, {
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        statistic: 'Sum',
+        threshold: errors,
+        dimensions: { FunctionName: functionName },
+        treatMissingData: TREAT_MISSING_DATA.lambda,
+        alarmDescription: `More than ${errors} Lambda errors in 5 minutes`,
+      }),
+      duration: alarm(`${key}-duration`, `${type}-duration-alarm`, ALARM_SETTINGS.lambdaDuration, {
+        namespace: 'AWS/Lambda',
+        metricName: 'Duration',
+        statistic: 'Average',
+        threshold: latencyMs,
+        unit: 'Milliseconds',
+        dimensions: { FunctionName: functionName },
+        treatMissingData: TREAT_MISSING_DATA.lambda,
+        alarmDescription: `Average Lambda duration above ${latencyMs} ms`,
+      }),
     });
-    const lambdaDuration = alarm('lambda-duration', 'lambda-duration-alarm', ALARM_SETTINGS.lambdaDuration, {
-      namespace: 'AWS/Lambda',
-      metricName: 'Duration',
-      statistic: 'Average',
-      threshold: latencyThresholdMs,
-      unit: 'Milliseconds',
-      dimensions: { FunctionName: args.functionName },
-      treatMissingData: TREAT_MISSING_DATA.lambda,
-      alarmDescription: `Average Lambda duration above ${latencyThresholdMs} ms`,
+
+    const { errors: lambdaErrors, duration: lambdaDuration } = lambdaAlarms('lambda', 'lambda', args.functionName, errorThreshold, latencyThresholdMs);
+    const keys = (args.additionalFunctions ?? []).map((fn) => fn.key);
+    const clash = keys.find((key, i) => key === 'lambda' || keys.indexOf(key) !== i);
+    if (clash !== undefined) {
+      throw new MonitoringComponentError(`additionalFunctions key "${clash}" is used twice or by the payment Lambda's alarms; give each function its own key`);
+    }
+    const additionalAlarms = (args.additionalFunctions ?? []).map((fn) => {
+      assertMonitoringSettings({
+        errorThreshold: fn.errorThreshold ?? errorThreshold,
+        latencyThresholdMs: fn.latencyThresholdMs ?? latencyThresholdMs,
+        cpuThresholdPercent,
+        dbConnectionsThreshold,
+      });
+      return lambdaAlarms(fn.key, fn.key, fn.functionName, fn.errorThreshold ?? errorThreshold, fn.latencyThresholdMs ?? latencyThresholdMs);
     });
     const auroraCpu = alarm('aurora-cpu', 'aurora-cpu-alarm', ALARM_SETTINGS.auroraCpu, {
       namespace: 'AWS/RDS',
@@ -145,11 +165,15 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       auroraCpu: auroraCpu.arn,
       auroraConnections: auroraConnections.arn,
     };
+    this.additionalAlarmArns = Object.fromEntries(
+      (args.additionalFunctions ?? []).map((fn, i) => [fn.key, { errors: additionalAlarms[i].errors.arn, duration: additionalAlarms[i].duration.arn }]),
+    );
     this.registerOutputs({
       topicArn: this.topicArn,
       kmsKeyArn: this.kmsKeyArn,
       applicationLogGroupName: this.applicationLogGroupName,
       alarmArns: this.alarmArns,
+      additionalAlarmArns: this.additionalAlarmArns,
     });
   }
 }

@@ -28,4 +28,21 @@ export interface MonitoringComponentArgs {
   kmsKeyArn?: pulumi.Input<string>;
   /** Retention of the application log group in days. Default: 30. */
   logRetentionDays?: number;
+  /**
+   * Other Lambda functions of the environment that get the same Errors and Duration alarms on the same topic
+   * (e.g. the secret rotation function). Default: none.
+   */
+  additionalFunctions?: MonitoredFunction[];
+}
+
+/** A further Lambda function watched by {@link MonitoringComponent}. */
+export interface MonitoredFunction {
+  /** Short lowercase type for the alarm names, e.g. `rotation` gives `rotation-errors-alarm-{env}-{suffix}`. */
+  key: string;
+  /** The function's name (the `FunctionName` dimension). */
+  functionName: pulumi.Input<string>;
+  /** Errors (Sum over 5 minutes) above which the alarm fires. Default: the component's `errorThreshold`. */
+  errorThreshold?: number;
+  /** Average Duration in ms above which the alarm fires. Default: the component's `latencyThresholdMs`. */
+  latencyThresholdMs?: number;
 }

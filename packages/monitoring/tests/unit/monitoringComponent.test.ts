@@ -118,3 +118,53 @@ describe('MonitoringComponent options', () => {
     expect(make).toThrow(message);
   });
 });
+
+describe('MonitoringComponent additional functions', () => {
+  it('gives each additional function its own Errors and Duration alarms on the same topic', async () => {
+    // Prepare
+    const prefix = 'mon-extra';
+
+    // Act
+    const mon = new MonitoringComponent(prefix, {
+      environment: 'staging',
+      environmentSuffix: 'x1',
+      functionName: 'payment-processor-staging-x1',
+      clusterIdentifier: 'aurora-cluster-staging-x1',
+      errorThreshold: 4,
+      latencyThresholdMs: 2500,
+      additionalFunctions: [{ key: 'rotation', functionName: 'rotation-fn-staging-x1', latencyThresholdMs: 60000 }],
+    });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+
+    // Assess
+    const topicArn = await valueOf(mon.topicArn);
+    const rotation = ofType(mocks, prefix, ALARM).filter((a) => a.inputs.dimensions?.FunctionName === 'rotation-fn-staging-x1');
+    const byMetric = Object.fromEntries(rotation.map((a) => [a.inputs.metricName as string, a.inputs]));
+    expect(rotation).toHaveLength(2);
+    expect(byMetric.Errors).toEqual(expect.objectContaining({ name: 'rotation-errors-alarm-staging-x1', threshold: 4, statistic: 'Sum' }));
+    expect(byMetric.Duration).toEqual(expect.objectContaining({ name: 'rotation-duration-alarm-staging-x1', threshold: 60000 }));
+    for (const alarm of rotation) {
+      expect(alarm.inputs.alarmActions).toEqual([topicArn]);
+      expect(alarm.inputs.okActions).toEqual([topicArn]);
+    }
+    expect(ofType(mocks, prefix, ALARM)).toHaveLength(6);
+    expect(await valueOf(mon.additionalAlarmArns.rotation.errors)).toContain('rotation-errors-alarm-staging-x1');
+  });
+
+  it.each([
+    [[{ key: 'lambda', functionName: 'f2' }], 'additionalFunctions key "lambda" is used twice'],
+    [[{ key: 'a', functionName: 'f2' }, { key: 'a', functionName: 'f3' }], 'additionalFunctions key "a" is used twice'],
+    [[{ key: 'rot', functionName: 'f2', errorThreshold: -2 }], 'errorThreshold must be a non-negative number, got -2'],
+  ])('rejects additional functions %j', (additionalFunctions, message) => {
+    const make = () =>
+      new MonitoringComponent('mon-bad-extra', {
+        environment: 'dev',
+        environmentSuffix: 'bad',
+        functionName: 'f',
+        clusterIdentifier: 'c',
+        additionalFunctions,
+      });
+    expect(make).toThrow(message);
+  });
+});
