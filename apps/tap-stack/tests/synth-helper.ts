@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -28,8 +28,14 @@ export interface SynthResult {
   outputs: Record<string, any>;
 }
 
+const created: string[] = [];
+// Registered once per test file that imports this helper: temp dirs never outlive the file.
+afterAll(() => created.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tap-stack-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tap-stack-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** A stand-in image build context (the real one is `nx run payment-processor:build`'s output). */

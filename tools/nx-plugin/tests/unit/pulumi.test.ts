@@ -1,14 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { pulumiStacks, pulumiTargets } from '../../src/pulumi';
 
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
+const created: string[] = [];
+afterAll(() => created.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
 
 /** A stand-in `pulumi` on PATH that records argv and cwd; `whoami` fails when PULUMI_STANDIN_LOGGED_OUT is set. */
 function standInPulumi(): { bin: string; log: string } {
-  const bin = mkdtempSync(join(tmpdir(), 'pulumi-standin-'));
+  const bin = tempDir('pulumi-standin-');
   const log = join(bin, 'calls.jsonl');
   const script = join(bin, 'pulumi');
   writeFileSync(
@@ -62,7 +70,7 @@ describe('pulumiTargets', () => {
 
   it('passes a policy pack to preview and deploy only, and only when it exists', () => {
     // Prepare
-    const ws = mkdtempSync(join(tmpdir(), 'ws-'));
+    const ws = tempDir('ws-');
     mkdirSync(join(ws, 'apps', 'a'), { recursive: true });
     writeFileSync(join(ws, 'apps', 'a', 'Pulumi.yaml'), 'name: a\nruntime: nodejs\n');
     writeFileSync(join(ws, 'apps', 'a', 'Pulumi.qa.yaml'), 'config: {}\n');
