@@ -1,1 +1,14 @@
-export {};
+export { createPaymentHandler } from './handler';
+export type { PaymentHandlerOptions, PaymentEnvironment, LambdaContextLike } from './handler';
+export { environment, handler } from './main';
+export { runMigrations, MIGRATION_LOCK_KEY } from './migrate';
+export type { MigrateOptions, MigrateResult, AppRoleOptions } from './migrate';
+export { createMigrateHandler } from './migrate-handler';
+export type { MigrateHandlerOptions } from './migrate-handler';
+export { MIGRATIONS } from './migrations';
+export type { Migration } from './migrations';
+export { parsePaymentRequest, parseIdempotencyKey, currencyExponent } from './validation';
+export { parseDatabaseSecret, isConnectionError } from './database';
+export { ConfigurationError, DatabaseUnavailableError, HttpError, MigrationError } from './errors';
+export { LIMITS, ERROR_CODES, DEFAULTS } from './constants';
+export type * from './types';

@@ -1,0 +1,215 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { z } from 'zod';
+import { CONNECTION_ERROR_CODES, SQLSTATE } from './constants';
+import { ConfigurationError, DatabaseUnavailableError } from './errors';
+import type { EnvironmentStats, LoggerLike } from './types';
+
+/** Where the credentials come from: a Secrets Manager secret (production) or a URL (local). */
+export type CredentialSource =
+  | { kind: 'secret'; secretArn: string; secretsClient: SecretsManagerClient; maxAgeSeconds: number }
+  | { kind: 'url'; databaseUrl: string };
+
+export interface DatabaseSettings {
+  source: () => CredentialSource;
+  logger: LoggerLike;
+  stats: EnvironmentStats;
+  onSecretRefetch: () => void;
+  connectionTimeoutMillis: number;
+  statementTimeoutMillis: number;
+  applicationName: string;
+}
+
+const secretSchema = z.object({
+  host: z.string().min(1),
+  port: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
+  dbname: z.string().min(1).optional(),
+  username: z.string().min(1),
+  password: z.string().min(1),
+});
+
+/** Parses the RDS-style secret JSON; the message never contains the secret's content. */
+export function parseDatabaseSecret(raw: unknown): z.infer<typeof secretSchema> {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new ConfigurationError('The database secret is not JSON.');
+    }
+  }
+  const result = secretSchema.safeParse(value);
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((i) => i.path.join('.')))].join(', ');
+    throw new ConfigurationError(`The database secret lacks valid fields: ${fields}.`);
+  }
+  return result.data;
+}
+
+const errorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+
+/** True for errors after which a fresh connection may succeed (server restart, killed backend, network). */
+export function isConnectionError(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code !== undefined) {
+    if ((CONNECTION_ERROR_CODES as readonly string[]).includes(code)) return true;
+    if (code === SQLSTATE.adminShutdown || code === SQLSTATE.crashShutdown || code === SQLSTATE.cannotConnectNow) {
+      return true;
+    }
+    if (code.startsWith('08')) return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable/i.test(
+    message,
+  );
+}
+
+export const isInvalidPassword = (error: unknown): boolean => errorCode(error) === SQLSTATE.invalidPassword;
+
+/**
+ * The database side of one execution environment: one pool of max 1 connection, created lazily,
+ * with the secret cached across invocations and refetched (bypassing the cache) on 28P01.
+ */
+export class Database {
+  private pool?: Pool;
+  private provider?: SecretsProvider;
+  private closed = false;
+
+  constructor(private readonly settings: DatabaseSettings) {}
+
+  /**
+   * Runs `work` on the environment's connection. Retries once, on a new connection, after a
+   * connection failure or a rejected password (after refetching the secret); then gives up with
+   * {@link DatabaseUnavailableError}. `work` must be safe to repeat (ours is idempotent by key).
+   */
+  async run<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.attempt(work);
+    } catch (error) {
+      if (isInvalidPassword(error) && !this.isSecretSource()) {
+        throw new DatabaseUnavailableError('The database rejected the configured password.', { cause: error });
+      }
+      if (isInvalidPassword(error)) {
+        this.settings.logger.warn('Database rejected the password; refetching the secret', { code: errorCode(error) });
+        await this.reset(true);
+      } else if (isConnectionError(error)) {
+        this.settings.logger.warn('Database connection failed; retrying once on a new connection', {
+          code: errorCode(error),
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        await this.reset(false);
+      } else {
+        throw error;
+      }
+    }
+    try {
+      return await this.attempt(work);
+    } catch (error) {
+      if (isInvalidPassword(error) || isConnectionError(error)) {
+        throw new DatabaseUnavailableError('The database is unavailable.', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  private isSecretSource(): boolean {
+    return this.settings.source().kind === 'secret';
+  }
+
+  private async attempt<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.getPool(false);
+    const opening = pool.totalCount === 0;
+    const started = performance.now();
+    const client = await pool.connect();
+    if (opening) this.settings.stats.lastConnectMillis = performance.now() - started;
+    let failure: unknown;
+    try {
+      return await work(client);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      // A broken connection is destroyed rather than returned to the pool.
+      client.release(failure !== undefined && isConnectionError(failure) ? (failure as Error) : undefined);
+    }
+  }
+
+  private async reset(refetchSecret: boolean): Promise<void> {
+    const old = this.pool;
+    this.pool = undefined;
+    if (old) await old.end().catch(() => undefined);
+    if (refetchSecret) await this.getPool(true);
+  }
+
+  private async getPool(forceFetch: boolean): Promise<Pool> {
+    if (this.closed) throw new DatabaseUnavailableError('This execution environment was closed.');
+    if (this.pool && !forceFetch) return this.pool;
+    const config = await this.poolConfig(forceFetch);
+    const pool = new Pool(config);
+    // Without this listener an idle connection killed by the server crashes the process.
+    pool.on('error', (error) => {
+      this.settings.logger.warn('Idle database connection failed; it will be replaced', {
+        code: errorCode(error),
+        reason: error.message,
+      });
+    });
+    pool.on('connect', () => {
+      this.settings.stats.connections += 1;
+    });
+    this.pool = pool;
+    return pool;
+  }
+
+  private async poolConfig(forceFetch: boolean): Promise<PoolConfig> {
+    const { connectionTimeoutMillis, statementTimeoutMillis, applicationName } = this.settings;
+    const base: PoolConfig = {
+      max: 1,
+      // Lambda freezes the environment between invocations; keep the connection for the next one.
+      idleTimeoutMillis: 0,
+      allowExitOnIdle: true,
+      connectionTimeoutMillis,
+      statement_timeout: statementTimeoutMillis,
+      application_name: applicationName,
+    };
+    const source = this.settings.source();
+    if (source.kind === 'url') return { ...base, connectionString: source.databaseUrl };
+    const secret = parseDatabaseSecret(await this.fetchSecret(source, forceFetch));
+    return {
+      ...base,
+      host: secret.host,
+      port: secret.port === undefined ? 5432 : Number(secret.port),
+      database: secret.dbname ?? 'postgres',
+      user: secret.username,
+      password: secret.password,
+    };
+  }
+
+  private async fetchSecret(
+    source: Extract<CredentialSource, { kind: 'secret' }>,
+    forceFetch: boolean,
+  ): Promise<unknown> {
+    this.provider ??= new SecretsProvider({ awsSdkV3Client: source.secretsClient });
+    if (forceFetch) {
+      this.settings.stats.secretRefetches += 1;
+      this.settings.onSecretRefetch();
+    }
+    try {
+      // Powertools' cache key ignores VersionStage; we only ever read AWSCURRENT, so that is fine.
+      return await this.provider.get(source.secretArn, { maxAge: source.maxAgeSeconds, forceFetch });
+    } catch (error) {
+      this.settings.logger.error('Could not read the database secret', {
+        errorName: error instanceof Error ? error.name : 'unknown',
+      });
+      throw new DatabaseUnavailableError('The database secret could not be read.', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,259 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DEFAULTS, ERROR_CODES, LIMITS } from './constants';
+import { type CredentialSource, Database } from './database';
+import { ConfigurationError, DatabaseUnavailableError, HttpError } from './errors';
+import { createPayment, findPayment } from './payments';
+import type { EnvironmentStats, HttpEventV2, HttpResultV2, LoggerLike, Payment } from './types';
+import { parseIdempotencyKey, parsePaymentRequest } from './validation';
+
+/** Options of one execution environment. Every default is resolved in {@link resolveSource}/{@link createPaymentHandler}. */
+export interface PaymentHandlerOptions {
+  /** Secrets Manager secret with host/port/dbname/username/password. Default: `process.env.DB_SECRET_ARN`. */
+  secretArn?: string;
+  /** Used when no secret ARN is set. Default: `process.env.DATABASE_URL`. */
+  databaseUrl?: string;
+  /** Default: `new SecretsManagerClient({})`, created on first use. */
+  secretsClient?: SecretsManagerClient;
+  /** Seconds the secret is cached. Default: 300 (a 28P01 always bypasses the cache). */
+  secretMaxAgeSeconds?: number;
+  /** Default: a Powertools Logger for service `payment-processor`. */
+  logger?: Logger;
+  /** Default: Powertools Metrics, namespace `Tap/Payments` (or `POWERTOOLS_METRICS_NAMESPACE`). */
+  metrics?: Metrics;
+  /** Default: 1. */
+  retryAfterSeconds?: number;
+  /** Default: 3000. */
+  connectionTimeoutMillis?: number;
+  /** Default: 5000. */
+  statementTimeoutMillis?: number;
+}
+
+/** The Lambda context fields the handler uses. */
+export interface LambdaContextLike {
+  awsRequestId?: string;
+}
+
+/** One simulated (or real) Lambda execution environment: its handler, counters and teardown. */
+export interface PaymentEnvironment {
+  handler: (event: HttpEventV2, context?: LambdaContextLike) => Promise<HttpResultV2>;
+  /** Live counters (secret refetches, connections opened, last connect time, invocations). */
+  readonly stats: EnvironmentStats;
+  /** Ends the connection pool; the environment answers 503 afterwards. */
+  close: () => Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAYMENT_PATH = /^\/payments\/([^/]+)$/;
+
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+const errorResult = (error: HttpError): HttpResultV2 =>
+  json(
+    error.statusCode,
+    { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
+    error.headers,
+  );
+
+function header(event: HttpEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  // Payload 2.0 lower-cases header names; a local caller might not.
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function readBody(event: HttpEventV2): unknown {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') {
+    throw new HttpError(400, ERROR_CODES.invalidJson, 'The request body must be a JSON object.');
+  }
+  if (typeof raw !== 'string') throw new HttpError(400, ERROR_CODES.invalidEvent, 'The event body is not a string.');
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > LIMITS.maxBodyBytes) {
+    throw new HttpError(413, ERROR_CODES.payloadTooLarge, `The request body exceeds ${LIMITS.maxBodyBytes} bytes.`);
+  }
+  const contentType = header(event, 'content-type');
+  if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType.trim())) {
+    throw new HttpError(415, ERROR_CODES.unsupportedMediaType, 'Content-Type must be application/json.', 'Content-Type');
+  }
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  try {
+    return JSON.parse(text.decode(bytes));
+  } catch {
+    throw new HttpError(400, ERROR_CODES.invalidJson, 'The request body is not valid UTF-8 JSON.');
+  }
+}
+
+function describeEvent(event: unknown): { method: string; path: string } {
+  if (typeof event !== 'object' || event === null) {
+    throw new HttpError(400, ERROR_CODES.invalidEvent, 'The event is not an HTTP API payload 2.0 event.');
+  }
+  const e = event as HttpEventV2;
+  const method = e.requestContext?.http?.method;
+  const path = e.rawPath ?? e.requestContext?.http?.path;
+  if (typeof method !== 'string' || typeof path !== 'string') {
+    throw new HttpError(400, ERROR_CODES.invalidEvent, 'The event is not an HTTP API payload 2.0 event.');
+  }
+  return { method: method.toUpperCase(), path };
+}
+
+function resolveSource(options: PaymentHandlerOptions): () => CredentialSource {
+  let client = options.secretsClient;
+  return () => {
+    const secretArn = options.secretArn ?? process.env.DB_SECRET_ARN;
+    if (secretArn) {
+      client ??= new SecretsManagerClient({});
+      return {
+        kind: 'secret',
+        secretArn,
+        secretsClient: client,
+        maxAgeSeconds: options.secretMaxAgeSeconds ?? DEFAULTS.secretMaxAgeSeconds,
+      };
+    }
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    if (databaseUrl) return { kind: 'url', databaseUrl };
+    throw new ConfigurationError('Set DB_SECRET_ARN (or DATABASE_URL for local use).');
+  };
+}
+
+/**
+ * Creates an isolated execution environment: its own pool (max 1 connection, opened on first use),
+ * its own secret cache, logger and metrics. Module scope of the Lambda creates one; tests and the
+ * benchmark create several to simulate concurrent environments.
+ *
+ * @example
+ * const env = createPaymentHandler({ databaseUrl: 'postgres://payment_app:pw@127.0.0.1:5432/payments' });
+ * const res = await env.handler({ rawPath: '/payments', requestContext: { http: { method: 'POST' } },
+ *   headers: { 'idempotency-key': 'k-1' }, body: '{"merchantId":"m_1","amount":1250,"currency":"EUR"}' });
+ * await env.close();
+ */
+export function createPaymentHandler(options: PaymentHandlerOptions = {}): PaymentEnvironment {
+  const logger: LoggerLike & Partial<Pick<Logger, 'addContext'>> =
+    options.logger ?? new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULTS.serviceName });
+  const metrics =
+    options.metrics ??
+    new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULTS.metricsNamespace,
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULTS.serviceName,
+    });
+  const retryAfter = String(options.retryAfterSeconds ?? DEFAULTS.retryAfterSeconds);
+  const stats: EnvironmentStats = { secretRefetches: 0, connections: 0, lastConnectMillis: 0, invocations: 0 };
+  const database = new Database({
+    source: resolveSource(options),
+    logger,
+    stats,
+    onSecretRefetch: () => metrics.addMetric('SecretRefetch', MetricUnit.Count, 1),
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULTS.connectionTimeoutMillis,
+    statementTimeoutMillis: options.statementTimeoutMillis ?? DEFAULTS.statementTimeoutMillis,
+    applicationName: DEFAULTS.serviceName,
+  });
+
+  async function postPayment(event: HttpEventV2, log: Record<string, unknown>): Promise<HttpResultV2> {
+    const key = parseIdempotencyKey(header(event, 'idempotency-key'));
+    const request = parsePaymentRequest(readBody(event));
+    log.merchantId = request.merchantId;
+    const outcome = await database.run((client) => createPayment(client, key, request));
+    if (outcome.kind === 'conflict') {
+      metrics.addMetric('IdempotencyKeyReused', MetricUnit.Count, 1);
+      throw new HttpError(
+        422,
+        ERROR_CODES.idempotencyKeyReused,
+        'This Idempotency-Key was already used with a different request body.',
+        'Idempotency-Key',
+      );
+    }
+    log.paymentId = outcome.payment.id;
+    if (outcome.kind === 'replayed') {
+      log.replayed = true;
+      metrics.addMetric('PaymentReplayed', MetricUnit.Count, 1);
+      return json(200, outcome.payment, { 'idempotent-replayed': 'true' });
+    }
+    metrics.addMetric('PaymentAccepted', MetricUnit.Count, 1);
+    metrics.addMetric('PaymentAmountMinorUnits', MetricUnit.Count, outcome.payment.amount);
+    return json(201, outcome.payment, { location: `/payments/${outcome.payment.id}` });
+  }
+
+  async function getPayment(id: string): Promise<HttpResultV2> {
+    const notFound = new HttpError(404, ERROR_CODES.paymentNotFound, 'No payment with this id.', 'id');
+    if (!UUID.test(id)) throw notFound;
+    const payment: Payment | undefined = await database.run((client) => findPayment(client, id.toLowerCase()));
+    if (!payment) throw notFound;
+    return json(200, payment);
+  }
+
+  async function route(event: HttpEventV2, log: Record<string, unknown>): Promise<HttpResultV2> {
+    const { method, path } = describeEvent(event);
+    log.method = method;
+    if (path === '/payments') {
+      log.route = 'POST /payments';
+      if (method !== 'POST') {
+        throw new HttpError(405, ERROR_CODES.methodNotAllowed, `${method} is not allowed on ${path}.`, undefined, {
+          allow: 'POST',
+        });
+      }
+      return postPayment(event, log);
+    }
+    const match = PAYMENT_PATH.exec(path);
+    if (match) {
+      log.route = 'GET /payments/{id}';
+      if (method !== 'GET') {
+        throw new HttpError(405, ERROR_CODES.methodNotAllowed, `${method} is not allowed on /payments/{id}.`, undefined, {
+          allow: 'GET',
+        });
+      }
+      return getPayment(decodeURIComponent(match[1]));
+    }
+    throw new HttpError(404, ERROR_CODES.notFound, 'No such route.');
+  }
+
+  async function handler(event: HttpEventV2, context?: LambdaContextLike): Promise<HttpResultV2> {
+    const started = performance.now();
+    stats.invocations += 1;
+    if (stats.invocations === 1) metrics.captureColdStartMetric();
+    const log: Record<string, unknown> = { requestId: context?.awsRequestId ?? event?.requestContext?.requestId };
+    let result: HttpResultV2;
+    try {
+      result = await route(event, log);
+    } catch (error) {
+      result = toErrorResult(error, log);
+    }
+    log.statusCode = result.statusCode;
+    log.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    metrics.addMetric(`Status${Math.floor(result.statusCode / 100)}xx`, MetricUnit.Count, 1);
+    logger.info('request completed', log);
+    metrics.publishStoredMetrics();
+    return result;
+  }
+
+  function toErrorResult(error: unknown, log: Record<string, unknown>): HttpResultV2 {
+    if (error instanceof HttpError) {
+      log.errorCode = error.code;
+      return errorResult(error);
+    }
+    if (error instanceof DatabaseUnavailableError) {
+      log.errorCode = ERROR_CODES.serviceUnavailable;
+      logger.error('Database unavailable', { reason: error.message });
+      return errorResult(
+        new HttpError(503, ERROR_CODES.serviceUnavailable, 'The payment service is temporarily unavailable; retry later.', undefined, {
+          'retry-after': retryAfter,
+        }),
+      );
+    }
+    log.errorCode = ERROR_CODES.internal;
+    // Only name and message: a driver error can carry parameters, and we never log request bodies.
+    logger.error('Unhandled error', {
+      errorName: error instanceof Error ? error.name : 'unknown',
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return errorResult(new HttpError(500, ERROR_CODES.internal, 'Internal error.'));
+  }
+
+  return { handler, stats, close: () => database.close() };
+}

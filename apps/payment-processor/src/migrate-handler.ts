@@ -1,0 +1,70 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { ClientConfig } from 'pg';
+import { DEFAULTS } from './constants';
+import { parseDatabaseSecret } from './database';
+import { ConfigurationError } from './errors';
+import { type AppRoleOptions, type MigrateResult, runMigrations } from './migrate';
+
+export interface MigrateHandlerOptions {
+  /** Owner/admin credentials secret. Default: `process.env.DB_SECRET_ARN`. */
+  secretArn?: string;
+  /** Used when no secret ARN is set. Default: `process.env.DATABASE_URL`. */
+  databaseUrl?: string;
+  /** Secret holding the application role's `username`/`password`. Default: `process.env.APP_DB_SECRET_ARN`. */
+  appSecretArn?: string;
+  /** Default: `process.env.APP_DB_USERNAME`, else `payment_app`. */
+  appUsername?: string;
+  /** Default: `process.env.APP_DB_PASSWORD` (omitted: the role keeps its password). */
+  appPassword?: string;
+  secretsClient?: SecretsManagerClient;
+  logger?: Logger;
+}
+
+/**
+ * Builds the `migrate` Lambda handler (same image, CMD overridden to `migrate.handler`).
+ *
+ * @example
+ * const { handler } = createMigrateHandler({ databaseUrl: 'postgres://postgres:pw@127.0.0.1:5432/payments' });
+ * await handler(); // { applied: [1], version: 1, appRole: 'payment_app' }
+ */
+export function createMigrateHandler(options: MigrateHandlerOptions = {}): { handler: () => Promise<MigrateResult> } {
+  const logger = options.logger ?? new Logger({ serviceName: `${DEFAULTS.serviceName}-migrate` });
+  let provider: SecretsProvider | undefined;
+  const readSecret = async (arn: string) => {
+    provider ??= new SecretsProvider({ awsSdkV3Client: options.secretsClient ?? new SecretsManagerClient({}) });
+    return parseDatabaseSecret(await provider.get(arn, { forceFetch: true }));
+  };
+
+  async function connection(): Promise<ClientConfig> {
+    const secretArn = options.secretArn ?? process.env.DB_SECRET_ARN;
+    if (secretArn) {
+      const s = await readSecret(secretArn);
+      return { host: s.host, port: s.port === undefined ? 5432 : Number(s.port), database: s.dbname ?? 'postgres', user: s.username, password: s.password };
+    }
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    if (databaseUrl) return { connectionString: databaseUrl };
+    throw new ConfigurationError('Set DB_SECRET_ARN (or DATABASE_URL for local use) to the database owner credentials.');
+  }
+
+  async function appRole(): Promise<AppRoleOptions> {
+    const appSecretArn = options.appSecretArn ?? process.env.APP_DB_SECRET_ARN;
+    if (appSecretArn) {
+      const s = await readSecret(appSecretArn);
+      return { name: s.username, password: s.password };
+    }
+    return {
+      name: options.appUsername ?? process.env.APP_DB_USERNAME ?? DEFAULTS.appRoleName,
+      password: options.appPassword ?? process.env.APP_DB_PASSWORD,
+    };
+  }
+
+  async function handler(): Promise<MigrateResult> {
+    const result = await runMigrations({ ...(await connection()), connectionTimeoutMillis: 10_000 }, { appRole: await appRole(), logger });
+    logger.info('migrations complete', { applied: result.applied, version: result.version, appRole: result.appRole });
+    return result;
+  }
+
+  return { handler };
+}

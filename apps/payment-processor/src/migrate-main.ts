@@ -1,0 +1,5 @@
+// Lambda entry point `migrate.handler` (same image, CMD overridden); also used by `nx run payment-processor:migrate`.
+import { createMigrateHandler } from './migrate-handler';
+
+export { runMigrations } from './migrate';
+export const handler = createMigrateHandler().handler;
