@@ -3,6 +3,9 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Pulumi's gRPC/protobuf modules keep globals (`google`, the async local store) alive across test files in a worker;
+  // Jest 30's soft cleanup only warns about them. Off: one worker per project and short runs keep memory bounded.
+  testEnvironmentOptions: { ...nxPreset.testEnvironmentOptions, globalsCleanup: 'off' },
   // 2-core machines: keep each project's Jest to one worker; Nx runs two projects side by side.
   maxWorkers: 1,
   transform: {

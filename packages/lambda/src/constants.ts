@@ -11,6 +11,15 @@ export const LAMBDA_DEFAULTS = {
   httpsEgressCidrBlocks: ['0.0.0.0/0'],
 } as const;
 
+/** Defaults of {@link LambdaMigrationArgs}. */
+export const MIGRATION_DEFAULTS = {
+  handler: 'migrate.handler',
+  timeoutSeconds: 300,
+  memorySize: 256,
+  /** Migrations take an advisory lock anyway; one at a time keeps a retried invocation from queueing behind it. */
+  reservedConcurrency: 1,
+} as const;
+
 export const POSTGRES_PORT = 5432;
 export const HTTPS_PORT = 443;
 

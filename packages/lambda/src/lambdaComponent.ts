@@ -7,12 +7,13 @@ import {
   ARCHITECTURE_PLATFORMS,
   HTTPS_PORT,
   LAMBDA_DEFAULTS,
+  MIGRATION_DEFAULTS,
   POSTGRES_PORT,
   VPC_NETWORK_INTERFACE_ACTIONS,
 } from './constants';
 import { contentTag } from './contentTag';
 import { LambdaComponentError } from './errors';
-import type { LambdaComponentArgs } from './types';
+import type { LambdaComponentArgs, LambdaMigrationArgs } from './types';
 
 /**
  * Container-image Lambda in the VPC: ECR repository, image built and pushed by `@pulumi/docker` under a
@@ -46,6 +47,8 @@ export class LambdaComponent extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
   /** Only when `createFunctionUrl` is true. */
   public readonly functionUrl: pulumi.Output<string> | undefined;
+  /** Only with `migrations`: the migration function's name (watch it with alarms like the main one). */
+  public readonly migrationFunctionName: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: LambdaComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:lambda:LambdaComponent', name, {}, opts);
@@ -215,6 +218,18 @@ export class LambdaComponent extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // --- migrations ----------------------------------------------------------------------------------------------
+    const migration = args.migrations
+      ? this.migrationFunction(name, args, args.migrations, {
+          serviceName,
+          architecture,
+          imageDigest: image.repoDigest,
+          securityGroupId: securityGroup.id,
+          logRetentionDays,
+          region,
+        })
+      : undefined;
+
     // --- function ------------------------------------------------------------------------------------------------
     const fn = new aws.lambda.Function(
       `${name}-function`,
@@ -239,8 +254,8 @@ export class LambdaComponent extends pulumi.ComponentResource {
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       },
       // The role needs its ENI permissions before CreateFunction with a VPC config succeeds, and the log group must
-      // exist (with retention) before the first invocation writes to it.
-      { parent: this, dependsOn: [rolePolicy, logGroup] },
+      // exist (with retention) before the first invocation writes to it. A new image is migrated before it serves.
+      { parent: this, dependsOn: [rolePolicy, logGroup, ...(migration ? [migration.invocation] : [])] },
     );
 
     if (createFunctionUrl) {
@@ -260,6 +275,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     this.securityGroupId = securityGroup.id;
     this.logGroupName = logGroup.name;
     this.roleArn = role.arn;
+    this.migrationFunctionName = migration?.fn.name;
 
     this.registerOutputs({
       repositoryUrl: this.repositoryUrl,
@@ -271,7 +287,98 @@ export class LambdaComponent extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
       roleArn: this.roleArn,
       functionUrl: this.functionUrl,
+      migrationFunctionName: this.migrationFunctionName,
     });
+  }
+
+  /** The migration function (same image, other CMD), its log group and role, and its invocation per image digest. */
+  private migrationFunction(
+    name: string,
+    args: LambdaComponentArgs,
+    migrations: LambdaMigrationArgs,
+    shared: {
+      serviceName: string;
+      architecture: keyof typeof ARCHITECTURE_PLATFORMS;
+      imageDigest: pulumi.Output<string>;
+      securityGroupId: pulumi.Output<string>;
+      logRetentionDays: number;
+      region: pulumi.Output<string>;
+    },
+  ): { fn: aws.lambda.Function; invocation: aws.lambda.Invocation } {
+    const { environment, environmentSuffix: suffix } = args;
+    const handler = migrations.handler ?? MIGRATION_DEFAULTS.handler;
+    const timeoutSeconds = migrations.timeoutSeconds ?? MIGRATION_DEFAULTS.timeoutSeconds;
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
+      throw new LambdaComponentError(`migrations.timeoutSeconds must be an integer from 1 to 900, got ${timeoutSeconds}`);
+    }
+    if (!/^[A-Za-z0-9_./-]+\.[A-Za-z0-9_]+$/.test(handler)) {
+      throw new LambdaComponentError(`migrations.handler "${handler}" must look like <file>.<export>, e.g. migrate.handler`);
+    }
+    const migrateService = `${shared.serviceName}-migrate`;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-migrate-logs`,
+      { name: `/aws/lambda/${migrateService}-${suffix}`, retentionInDays: shared.logRetentionDays },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${name}-migrate-role`,
+      {
+        name: resourceName(`${migrateService}-role`, environment, suffix),
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      },
+      { parent: this },
+    );
+    const kmsKeyArns = [args.kmsKeyArn, migrations.ownerSecretKmsKeyArn].filter((k): k is pulumi.Input<string> => k !== undefined);
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-migrate-role-policy`,
+      {
+        name: resourceName(`${migrateService}-policy`, environment, suffix),
+        role: role.id,
+        policy: pulumi
+          .all([logGroup.arn, pulumi.output(migrations.ownerSecretArn), pulumi.output(args.dbSecretArn), pulumi.all(kmsKeyArns), shared.region])
+          .apply(([logGroupArn, ownerSecretArn, appSecretArn, keys, regionName]) =>
+            // Reads the owner secret to connect and the application secret to create its role with that password.
+            lambdaRolePolicy({ logGroupArn, secretArn: ownerSecretArn, additionalSecretArns: [appSecretArn], kmsKeyArns: keys, region: regionName }),
+          ),
+      },
+      { parent: this },
+    );
+    const fn = new aws.lambda.Function(
+      `${name}-migrate-function`,
+      {
+        name: resourceName(migrateService, environment, suffix),
+        packageType: 'Image',
+        imageUri: shared.imageDigest,
+        imageConfig: { commands: [handler] },
+        architectures: [shared.architecture],
+        role: role.arn,
+        memorySize: MIGRATION_DEFAULTS.memorySize,
+        timeout: timeoutSeconds,
+        reservedConcurrentExecutions: MIGRATION_DEFAULTS.reservedConcurrency,
+        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [shared.securityGroupId] },
+        environment: {
+          variables: {
+            ...migrations.environment,
+            DB_SECRET_ARN: migrations.ownerSecretArn,
+            APP_DB_SECRET_ARN: args.dbSecretArn,
+            ENVIRONMENT: environment,
+            POWERTOOLS_SERVICE_NAME: migrateService,
+          },
+        },
+        loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      },
+      { parent: this, dependsOn: [rolePolicy, logGroup] },
+    );
+    // Runs on create and whenever the image digest changes; a failed migration fails the deployment.
+    const invocation = new aws.lambda.Invocation(
+      `${name}-migrate-invocation`,
+      { functionName: fn.name, input: JSON.stringify({}), triggers: { imageDigest: shared.imageDigest } },
+      { parent: this },
+    );
+    return { fn, invocation };
   }
 }
 
@@ -318,9 +425,14 @@ export function assertLambdaSettings(settings: {
 export function lambdaRolePolicy(input: {
   logGroupArn: string;
   secretArn: string;
+  /** Further secrets the function reads. */
+  additionalSecretArns?: string[];
   kmsKeyArn?: string;
+  /** Several keys (e.g. owner and application secrets under different keys); joined with `kmsKeyArn`. */
+  kmsKeyArns?: string[];
   region: string;
 }): string {
+  const keys = [...new Set([...(input.kmsKeyArn ? [input.kmsKeyArn] : []), ...(input.kmsKeyArns ?? [])])];
   const statements: Record<string, unknown>[] = [
     {
       Sid: 'WriteOwnLogGroup',
@@ -332,15 +444,15 @@ export function lambdaRolePolicy(input: {
       Sid: 'ReadDatabaseSecret',
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: [input.secretArn],
+      Resource: [input.secretArn, ...(input.additionalSecretArns ?? [])],
     },
   ];
-  if (input.kmsKeyArn) {
+  if (keys.length > 0) {
     statements.push({
       Sid: 'DecryptDatabaseSecret',
       Effect: 'Allow',
       Action: ['kms:Decrypt'],
-      Resource: [input.kmsKeyArn],
+      Resource: keys,
       Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${input.region}.amazonaws.com` } },
     });
   }

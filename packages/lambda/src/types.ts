@@ -46,4 +46,24 @@ export interface LambdaComponentArgs {
   maxImageCount?: number;
   /** Create a Function URL with `AWS_IAM` auth. Default: false. */
   createFunctionUrl?: boolean;
+  /** Schema migrations run from the same image before the function serves it (see {@link LambdaMigrationArgs}). Default: none. */
+  migrations?: LambdaMigrationArgs;
+}
+
+/**
+ * A second function from the same image with its `CMD` overridden, invoked once per new image (through
+ * `aws.lambda.Invocation`) before the main function is pointed at that image: the schema is always at least as new as
+ * the code that reads it. It runs in the function's security group, with its own role and log group.
+ */
+export interface LambdaMigrationArgs {
+  /** Secret of the database owner (e.g. the Aurora master user secret) the migrations connect with. Required. */
+  ownerSecretArn: pulumi.Input<string>;
+  /** Key encrypting the owner secret, when it is not `kmsKeyArn`. Default: `kmsKeyArn`. */
+  ownerSecretKmsKeyArn?: pulumi.Input<string>;
+  /** Handler in the image. Default: `migrate.handler`. */
+  handler?: string;
+  /** Timeout in seconds, 1–900. Default: 300. */
+  timeoutSeconds?: number;
+  /** Extra environment, e.g. `DB_HOST`/`DB_PORT`/`DB_NAME` when the owner secret holds only a username and password. Default: none. */
+  environment?: Record<string, pulumi.Input<string>>;
 }

@@ -193,6 +193,74 @@ describe('LambdaComponent options', () => {
   });
 });
 
+describe('LambdaComponent with migrations', () => {
+  const OWNER_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:rds!cluster-abc-Xy12`;
+  const OWNER_KEY = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/owner`;
+  let fn: LambdaComponent;
+
+  beforeAll(async () => {
+    // Prepare / Act
+    fn = new LambdaComponent(
+      'fn-mig',
+      args({
+        environmentSuffix: 'mig',
+        migrations: { ownerSecretArn: OWNER_SECRET, ownerSecretKmsKeyArn: OWNER_KEY, environment: { DB_HOST: 'aurora.cluster-abc.rds.amazonaws.com' } },
+      }),
+    );
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+  });
+
+  it('runs migrate.handler from the same image digest, in the same VPC group, one at a time', async () => {
+    // Assess
+    const [main, migrate] = ofType(mocks, 'fn-mig', FN).sort((a, b) => a.name.localeCompare(b.name));
+    expect(migrate.inputs.name).toBe('payment-processor-migrate-dev-mig');
+    expect(migrate.inputs.imageUri).toBe(main.inputs.imageUri);
+    expect(migrate.inputs.imageConfig).toEqual({ commands: ['migrate.handler'] });
+    expect(migrate.inputs.vpcConfig).toEqual(main.inputs.vpcConfig);
+    expect(migrate.inputs.reservedConcurrentExecutions).toBe(1);
+    expect(migrate.inputs.timeout).toBe(300);
+    expect(migrate.inputs.environment.variables).toMatchObject({
+      DB_SECRET_ARN: OWNER_SECRET,
+      APP_DB_SECRET_ARN: SECRET_ARN,
+      DB_HOST: 'aurora.cluster-abc.rds.amazonaws.com',
+    });
+    // The main function keeps reading only the application secret.
+    expect(main.inputs.environment.variables.DB_SECRET_ARN).toBe(SECRET_ARN);
+    expect(await valueOf(fn.migrationFunctionName as pulumi.Output<string>)).toBe('payment-processor-migrate-dev-mig');
+  });
+
+  it('invokes the migration again whenever the image digest changes', () => {
+    // Assess
+    const invocation = one(mocks, 'fn-mig', 'aws:lambda/invocation:Invocation').inputs;
+    const migrate = ofType(mocks, 'fn-mig', FN).find((f) => f.inputs.name === 'payment-processor-migrate-dev-mig');
+    expect(invocation.functionName).toBe('payment-processor-migrate-dev-mig');
+    expect(invocation.triggers).toEqual({ imageDigest: migrate?.inputs.imageUri });
+    expect(JSON.parse(invocation.input)).toEqual({});
+  });
+
+  it('lets the migration role read both secrets and decrypt with both keys, nothing more', () => {
+    // Assess
+    const policies = ofType(mocks, 'fn-mig', 'aws:iam/rolePolicy:RolePolicy').map((p) => JSON.parse(p.inputs.policy));
+    const migratePolicy = policies.find((p) => p.Statement.some((s: { Resource: unknown }) => JSON.stringify(s.Resource).includes(OWNER_SECRET)));
+    const mainPolicy = policies.find((p) => p !== migratePolicy);
+    const sid = (doc: { Statement: { Sid: string; Resource: unknown }[] }, id: string) => doc.Statement.find((s) => s.Sid === id)?.Resource;
+    expect(sid(migratePolicy, 'ReadDatabaseSecret')).toEqual([OWNER_SECRET, SECRET_ARN]);
+    expect(sid(migratePolicy, 'DecryptDatabaseSecret')).toEqual([KEY_ARN, OWNER_KEY]);
+    expect(JSON.stringify(mainPolicy)).not.toContain(OWNER_SECRET);
+    expect(JSON.stringify(mainPolicy)).not.toContain(OWNER_KEY);
+  });
+
+  it.each([
+    [{ timeoutSeconds: 0 }, 'migrations.timeoutSeconds must be an integer from 1 to 900, got 0'],
+    [{ handler: 'migrate' }, 'migrations.handler "migrate" must look like <file>.<export>, e.g. migrate.handler'],
+  ])('rejects %j', (overrides, message) => {
+    const make = () => new LambdaComponent('fn-mig-bad', args({ environmentSuffix: 'migbad', migrations: { ownerSecretArn: OWNER_SECRET, ...overrides } }));
+    expect(make).toThrow(LambdaComponentError);
+    expect(make).toThrow(message);
+  });
+});
+
 describe('LambdaComponent rejects invalid arguments', () => {
   it.each([
     [{ timeoutSeconds: 3, latencyThresholdMs: 3000 }, 'timeout 3s must exceed the latency alarm threshold 3000ms'],
