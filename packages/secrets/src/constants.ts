@@ -1,0 +1,53 @@
+/** Defaults of {@link SecretsComponent}, resolved at the top of its constructor. */
+export const SECRETS_DEFAULTS = {
+  /** The payment processor's least-privilege role, the one the rotation function rotates. */
+  username: 'tap_app',
+  /** Identical in every environment (issue 3); the policy pack allows at most 30. */
+  rotationDays: 30,
+  /** Our policy requires reserved concurrency on every Lambda; one rotation at a time is all a secret needs. */
+  rotationReservedConcurrency: 1,
+  logRetentionDays: 30,
+  /** Quotes, backslash, slash, @, colon and space: characters that break connection strings (user:pass@host) and quoting. */
+  excludeCharacters: ` "'\\/@:`,
+  rotationMemorySize: 256,
+  /** Secrets Manager gives a rotation step about a minute before it retries; no step needs more. */
+  rotationTimeoutSeconds: 60,
+  rotationArchitecture: 'arm64',
+  initialPasswordLength: 32,
+} as const;
+
+/** Rotation days Secrets Manager accepts for `AutomaticallyAfterDays` (1 to 1000). */
+export const ROTATION_DAYS_RANGE = { min: 1, max: 1000 } as const;
+
+/** Engine recorded in the secret JSON (the field AWS's rotation templates read). */
+export const SECRET_ENGINE = 'postgres';
+export const POSTGRES_PORT = 5432;
+export const HTTPS_PORT = 443;
+export const ROTATION_RUNTIME = 'nodejs22.x';
+export const ROTATION_HANDLER = 'index.handler';
+
+/**
+ * Characters RandomPassword may use as specials for the initial password: printable ASCII punctuation minus the
+ * default excluded ones, so the first password obeys the same rule the rotation function applies later.
+ */
+export const INITIAL_PASSWORD_SPECIALS = '!#$%&*()-_=+[]{}<>?';
+
+/** Actions Lambda needs to attach the function to the VPC. AWS supports no resource-level scoping for them. */
+export const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
+
+/** What the rotation function calls on its secret (AWS rotation guide: required permissions). */
+export const ROTATION_SECRET_ACTIONS = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+] as const;
+
+export const ROTATION_KMS_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'] as const;

@@ -1,0 +1,43 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { EnvironmentName } from '@tap/validation';
+
+/** Arguments of {@link SecretsComponent}. */
+export interface SecretsComponentArgs {
+  /** Environment name, part of every physical name. Required. */
+  environment: EnvironmentName;
+  /** Suffix of every physical name (lowercase letters, digits, single hyphens). Required. */
+  environmentSuffix: string;
+  /** Customer-managed KMS key for the secret and the rotation function's environment variables. Required. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** VPC of the rotation function's security group; its CIDR bounds the HTTPS egress by default. Required. */
+  vpcId: pulumi.Input<string>;
+  /** Private subnets the rotation function runs in. Required. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Database security group: the component adds ingress 5432 from the rotation function's group on it. Required. */
+  databaseSecurityGroupId: pulumi.Input<string>;
+  /** Database host (the cluster writer endpoint, not an RDS Proxy) stored in the secret. Required. */
+  host: pulumi.Input<string>;
+  /** Database port stored in the secret. Required. */
+  port: pulumi.Input<number>;
+  /** Database name stored in the secret. Required. */
+  dbname: pulumi.Input<string>;
+  /** Database user whose password the secret holds and rotation changes. Default: `tap_app`. */
+  username?: string;
+  /** Days between automatic rotations, 1–1000. Default: 30 (every environment). */
+  rotationDays?: number;
+  /** Code of the rotation function. Default: `FileArchive` of the bundle this package ships (`rotation/index.js`). */
+  rotationCode?: pulumi.asset.Archive;
+  /** Reserved concurrent executions of the rotation function (≥ 1). Default: 1. */
+  rotationReservedConcurrency?: number;
+  /** Retention of the rotation function's log group in days. Default: 30. */
+  logRetentionDays?: number;
+  /** Characters new passwords must not contain (`EXCLUDE_CHARACTERS`). Default: space, `"`, `'`, `\`, `/`, `@`, `:`. */
+  excludeCharacters?: string;
+  /**
+   * CIDRs the function may reach on 443 (Secrets Manager). Default: the VPC's CIDR, which holds the Secrets Manager
+   * interface endpoint; with a NAT gateway instead of an endpoint, pass the Secrets Manager address ranges.
+   */
+  httpsEgressCidrBlocks?: pulumi.Input<string>[];
+  /** Tags on every taggable child. Default: none. */
+  tags?: Record<string, string>;
+}
