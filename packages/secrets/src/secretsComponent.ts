@@ -248,8 +248,11 @@ export class SecretsComponent extends pulumi.ComponentResource {
         secretId: secret.id,
         rotationLambdaArn: fn.arn,
         rotationRules: { automaticallyAfterDays: rotationDays },
+        // Not at creation: the database user is created after this component (by the stack's migrations), and a
+        // rotation that cannot log in would leave the secret "rotation in progress". The first one runs a period later.
+        rotateImmediately: false,
       },
-      // A rotation can start at once: the function must be invocable and able to reach the database by then.
+      // The function must be invocable and able to reach the database before any rotation is scheduled.
       { parent: this, dependsOn: [permission, secretVersion, dbIngress, egressDb, ...egressHttps] },
     );
 

@@ -112,6 +112,7 @@ describe.each([
   it('rotates every 30 days through its own function', async () => {
     const rotation = one(mocks, prefix, 'aws:secretsmanager/secretRotation:SecretRotation').inputs;
     expect(rotation.rotationRules).toEqual({ automaticallyAfterDays: 30 });
+    expect(rotation.rotateImmediately).toBe(false);
     expect(rotation.rotationLambdaArn).toBe(await valueOf(component.rotationFunctionArn));
     expect(rotation.secretId).toBe(`${prefix}-secret-id`);
   });
