@@ -28,3 +28,9 @@ export const STACK_DEFAULTS = {
   /** Reserved concurrency of the payment Lambda when the config sets none: a runaway cannot starve the account. */
   reservedConcurrency: { dev: 5, staging: 10, prod: 50 },
 } as const;
+
+/** Average Duration (ms) of the rotation Lambda above which its alarm fires: a step takes well under a second. */
+export const ROTATION_LATENCY_THRESHOLD_MS = 10_000;
+
+/** Average Duration (ms) of the migration Lambda above which its alarm fires; its timeout is 300 s. */
+export const MIGRATION_LATENCY_THRESHOLD_MS = 120_000;

@@ -5,12 +5,14 @@ import {
   LambdaComponent,
   MonitoringComponent,
   NetworkingStack,
+  SecretsComponent,
   databaseKeyPolicy,
   resourceName,
 } from '@tap/components';
 import type { ConfigManifest } from '@tap/manifest';
 import { createConfigManifestOutput } from '@tap/manifest/pulumi';
 import type { EnvironmentConfig } from '@tap/validation';
+import { MIGRATION_LATENCY_THRESHOLD_MS, ROTATION_LATENCY_THRESHOLD_MS } from './constants';
 
 /** Arguments of {@link TapStack}. */
 export interface TapStackArgs {
@@ -86,7 +88,27 @@ export class TapStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const secretArn = database.masterUserSecretArn;
+    // The application's own credentials (least-privilege role), rotated every 30 days by a Lambda in the VPC. The
+    // master user's secret stays with RDS (managed rotation) and is only for migrations and operators.
+    const secrets = new SecretsComponent(
+      `${name}-secrets`,
+      {
+        environment,
+        environmentSuffix,
+        kmsKeyArn: key.arn,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        databaseSecurityGroupId: database.securityGroupId,
+        // HTTPS only inside the VPC: Secrets Manager through the networking stack's interface endpoint.
+        httpsEgressCidrBlocks: [network.vpcCidr],
+        host: database.endpoint,
+        port: database.port,
+        dbname: database.databaseName,
+        logRetentionDays: config.logging.retentionDays,
+      },
+      { parent: this },
+    );
+    const secretArn = secrets.secretArn;
 
     const lambda = new LambdaComponent(
       `${name}-payments`,
@@ -105,9 +127,21 @@ export class TapStack extends pulumi.ComponentResource {
         reservedConcurrency: config.lambda.reservedConcurrency,
         latencyThresholdMs: config.monitoring.latencyThresholdMs,
         logRetentionDays: config.logging.retentionDays,
+        // Migrations connect as the master user (RDS-managed secret: username and password only, hence DB_HOST…)
+        // and create the application role with the password in the application secret.
+        migrations: {
+          ownerSecretArn: database.masterUserSecretArn,
+          environment: {
+            DB_HOST: database.endpoint,
+            DB_PORT: database.port.apply((port) => String(port)),
+            DB_NAME: database.databaseName,
+          },
+        },
       },
       { parent: this },
     );
+    const migrationFunctionName = lambda.migrationFunctionName;
+    if (!migrationFunctionName) throw new Error('LambdaComponent created no migration function');
 
     new MonitoringComponent(
       `${name}-monitoring`,
@@ -120,6 +154,12 @@ export class TapStack extends pulumi.ComponentResource {
         latencyThresholdMs: config.monitoring.latencyThresholdMs,
         cpuThresholdPercent: config.monitoring.dbCpuThresholdPercent,
         dbConnectionsThreshold: config.monitoring.dbConnectionsThreshold,
+        // Rotation runs in the background once a month: any error (> 0) is worth a page; a step near the
+        // function's timeout means the database or Secrets Manager endpoint is hard to reach.
+        additionalFunctions: [
+          { key: 'rotation', functionName: secrets.rotationFunctionName, errorThreshold: 0, latencyThresholdMs: ROTATION_LATENCY_THRESHOLD_MS },
+          { key: 'migrate', functionName: migrationFunctionName, errorThreshold: 0, latencyThresholdMs: MIGRATION_LATENCY_THRESHOLD_MS },
+        ],
         alarmEmail: args.alarmEmail,
         logRetentionDays: config.logging.retentionDays,
       },

@@ -15,7 +15,10 @@ export interface Resource {
   name: string;
   parent?: string;
   custom: boolean;
+  id?: string;
   inputs: Record<string, any>;
+  /** Computed by the (mocked) provider, e.g. `arn`. */
+  outputs?: Record<string, any>;
 }
 
 export interface SynthResult {

@@ -32,7 +32,8 @@ function arnService(type: string): string {
 }
 
 function physicalName(name: string, inputs: State): string {
-  for (const key of ['name', 'clusterIdentifier', 'identifier', 'functionName']) {
+  // `identifier` before `clusterIdentifier`: an instance names itself and points at its cluster.
+  for (const key of ['name', 'identifier', 'clusterIdentifier', 'functionName']) {
     if (typeof inputs[key] === 'string' && inputs[key] !== '') return inputs[key] as string;
   }
   return name;

@@ -9,7 +9,11 @@ export interface SynthResource {
   /** URN of the parent; `undefined` only for the root stack. */
   parent?: string;
   custom: boolean;
+  /** Provider id the mocks assigned (custom resources only): what references to this resource resolve to. */
+  id?: string;
   inputs: Record<string, unknown>;
+  /** Outputs the provider computed (those not equal to an input), e.g. `arn`: policies join references on them. */
+  outputs?: Record<string, unknown>;
 }
 
 // Pulumi's wire format marks special values with this key (sdk/nodejs/runtime/rpc.ts).
@@ -51,6 +55,16 @@ export function plainInputs(value: unknown, root: string): unknown {
   return value;
 }
 
+/** The outputs that differ from the inputs (what the provider computed), or nothing. */
+function computedOutputs(inputs: Record<string, unknown>, raw: Record<string, unknown> | undefined, root: string): { outputs?: Record<string, unknown> } {
+  if (!raw) return {};
+  const all = plainInputs(raw, root) as Record<string, unknown>;
+  const computed = Object.fromEntries(
+    Object.entries(all).filter(([k, v]) => k !== 'id' && k !== 'urn' && JSON.stringify(v) !== JSON.stringify(inputs[k])),
+  );
+  return Object.keys(computed).length > 0 ? { outputs: computed } : {};
+}
+
 interface Struct {
   toJavaScript(): Record<string, unknown>;
 }
@@ -69,6 +83,8 @@ interface ReadRequest {
 }
 interface RegisterResponse {
   getUrn(): string;
+  getId?(): string;
+  getObject?(): Struct | undefined;
 }
 type Callback = (err: Error | null, resp?: RegisterResponse) => void;
 interface OutputsRequest {
@@ -103,14 +119,16 @@ export function recordRegistrations(root: string): Recording {
   monitor.registerResource = (req, callback) =>
     register(req, (err, resp) => {
       if (!err && resp) {
-        const raw = req.getObject()?.toJavaScript() ?? {};
+        const inputs = plainInputs(req.getObject()?.toJavaScript() ?? {}, root) as Record<string, unknown>;
         recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
           name: req.getName(),
           parent: req.getParent() || undefined,
           custom: req.getCustom(),
-          inputs: plainInputs(raw, root) as Record<string, unknown>,
+          ...(req.getCustom() && resp.getId?.() ? { id: resp.getId?.() } : {}),
+          inputs,
+          ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript(), root) : {}),
         });
       }
       callback(err, resp);
