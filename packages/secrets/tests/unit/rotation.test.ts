@@ -4,7 +4,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createTestDatabase, embeddedPg, startPostgres, stopPostgres, type TestDatabase } from '@tap/embedded-pg';
 import { RotationError, createRotationHandler, type RotationHandler, type RotationStep } from '../../src/rotation';
 import { createRole, dropRole, setRolePassword, tryLogin } from '../helpers/database';
-import { FakeSecretsManager } from '../helpers/fakeSecretsManager';
+import { SecretsManagerStore } from '@tap/aws-testing';
 
 const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 const INVALID_PASSWORD = '28P01';
@@ -32,7 +32,7 @@ beforeEach(() => {
 afterEach(() => spies.forEach((spy) => spy.mockRestore()));
 
 interface Scenario {
-  sm: FakeSecretsManager;
+  sm: SecretsManagerStore;
   rotate: RotationHandler;
   username: string;
   initialPassword: string;
@@ -45,7 +45,7 @@ async function scenario(username = `app_${randomBytes(4).toString('hex')}`, init
   await dropRole(username);
   await createRole(username, initialPassword);
   const info = embeddedPg();
-  const sm = new FakeSecretsManager({ engine: 'postgres', host: info.host, port: info.port, dbname: db.name, username, password: initialPassword, note: 'kept' });
+  const sm = new SecretsManagerStore({ engine: 'postgres', host: info.host, port: info.port, dbname: db.name, username, password: initialPassword, note: 'kept' });
   const rotate = createRotationHandler({
     client: sm.install(),
     ssl: 'disable',
@@ -324,7 +324,7 @@ describe('rotation function input checks', () => {
     [JSON.stringify({ engine: 'mysql', host: 'h', username: 'u', password: 'SECRET-VALUE' }), 'secret AWSCURRENT of ARN has engine "mysql"; this function rotates postgres and aurora-postgresql only'],
   ])('rejects a current secret value %s without echoing it', async (value, message) => {
     // Prepare
-    const sm = new FakeSecretsManager({});
+    const sm = new SecretsManagerStore({});
     const client = sm.install();
     const token = sm.startRotation();
     await client.send(new PutSecretValueCommand({ SecretId: sm.arn, SecretString: value }));
@@ -344,7 +344,7 @@ describe('rotation function input checks', () => {
     process.env.DB_SSL = 'verify';
 
     // Act
-    const act = () => createRotationHandler({ client: new FakeSecretsManager({}).install() });
+    const act = () => createRotationHandler({ client: new SecretsManagerStore({}).install() });
 
     // Assess
     try {

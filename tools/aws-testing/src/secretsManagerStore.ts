@@ -23,20 +23,37 @@ interface Version {
   stages: Set<string>;
 }
 
+/** Options of {@link SecretsManagerStore}. */
+export interface SecretsManagerStoreOptions {
+  /** The secret's name. Default: `dev-db-credentials-001`. */
+  name?: string;
+  /** The secret's ARN. Default: an us-east-1 ARN of `name` with a random-looking suffix. */
+  arn?: string;
+}
+
 /**
- * An in-memory Secrets Manager for one secret: versions, staging labels and the service's own moves
+ * The state behind a mocked Secrets Manager, for one secret: versions, staging labels and the service's own moves
  * (AWSPREVIOUS follows AWSCURRENT; a rotation starts with an empty AWSPENDING version and ends by clearing the label).
- * `install()` returns a client whose commands aws-sdk-client-mock answers from this store.
+ * `install()` returns a real `SecretsManagerClient` whose commands aws-sdk-client-mock answers from this store.
+ *
+ * @example
+ * const store = new SecretsManagerStore({ username: 'app', password: 'pw', host: '127.0.0.1' });
+ * const client = store.install();
+ * const token = store.startRotation();
+ * await rotate({ SecretId: store.arn, ClientRequestToken: token, Step: 'createSecret' });
  */
-export class FakeSecretsManager {
-  readonly arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev-db-credentials-001-AbCdEf';
+export class SecretsManagerStore {
+  readonly name: string;
+  readonly arn: string;
   rotationEnabled: boolean | undefined = true;
   /** Passwords GetRandomPassword hands out next (else random ones that honour ExcludeCharacters). */
   readonly nextPasswords: string[] = [];
   readonly calls: { command: string; input: Record<string, unknown> }[] = [];
   private readonly versions = new Map<string, Version>();
 
-  constructor(initial: Record<string, unknown>) {
+  constructor(initial: Record<string, unknown>, options: SecretsManagerStoreOptions = {}) {
+    this.name = options.name ?? 'dev-db-credentials-001';
+    this.arn = options.arn ?? `arn:aws:secretsmanager:us-east-1:123456789012:secret:${this.name}-AbCdEf`;
     this.versions.set(randomUUID(), { secretString: JSON.stringify(initial), stages: new Set([CURRENT]) });
   }
 
@@ -49,7 +66,7 @@ export class FakeSecretsManager {
       this.assertSecret(input.SecretId);
       const versionIdsToStages: Record<string, string[]> = {};
       for (const [id, v] of this.versions) if (v.stages.size > 0) versionIdsToStages[id] = [...v.stages];
-      return { ARN: this.arn, Name: 'dev-db-credentials-001', RotationEnabled: this.rotationEnabled, VersionIdsToStages: versionIdsToStages };
+      return { ARN: this.arn, Name: this.name, RotationEnabled: this.rotationEnabled, VersionIdsToStages: versionIdsToStages };
     });
     mock.on(GetSecretValueCommand).callsFake((input) => {
       record('GetSecretValue', input);
@@ -79,7 +96,7 @@ export class FakeSecretsManager {
     mock.on(UpdateSecretVersionStageCommand).callsFake((input) => {
       record('UpdateSecretVersionStage', input);
       this.assertSecret(input.SecretId);
-      const stage = input.VersionStage!;
+      const stage = input.VersionStage ?? '';
       const holder = this.versionWith(stage);
       if (holder !== undefined && holder !== input.MoveToVersionId && holder !== input.RemoveFromVersionId) {
         throw new InvalidParameterException({ message: `${stage} is attached to ${holder}; specify RemoveFromVersionId`, $metadata });

@@ -1,0 +1,1 @@
+export { SecretsManagerStore } from './secretsManagerStore';
