@@ -26,12 +26,13 @@ export {
   LAMBDA_DEFAULTS,
   LambdaComponent,
   LambdaComponentError,
+  MIGRATION_DEFAULTS,
   VPC_NETWORK_INTERFACE_ACTIONS,
   assertLambdaSettings,
   contentTag,
   lambdaRolePolicy,
 } from '@tap/lambda';
-export type { LambdaComponentArgs } from '@tap/lambda';
+export type { LambdaComponentArgs, LambdaMigrationArgs } from '@tap/lambda';
 
 export {
   ALARM_SETTINGS,
