@@ -80,37 +80,35 @@ export class Database {
   constructor(private readonly settings: DatabaseSettings) {}
 
   /**
-   * Runs `work` on the environment's connection. Retries once, on a new connection, after a
-   * connection failure or a rejected password (after refetching the secret); then gives up with
-   * {@link DatabaseUnavailableError}. `work` must be safe to repeat (ours is idempotent by key).
+   * Runs `work` on the environment's connection. After a connection failure it retries once on a
+   * new connection; after a rejected password (28P01) it refetches the secret bypassing the cache,
+   * reconnects and retries once. Then it gives up with {@link DatabaseUnavailableError}.
+   * `work` must be safe to repeat (ours is idempotent by key).
    */
   async run<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    try {
-      return await this.attempt(work);
-    } catch (error) {
-      if (isInvalidPassword(error) && !this.isSecretSource()) {
-        throw new DatabaseUnavailableError('The database rejected the configured password.', { cause: error });
+    let reconnected = false;
+    let refetched = false;
+    for (;;) {
+      try {
+        return await this.attempt(work);
+      } catch (error) {
+        if (isInvalidPassword(error) && this.isSecretSource() && !refetched) {
+          refetched = true;
+          this.settings.logger.warn('Database rejected the password; refetching the secret', { code: errorCode(error) });
+          await this.reset(true);
+        } else if (isConnectionError(error) && !reconnected) {
+          reconnected = true;
+          this.settings.logger.warn('Database connection failed; retrying once on a new connection', {
+            code: errorCode(error),
+            reason: error instanceof Error ? error.message : String(error),
+          });
+          await this.reset(false);
+        } else if (isInvalidPassword(error) || isConnectionError(error)) {
+          throw new DatabaseUnavailableError('The database is unavailable.', { cause: error });
+        } else {
+          throw error;
+        }
       }
-      if (isInvalidPassword(error)) {
-        this.settings.logger.warn('Database rejected the password; refetching the secret', { code: errorCode(error) });
-        await this.reset(true);
-      } else if (isConnectionError(error)) {
-        this.settings.logger.warn('Database connection failed; retrying once on a new connection', {
-          code: errorCode(error),
-          reason: error instanceof Error ? error.message : String(error),
-        });
-        await this.reset(false);
-      } else {
-        throw error;
-      }
-    }
-    try {
-      return await this.attempt(work);
-    } catch (error) {
-      if (isInvalidPassword(error) || isConnectionError(error)) {
-        throw new DatabaseUnavailableError('The database is unavailable.', { cause: error });
-      }
-      throw error;
     }
   }
 
