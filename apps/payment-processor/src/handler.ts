@@ -38,8 +38,17 @@ export interface LambdaContextLike {
 /** One simulated (or real) Lambda execution environment: its handler, counters and teardown. */
 export interface PaymentEnvironment {
   handler: (event: HttpEventV2, context?: LambdaContextLike) => Promise<HttpResultV2>;
-  /** Live counters (secret refetches, connections opened, last connect time, invocations). */
-  readonly stats: EnvironmentStats;
+  /**
+   * A snapshot of this environment's counters: `secretRefetches` (cache-bypassing secret reads
+   * after a 28P01; each also emits the `SecretRefetch` metric), `connections` opened,
+   * `lastConnectMillis` and `invocations`.
+   *
+   * @example
+   * const env = createPaymentHandler({ secretArn, secretsClient });
+   * await env.handler(event);
+   * env.stats().secretRefetches; // 1 after one password rotation
+   */
+  stats: () => EnvironmentStats;
   /** Ends the connection pool; the environment answers 503 afterwards. */
   close: () => Promise<void>;
 }
@@ -128,11 +137,23 @@ function resolveSource(options: PaymentHandlerOptions): () => CredentialSource {
  * its own secret cache, logger and metrics. Module scope of the Lambda creates one; tests and the
  * benchmark create several to simulate concurrent environments.
  *
+ * Credentials: `secretArn` (or `DB_SECRET_ARN`) is read through `secretsClient` (default: a
+ * `SecretsManagerClient` of the SDK v3, so `mockClient(SecretsManagerClient)` intercepts it), cached
+ * for `secretMaxAgeSeconds`; a 28P01 refetches it bypassing the cache, reconnects and retries once,
+ * counted in `stats().secretRefetches` and the `SecretRefetch` metric. Without a secret ARN,
+ * `databaseUrl` (or `DATABASE_URL`) is used.
+ *
  * @example
  * const env = createPaymentHandler({ databaseUrl: 'postgres://payment_app:pw@127.0.0.1:5432/payments' });
  * const res = await env.handler({ rawPath: '/payments', requestContext: { http: { method: 'POST' } },
  *   headers: { 'idempotency-key': 'k-1' }, body: '{"merchantId":"m_1","amount":1250,"currency":"EUR"}' });
+ * env.stats(); // { secretRefetches: 0, connections: 1, lastConnectMillis: 4.2, invocations: 1 }
  * await env.close();
+ *
+ * @example
+ * // Secrets Manager, e.g. under aws-sdk-client-mock in an end-to-end test
+ * const env = createPaymentHandler({ secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app',
+ *   secretsClient: new SecretsManagerClient({}) });
  */
 export function createPaymentHandler(options: PaymentHandlerOptions = {}): PaymentEnvironment {
   const logger: LoggerLike & Partial<Pick<Logger, 'addContext'>> =
@@ -255,5 +276,5 @@ export function createPaymentHandler(options: PaymentHandlerOptions = {}): Payme
     return errorResult(new HttpError(500, ERROR_CODES.internal, 'Internal error.'));
   }
 
-  return { handler, stats, close: () => database.close() };
+  return { handler, stats: () => ({ ...stats }), close: () => database.close() };
 }

@@ -16,7 +16,7 @@ export interface MigrateHandlerOptions {
   appSecretArn?: string;
   /** Default: `process.env.APP_DB_USERNAME`, else `payment_app`. */
   appUsername?: string;
-  /** Default: `process.env.APP_DB_PASSWORD` (omitted: the role keeps its password). */
+  /** Password for a role this run creates. Default: `process.env.APP_DB_PASSWORD`. An existing role keeps its password. */
   appPassword?: string;
   secretsClient?: SecretsManagerClient;
   logger?: Logger;
@@ -27,7 +27,7 @@ export interface MigrateHandlerOptions {
  *
  * @example
  * const { handler } = createMigrateHandler({ databaseUrl: 'postgres://postgres:pw@127.0.0.1:5432/payments' });
- * await handler(); // { applied: [1], version: 1, appRole: 'payment_app' }
+ * await handler(); // { applied: [1], version: 1, appRole: 'payment_app', appRoleCreated: true }
  */
 export function createMigrateHandler(options: MigrateHandlerOptions = {}): { handler: () => Promise<MigrateResult> } {
   const logger = options.logger ?? new Logger({ serviceName: `${DEFAULTS.serviceName}-migrate` });
@@ -62,7 +62,7 @@ export function createMigrateHandler(options: MigrateHandlerOptions = {}): { han
 
   async function handler(): Promise<MigrateResult> {
     const result = await runMigrations({ ...(await connection()), connectionTimeoutMillis: 10_000 }, { appRole: await appRole(), logger });
-    logger.info('migrations complete', { applied: result.applied, version: result.version, appRole: result.appRole });
+    logger.info('migrations complete', { applied: result.applied, version: result.version, appRole: result.appRole, appRoleCreated: result.appRoleCreated });
     return result;
   }
 

@@ -12,7 +12,7 @@ export const MIGRATION_LOCK_KEY = 7_401_190_044;
 export interface AppRoleOptions {
   /** Default: `payment_app`. */
   name?: string;
-  /** Set (or reset) the role's password; omitted keeps the current one (e.g. after a rotation). */
+  /** Password given to the role when this run creates it; never applied to an existing role (rotation owns it). */
   password?: string;
 }
 
@@ -30,6 +30,8 @@ export interface MigrateResult {
   /** Highest applied version afterwards. */
   version: number;
   appRole: string;
+  /** True when this run created the role (and set its password); an existing role keeps its password. */
+  appRoleCreated: boolean;
 }
 
 const checksum = (migration: Migration): string => createHash('sha256').update(migration.sql).digest('hex');
@@ -86,9 +88,12 @@ export async function runMigrations(connection: ClientConfig | Client, options: 
         logger.info('migration applied', { version: migration.version, name: migration.name });
         applied.push(migration.version);
       }
-      await inTransaction(client, () => ensureAppRole(client, roleName, options.appRole?.password));
+      let appRoleCreated = false;
+      await inTransaction(client, async () => {
+        appRoleCreated = await ensureAppRole(client, roleName, options.appRole?.password);
+      });
       const version = Math.max(0, ...migrations.map((m) => m.version));
-      return { applied, version, appRole: roleName };
+      return { applied, version, appRole: roleName, appRoleCreated };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
@@ -109,22 +114,35 @@ async function inTransaction(client: Client, work: () => Promise<unknown>): Prom
 }
 
 /**
- * Creates the login role if missing (roles are cluster-wide, so a run on another database may
- * race us: duplicate_object is fine) and grants exactly what the handler does: INSERT and SELECT
- * on payments. No UPDATE/DELETE, no DDL, no access to schema_migrations.
+ * Creates the login role if missing and grants exactly what the handler does: INSERT and SELECT on
+ * payments. No UPDATE/DELETE, no DDL, no access to schema_migrations. The password is set only when
+ * the role is created: afterwards the rotation Lambda owns it, and resetting it here would lock the
+ * running handlers out until their next secret refetch. Returns whether the role was created.
  */
-async function ensureAppRole(client: Client, name: string, password: string | undefined): Promise<void> {
+async function ensureAppRole(client: Client, name: string, password: string | undefined): Promise<boolean> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new MigrationError(`Invalid application role name "${name}": use lower-case letters, digits and _.`);
   }
   const role = client.escapeIdentifier(name);
   const attributes = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT';
-  await client.query(`DO $$ BEGIN
-      CREATE ROLE ${role} ${attributes};
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END $$`);
-  await client.query(`ALTER ROLE ${role} ${attributes}`);
-  if (password !== undefined) await client.query(`ALTER ROLE ${role} PASSWORD ${client.escapeLiteral(password)}`);
+  const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+  let created = false;
+  if (exists.rowCount === 0) {
+    // Roles are cluster-wide, so a run on another database may create it between our check and
+    // CREATE ROLE: a savepoint turns that race into "exists already".
+    await client.query('SAVEPOINT create_role');
+    try {
+      // ALTER/CREATE ROLE take no bind parameters: the literal is escaped by pg.
+      const passwordClause = password === undefined ? '' : ` PASSWORD ${client.escapeLiteral(password)}`;
+      await client.query(`CREATE ROLE ${role} ${attributes}${passwordClause}`);
+      created = true;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== '42710' && code !== '23505') throw error;
+      await client.query('ROLLBACK TO SAVEPOINT create_role');
+    }
+  }
+  if (!created) await client.query(`ALTER ROLE ${role} ${attributes}`);
   const database = client.escapeIdentifier(
     (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0].db,
   );
@@ -132,4 +150,5 @@ async function ensureAppRole(client: Client, name: string, password: string | un
   await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
   await client.query(`REVOKE ALL ON TABLE payments, schema_migrations FROM ${role}`);
   await client.query(`GRANT SELECT, INSERT ON TABLE payments TO ${role}`);
+  return created;
 }
