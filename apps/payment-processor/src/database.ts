@@ -73,7 +73,7 @@ export const isInvalidPassword = (error: unknown): boolean => errorCode(error) =
  * with the secret cached across invocations and refetched (bypassing the cache) on 28P01.
  */
 export class Database {
-  private pool?: Pool;
+  private pool?: Promise<Pool>;
   private provider?: SecretsProvider;
   private closed = false;
 
@@ -116,7 +116,7 @@ export class Database {
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.end();
+    await (await pool?.catch(() => undefined))?.end();
   }
 
   private isSecretSource(): boolean {
@@ -144,13 +144,28 @@ export class Database {
   private async reset(refetchSecret: boolean): Promise<void> {
     const old = this.pool;
     this.pool = undefined;
-    if (old) await old.end().catch(() => undefined);
+    const pool = await old?.catch(() => undefined);
+    if (pool) await pool.end().catch(() => undefined);
     if (refetchSecret) await this.getPool(true);
   }
 
-  private async getPool(forceFetch: boolean): Promise<Pool> {
-    if (this.closed) throw new DatabaseUnavailableError('This execution environment was closed.');
+  /**
+   * Single-flight: concurrent callers (the local HTTP server, not Lambda, which runs one request per
+   * environment) share one pool and one secret read instead of racing to create several.
+   */
+  private getPool(forceFetch: boolean): Promise<Pool> {
+    if (this.closed) return Promise.reject(new DatabaseUnavailableError('This execution environment was closed.'));
     if (this.pool && !forceFetch) return this.pool;
+    const creating = this.createPool(forceFetch);
+    this.pool = creating;
+    // A failed creation (secret unreadable) must not stick: the next call tries again.
+    creating.catch(() => {
+      if (this.pool === creating) this.pool = undefined;
+    });
+    return creating;
+  }
+
+  private async createPool(forceFetch: boolean): Promise<Pool> {
     const config = await this.poolConfig(forceFetch);
     const pool = new Pool(config);
     // Without this listener an idle connection killed by the server crashes the process.
@@ -163,7 +178,6 @@ export class Database {
     pool.on('connect', () => {
       this.settings.stats.connections += 1;
     });
-    this.pool = pool;
     return pool;
   }
 
