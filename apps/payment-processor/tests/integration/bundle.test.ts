@@ -1,0 +1,87 @@
+import { createTestDatabase, embeddedPg, type TestDatabase, withAdmin } from '@tap/embedded-pg';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { payment, post } from '../helpers';
+
+const run = promisify(execFile);
+const dist = path.resolve(__dirname, '../../../../dist/apps/payment-processor');
+let db: TestDatabase;
+let taskRoot: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase('pp_bundle');
+  // Like ${LAMBDA_TASK_ROOT}: the bundle alone, far from any node_modules.
+  taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pp-task-root-'));
+  for (const file of ['index.js', 'index.js.map', 'migrate.js', 'migrate.js.map']) {
+    fs.copyFileSync(path.join(dist, file), path.join(taskRoot, file));
+  }
+});
+
+afterAll(async () => {
+  await db.drop();
+  await withAdmin((c) => c.query(`DROP ROLE IF EXISTS ${db.name}_app`));
+  fs.rmSync(taskRoot, { recursive: true, force: true });
+});
+
+/** Loads `file` in a fresh node process as the Lambda runtime would and invokes `handler(event)`. */
+async function invoke(file: string, event: unknown, env: Record<string, string>): Promise<{ result: unknown; stdout: string }> {
+  const script = `require(${JSON.stringify(path.join(taskRoot, file))}).handler(${JSON.stringify(event)}, { awsRequestId: 'req-1' })
+    .then((r) => { process.stdout.write('\\nRESULT ' + JSON.stringify(r) + '\\n'); process.exit(0); },
+          (e) => { process.stdout.write('\\nFAILED ' + e.name + '\\n'); process.exit(1); });`;
+  const { stdout } = await run(process.execPath, ['-e', script], {
+    cwd: taskRoot,
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '--enable-source-maps', ...env },
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  return { result: line ? JSON.parse(line.slice(7)) : undefined, stdout };
+}
+
+describe('the built bundle, run as the Lambda image runs it', () => {
+  it('has both entry points with source maps and nothing else to install', () => {
+    // Assess
+    expect(fs.readdirSync(dist).sort()).toEqual(['Dockerfile', 'index.js', 'index.js.map', 'migrate.js', 'migrate.js.map']);
+    for (const file of ['index.js', 'migrate.js']) {
+      const source = fs.readFileSync(path.join(dist, file), 'utf8');
+      const external = [...source.matchAll(/require\("([^"]+)"\)/g)]
+        .map((m) => m[1])
+        .filter((name) => !builtinModules.includes(name.replace(/^node:/, '')));
+      // Only optional requires guarded by try/catch in pg and the AWS SDK remain.
+      expect(external.every((name) => name === 'pg-native' || name === '@aws-sdk/signature-v4-crt')).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(dist, 'Dockerfile'), 'utf8')).toMatch(/^FROM public\.ecr\.aws\/lambda\/nodejs:(22|24)/m);
+  });
+
+  it('migrate.js then index.js: migrations apply, a POST answers 201 and logs JSON without the body', async () => {
+    // Prepare
+    const info = embeddedPg();
+    const role = `${db.name}_app`;
+    // Act
+    const migrated = await invoke('migrate.js', {}, { DATABASE_URL: db.url, APP_DB_USERNAME: role, APP_DB_PASSWORD: 'bundle-pw' });
+    const created = await invoke('index.js', post(payment({ reference: 'from-the-bundle' }), 'bundle-1'), {
+      DATABASE_URL: `postgres://${role}:bundle-pw@${info.host}:${info.port}/${db.name}`,
+    });
+    // Assess
+    expect(migrated.result).toEqual({ applied: [1], version: 1, appRole: role, appRoleCreated: true });
+    const res = created.result as { statusCode: number; body: string };
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body)).toMatchObject({ merchantId: 'merchant_1', reference: 'from-the-bundle', status: 'accepted' });
+    const logLine = created.stdout.split('\n').find((l) => l.includes('"request completed"'));
+    expect(JSON.parse(logLine ?? '{}')).toMatchObject({ level: 'INFO', service: 'payment-processor', statusCode: 201, requestId: 'req-1' });
+    const logs = created.stdout.split('\n').filter((l) => !l.startsWith('RESULT '));
+    expect(logs.join('\n')).not.toContain('from-the-bundle');
+    expect(logs.join('\n')).not.toContain('bundle-pw');
+    const rows = await withAdmin((c) => c.query("SELECT reference FROM payments WHERE idempotency_key = 'bundle-1'"), db.name);
+    expect(rows.rows).toEqual([{ reference: 'from-the-bundle' }]);
+  });
+
+  it('answers 503 (not a crash) when the bundle cannot reach the database', async () => {
+    // Act
+    const { result } = await invoke('index.js', post(payment()), { DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' });
+    // Assess
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+  });
+});
