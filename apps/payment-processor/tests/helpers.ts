@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createTestDatabase, embeddedPg, type TestDatabase } from '@tap/embedded-pg';
+import { createTestDatabase, embeddedPg, type TestDatabase, withAdmin } from '@tap/embedded-pg';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createPaymentHandler, type PaymentEnvironment, type PaymentHandlerOptions, runMigrations } from '../src';
@@ -46,7 +46,6 @@ export async function migratedDatabase(prefix: string): Promise<PaymentsDatabase
     admin,
     drop: async () => {
       await db.drop();
-      const { withAdmin } = await import('@tap/embedded-pg');
       await withAdmin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
     },
   };
