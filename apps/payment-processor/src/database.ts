@@ -21,16 +21,26 @@ export interface DatabaseSettings {
   applicationName: string;
 }
 
-const secretSchema = z.object({
-  host: z.string().min(1),
+const credentialsSchema = z.object({
+  host: z.string().min(1).optional(),
   port: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
   dbname: z.string().min(1).optional(),
   username: z.string().min(1),
   password: z.string().min(1),
 });
+const secretSchema = credentialsSchema.extend({ host: z.string().min(1) });
 
-/** Parses the RDS-style secret JSON; the message never contains the secret's content. */
-export function parseDatabaseSecret(raw: unknown): z.infer<typeof secretSchema> {
+/** The fields of an RDS-style database secret; `host` is optional only where {@link parseDatabaseSecret} allows it. */
+export type DatabaseSecret = z.infer<typeof credentialsSchema>;
+
+/**
+ * Parses the RDS-style secret JSON; the message never contains the secret's content.
+ * `hostOptional` accepts a secret with only `username`/`password`, as the RDS-managed master user
+ * secret is: the caller then takes the endpoint from elsewhere.
+ */
+export function parseDatabaseSecret(raw: unknown): z.infer<typeof secretSchema>;
+export function parseDatabaseSecret(raw: unknown, options: { hostOptional: true }): DatabaseSecret;
+export function parseDatabaseSecret(raw: unknown, options: { hostOptional?: boolean } = {}): DatabaseSecret {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -39,7 +49,7 @@ export function parseDatabaseSecret(raw: unknown): z.infer<typeof secretSchema> 
       throw new ConfigurationError('The database secret is not JSON.');
     }
   }
-  const result = secretSchema.safeParse(value);
+  const result = (options.hostOptional ? credentialsSchema : secretSchema).safeParse(value);
   if (!result.success) {
     const fields = [...new Set(result.error.issues.map((i) => i.path.join('.')))].join(', ');
     throw new ConfigurationError(`The database secret lacks valid fields: ${fields}.`);
@@ -129,6 +139,15 @@ export class Database {
     const started = performance.now();
     const client = await pool.connect();
     if (opening) this.settings.stats.lastConnectMillis = performance.now() - started;
+    // pg-pool listens for errors only on idle clients. A backend killed while this client is checked
+    // out (between two queries of `work`) emits 'error' on the client; unheard, that crashes the
+    // process. The failing query rejects too, so `work` sees the failure and the retry handles it.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+      this.settings.logger.warn('Database connection failed while in use', { code: errorCode(error), reason: error.message });
+    };
+    client.on('error', onError);
     let failure: unknown;
     try {
       return await work(client);
@@ -136,8 +155,10 @@ export class Database {
       failure = error;
       throw error;
     } finally {
+      client.off('error', onError);
       // A broken connection is destroyed rather than returned to the pool.
-      client.release(failure !== undefined && isConnectionError(failure) ? (failure as Error) : undefined);
+      const destroy = broken ?? (failure !== undefined && isConnectionError(failure) ? (failure as Error) : undefined);
+      client.release(destroy);
     }
   }
 

@@ -1,5 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { quietMetrics, silentLogger } from '@tap/aws-testing';
 import { createTestDatabase, embeddedPg, type TestDatabase, withAdmin } from '@tap/embedded-pg';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -51,20 +50,10 @@ export async function migratedDatabase(prefix: string): Promise<PaymentsDatabase
   };
 }
 
-export const silentLogger = (): Logger => new Logger({ serviceName: 'payment-processor-test', logLevel: 'SILENT' });
-
-/** Metrics that emit nothing (the EMF lines would flood the Jest output) but still count addMetric calls. */
-export function quietMetrics(): Metrics {
-  const metrics = new Metrics({ namespace: 'Test', serviceName: 'payment-processor-test' });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    metrics.clearMetrics();
-    return metrics;
-  });
-  return metrics;
-}
+export { quietMetrics, silentLogger };
 
 export function environment(options: PaymentHandlerOptions): PaymentEnvironment {
-  return createPaymentHandler({ logger: silentLogger(), metrics: quietMetrics(), ...options });
+  return createPaymentHandler({ logger: silentLogger('payment-processor-test'), metrics: quietMetrics('payment-processor-test'), ...options });
 }
 
 /** A POST /payments event; `key` null sends no Idempotency-Key header (undefined picks a random key). */

@@ -1,1 +1,2 @@
 export { SecretsManagerStore } from './secretsManagerStore';
+export { quietMetrics, silentLogger } from './powertools';

@@ -1,6 +1,8 @@
 import { startPostgres, stopPostgres } from '@tap/embedded-pg';
 import type { PaymentEnvironment } from '../../src';
-import { environment, migratedDatabase, payment, post, type PaymentsDatabase } from '../helpers';
+import { Database } from '../../src/database';
+import type { EnvironmentStats } from '../../src/types';
+import { environment, migratedDatabase, payment, post, silentLogger, type PaymentsDatabase } from '../helpers';
 
 let pdb: PaymentsDatabase;
 let env: PaymentEnvironment;
@@ -118,5 +120,44 @@ describe('faults', () => {
     // Assess
     expect(res.statusCode).toBe(503);
     expect(wrong.stats().secretRefetches).toBe(0);
+  });
+
+  it('survives its backend being killed between two queries of one unit of work, and retries on a new connection', async () => {
+    // Prepare: a Database whose work kills its own backend after the first query, then waits for
+    // the FATAL message to arrive while the client is checked out (no query active, so pg emits
+    // 'error' on the client: without a listener that is an uncaught exception that fails this test).
+    const stats: EnvironmentStats = { secretRefetches: 0, connections: 0, lastConnectMillis: 0, invocations: 0 };
+    const logger = silentLogger();
+    const warn = jest.spyOn(logger, 'warn');
+    const database = new Database({
+      source: () => ({ kind: 'url', databaseUrl: pdb.appUrl }),
+      logger,
+      stats,
+      onSecretRefetch: () => undefined,
+      connectionTimeoutMillis: 1_000,
+      statementTimeoutMillis: 5_000,
+      applicationName: 'payment-processor',
+    });
+    const pids: number[] = [];
+    let attempts = 0;
+    // Act
+    const result = await database.run(async (client) => {
+      attempts += 1;
+      const pid = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+      pids.push(pid);
+      if (attempts === 1) {
+        const failed = new Promise<void>((resolve) => client.once('error', () => resolve()));
+        await pdb.admin((c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
+        await failed;
+      }
+      return (await client.query('SELECT 42 AS answer')).rows[0].answer as number;
+    });
+    await database.close();
+    // Assess
+    expect(result).toBe(42);
+    expect(attempts).toBe(2);
+    expect(new Set(pids).size).toBe(2);
+    expect(stats.connections).toBe(2);
+    expect(warn).toHaveBeenCalledWith('Database connection failed while in use', expect.objectContaining({ code: '57P01' }));
   });
 });
