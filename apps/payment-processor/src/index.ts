@@ -9,6 +9,7 @@ export { MIGRATIONS } from './migrations';
 export type { Migration } from './migrations';
 export { parsePaymentRequest, parseIdempotencyKey, currencyExponent } from './validation';
 export { parseDatabaseSecret, isConnectionError } from './database';
+export type { DatabaseSecret } from './database';
 export { ConfigurationError, DatabaseUnavailableError, HttpError, MigrationError } from './errors';
 export { LIMITS, ERROR_CODES, DEFAULTS } from './constants';
 export type * from './types';

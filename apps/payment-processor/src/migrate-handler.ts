@@ -18,6 +18,12 @@ export interface MigrateHandlerOptions {
   appUsername?: string;
   /** Password for a role this run creates. Default: `process.env.APP_DB_PASSWORD`. An existing role keeps its password. */
   appPassword?: string;
+  /**
+   * Endpoint for an owner secret that holds only `username`/`password` (the RDS-managed master user
+   * secret does). Fields the secret has win. Defaults: `process.env.DB_HOST`, `DB_PORT` (else 5432),
+   * `DB_NAME` (else `postgres`).
+   */
+  endpoint?: { host?: string; port?: number; dbname?: string };
   secretsClient?: SecretsManagerClient;
   logger?: Logger;
 }
@@ -34,14 +40,32 @@ export function createMigrateHandler(options: MigrateHandlerOptions = {}): { han
   let provider: SecretsProvider | undefined;
   const readSecret = async (arn: string) => {
     provider ??= new SecretsProvider({ awsSdkV3Client: options.secretsClient ?? new SecretsManagerClient({}) });
-    return parseDatabaseSecret(await provider.get(arn, { forceFetch: true }));
+    return parseDatabaseSecret(await provider.get(arn, { forceFetch: true }), { hostOptional: true });
   };
+
+  function endpoint(): { host?: string; port?: number; dbname?: string } {
+    const port = process.env.DB_PORT;
+    if (options.endpoint === undefined && port !== undefined && !/^\d+$/.test(port)) {
+      throw new ConfigurationError(`DB_PORT must be a port number, got "${port}".`);
+    }
+    return options.endpoint ?? {
+      host: process.env.DB_HOST || undefined,
+      port: port ? Number(port) : undefined,
+      dbname: process.env.DB_NAME || undefined,
+    };
+  }
 
   async function connection(): Promise<ClientConfig> {
     const secretArn = options.secretArn ?? process.env.DB_SECRET_ARN;
     if (secretArn) {
       const s = await readSecret(secretArn);
-      return { host: s.host, port: s.port === undefined ? 5432 : Number(s.port), database: s.dbname ?? 'postgres', user: s.username, password: s.password };
+      const fallback = endpoint();
+      const host = s.host ?? fallback.host;
+      if (!host) {
+        throw new ConfigurationError('The owner secret has no host: set DB_HOST to the cluster endpoint.');
+      }
+      const port = s.port !== undefined ? Number(s.port) : (fallback.port ?? 5432);
+      return { host, port, database: s.dbname ?? fallback.dbname ?? 'postgres', user: s.username, password: s.password };
     }
     const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
     if (databaseUrl) return { connectionString: databaseUrl };

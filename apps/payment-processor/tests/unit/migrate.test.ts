@@ -1,6 +1,9 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createTestDatabase, embeddedPg, type TestDatabase, withAdmin } from '@tap/embedded-pg';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
-import { MIGRATIONS, MigrationError, runMigrations } from '../../src';
+import { ConfigurationError, createMigrateHandler, MIGRATIONS, MigrationError, runMigrations } from '../../src';
+import { silentLogger } from '../helpers';
 
 let db: TestDatabase;
 const roles: string[] = [];
@@ -172,5 +175,79 @@ describe('runMigrations', () => {
     // Assess
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as Error).message).toMatch(/Invalid application role name/);
+  });
+});
+
+describe('createMigrateHandler (the migrate Lambda)', () => {
+  const OWNER_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-owner-AbCdEf';
+  const APP_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev-db-credentials-001-AbCdEf';
+  const secrets = mockClient(SecretsManagerClient);
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    secrets.reset();
+    process.env.AWS_REGION ??= 'eu-west-1';
+    delete process.env.DB_HOST;
+    delete process.env.DB_PORT;
+    delete process.env.DB_NAME;
+  });
+
+  afterAll(() => {
+    secrets.restore();
+    process.env = saved;
+  });
+
+  /** The RDS-managed master user secret holds only the username and password. */
+  const serveOwnerSecret = (): void => {
+    const info = embeddedPg();
+    secrets.on(GetSecretValueCommand, { SecretId: OWNER_ARN }).resolves({
+      SecretString: JSON.stringify({ username: info.user, password: info.password }),
+    });
+  };
+
+  it('takes the endpoint from DB_HOST/DB_PORT/DB_NAME when the owner secret has none, and the app role from the app secret', async () => {
+    // Prepare
+    const info = embeddedPg();
+    const role = roleName('lambda');
+    serveOwnerSecret();
+    secrets.on(GetSecretValueCommand, { SecretId: APP_ARN }).resolves({
+      SecretString: JSON.stringify({ engine: 'postgres', host: info.host, port: info.port, dbname: db.name, username: role, password: 'from-app-secret' }),
+    });
+    process.env.DB_HOST = info.host;
+    process.env.DB_PORT = String(info.port);
+    process.env.DB_NAME = db.name;
+    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appSecretArn: APP_ARN, logger: silentLogger() });
+    // Act
+    const result = await handler();
+    // Assess
+    expect(result).toMatchObject({ appRole: role, appRoleCreated: true });
+    expect(await canLogin(role, 'from-app-secret')).toBeUndefined();
+    // The schema went into DB_NAME, not the default `postgres` database.
+    const tables = await withAdmin((c) => c.query("SELECT to_regclass('payments') AS t"), db.name);
+    expect(tables.rows[0].t).toBe('payments');
+  });
+
+  it('fails with one clear line when neither the owner secret nor DB_HOST names a host', async () => {
+    // Prepare
+    serveOwnerSecret();
+    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appUsername: roleName('nohost'), logger: silentLogger() });
+    // Act
+    const error = await handler().catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe('The owner secret has no host: set DB_HOST to the cluster endpoint.');
+  });
+
+  it('rejects a DB_PORT that is not a number, naming the variable', async () => {
+    // Prepare
+    serveOwnerSecret();
+    process.env.DB_HOST = embeddedPg().host;
+    process.env.DB_PORT = '54x2';
+    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appUsername: roleName('badport'), logger: silentLogger() });
+    // Act
+    const error = await handler().catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe('DB_PORT must be a port number, got "54x2".');
   });
 });
