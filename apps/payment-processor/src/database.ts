@@ -1,14 +1,15 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { z } from 'zod';
 import { CONNECTION_ERROR_CODES, SQLSTATE } from './constants';
 import { ConfigurationError, DatabaseUnavailableError } from './errors';
+import { createSecretsProvider } from './secrets';
 import type { EnvironmentStats, LoggerLike } from './types';
 
 /** Where the credentials come from: a Secrets Manager secret (production) or a URL (local). */
 export type CredentialSource =
-  | { kind: 'secret'; secretArn: string; secretsClient: SecretsManagerClient; maxAgeSeconds: number }
+  | { kind: 'secret'; secretArn: string; secretsClient?: SecretsManagerClient; maxAgeSeconds: number }
   | { kind: 'url'; databaseUrl: string };
 
 export interface DatabaseSettings {
@@ -84,7 +85,7 @@ export const isInvalidPassword = (error: unknown): boolean => errorCode(error) =
  */
 export class Database {
   private pool?: Promise<Pool>;
-  private provider?: SecretsProvider;
+  private provider?: Promise<SecretsProvider>;
   private closed = false;
 
   constructor(private readonly settings: DatabaseSettings) {}
@@ -230,14 +231,15 @@ export class Database {
     source: Extract<CredentialSource, { kind: 'secret' }>,
     forceFetch: boolean,
   ): Promise<unknown> {
-    this.provider ??= new SecretsProvider({ awsSdkV3Client: source.secretsClient });
+    // Created once per environment (its cache lives in it); the default client only now, on first use.
+    this.provider ??= createSecretsProvider(source.secretsClient);
     if (forceFetch) {
       this.settings.stats.secretRefetches += 1;
       this.settings.onSecretRefetch();
     }
     try {
       // Powertools' cache key ignores VersionStage; we only ever read AWSCURRENT, so that is fine.
-      return await this.provider.get(source.secretArn, { maxAge: source.maxAgeSeconds, forceFetch });
+      return await (await this.provider).get(source.secretArn, { maxAge: source.maxAgeSeconds, forceFetch });
     } catch (error) {
       this.settings.logger.error('Could not read the database secret', {
         errorName: error instanceof Error ? error.name : 'unknown',

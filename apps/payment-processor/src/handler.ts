@@ -1,4 +1,4 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFAULTS, ERROR_CODES, LIMITS } from './constants';
@@ -14,7 +14,7 @@ export interface PaymentHandlerOptions {
   secretArn?: string;
   /** Used when no secret ARN is set. Default: `process.env.DATABASE_URL`. */
   databaseUrl?: string;
-  /** Default: `new SecretsManagerClient({})`, created on first use. */
+  /** Default: `new SecretsManagerClient({})`, created (and the SDK loaded) on the first secret read. */
   secretsClient?: SecretsManagerClient;
   /** Seconds the secret is cached. Default: 300 (a 28P01 always bypasses the cache). */
   secretMaxAgeSeconds?: number;
@@ -114,15 +114,13 @@ function describeEvent(event: unknown): { method: string; path: string } {
 }
 
 function resolveSource(options: PaymentHandlerOptions): () => CredentialSource {
-  let client = options.secretsClient;
   return () => {
     const secretArn = options.secretArn ?? process.env.DB_SECRET_ARN;
     if (secretArn) {
-      client ??= new SecretsManagerClient({});
       return {
         kind: 'secret',
         secretArn,
-        secretsClient: client,
+        secretsClient: options.secretsClient,
         maxAgeSeconds: options.secretMaxAgeSeconds ?? DEFAULTS.secretMaxAgeSeconds,
       };
     }

@@ -1,10 +1,11 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { ClientConfig } from 'pg';
 import { DEFAULTS } from './constants';
 import { parseDatabaseSecret } from './database';
 import { ConfigurationError } from './errors';
+import { createSecretsProvider } from './secrets';
 import { type AppRoleOptions, type MigrateResult, runMigrations } from './migrate';
 
 export interface MigrateHandlerOptions {
@@ -37,10 +38,10 @@ export interface MigrateHandlerOptions {
  */
 export function createMigrateHandler(options: MigrateHandlerOptions = {}): { handler: () => Promise<MigrateResult> } {
   const logger = options.logger ?? new Logger({ serviceName: `${DEFAULTS.serviceName}-migrate` });
-  let provider: SecretsProvider | undefined;
+  let provider: Promise<SecretsProvider> | undefined;
   const readSecret = async (arn: string) => {
-    provider ??= new SecretsProvider({ awsSdkV3Client: options.secretsClient ?? new SecretsManagerClient({}) });
-    return parseDatabaseSecret(await provider.get(arn, { forceFetch: true }), { hostOptional: true });
+    provider ??= createSecretsProvider(options.secretsClient);
+    return parseDatabaseSecret(await (await provider).get(arn, { forceFetch: true }), { hostOptional: true });
   };
 
   function endpoint(): { host?: string; port?: number; dbname?: string } {

@@ -28,16 +28,26 @@ afterAll(async () => {
 });
 
 /** Loads `file` in a fresh node process as the Lambda runtime would and invokes `handler(event)`. */
-async function invoke(file: string, event: unknown, env: Record<string, string>): Promise<{ result: unknown; stdout: string }> {
+async function invoke(
+  file: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<{ result: unknown; stdout: string; builtins: string[] }> {
+  // BUILTINS: the Node modules the process loaded, to tell whether the AWS SDK was evaluated.
   const script = `require(${JSON.stringify(path.join(taskRoot, file))}).handler(${JSON.stringify(event)}, { awsRequestId: 'req-1' })
-    .then((r) => { process.stdout.write('\\nRESULT ' + JSON.stringify(r) + '\\n'); process.exit(0); },
+    .then((r) => { process.stdout.write('\\nRESULT ' + JSON.stringify(r) + '\\nBUILTINS ' + JSON.stringify(process.moduleLoadList) + '\\n'); process.exit(0); },
           (e) => { process.stdout.write('\\nFAILED ' + e.name + '\\n'); process.exit(1); });`;
   const { stdout } = await run(process.execPath, ['-e', script], {
     cwd: taskRoot,
     env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '--enable-source-maps', ...env },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  return { result: line ? JSON.parse(line.slice(7)) : undefined, stdout };
+  const builtins = stdout.split('\n').find((l) => l.startsWith('BUILTINS '));
+  return {
+    result: line ? JSON.parse(line.slice(7)) : undefined,
+    stdout,
+    builtins: builtins ? (JSON.parse(builtins.slice(9)) as string[]).map((m) => m.replace(/^NativeModule /, '')) : [],
+  };
 }
 
 describe('the built bundle, run as the Lambda image runs it', () => {
@@ -71,11 +81,30 @@ describe('the built bundle, run as the Lambda image runs it', () => {
     expect(JSON.parse(res.body)).toMatchObject({ merchantId: 'merchant_1', reference: 'from-the-bundle', status: 'accepted' });
     const logLine = created.stdout.split('\n').find((l) => l.includes('"request completed"'));
     expect(JSON.parse(logLine ?? '{}')).toMatchObject({ level: 'INFO', service: 'payment-processor', statusCode: 201, requestId: 'req-1' });
-    const logs = created.stdout.split('\n').filter((l) => !l.startsWith('RESULT '));
+    // The AWS SDK (its HTTP handler loads https and http2) is only evaluated when DB_SECRET_ARN is set.
+    expect(created.builtins).toContain('net');
+    expect(created.builtins).not.toContain('https');
+    expect(created.builtins).not.toContain('http2');
+    const logs = created.stdout.split('\n').filter((l) => !l.startsWith('RESULT ') && !l.startsWith('BUILTINS '));
     expect(logs.join('\n')).not.toContain('from-the-bundle');
     expect(logs.join('\n')).not.toContain('bundle-pw');
     const rows = await withAdmin((c) => c.query("SELECT reference FROM payments WHERE idempotency_key = 'bundle-1'"), db.name);
     expect(rows.rows).toEqual([{ reference: 'from-the-bundle' }]);
+  });
+
+  it('loads the AWS SDK on the first invocation when DB_SECRET_ARN is set: Secrets Manager down → 503, not a crash', async () => {
+    // Act: a closed port as the Secrets Manager endpoint, static credentials, no retries
+    const { result, builtins } = await invoke('index.js', post(payment()), {
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:1',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    // Assess
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    expect(builtins).toContain('https');
   });
 
   it('answers 503 (not a crash) when the bundle cannot reach the database', async () => {
