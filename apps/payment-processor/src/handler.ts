@@ -6,7 +6,7 @@ import { type CredentialSource, Database } from './database';
 import { ConfigurationError, DatabaseUnavailableError, HttpError } from './errors';
 import { createPayment, findPayment } from './payments';
 import type { EnvironmentStats, HttpEventV2, HttpResultV2, LoggerLike, Payment } from './types';
-import { parseIdempotencyKey, parsePaymentRequest } from './validation';
+import { isWellFormedText, parseIdempotencyKey, parsePaymentRequest } from './validation';
 
 /** Options of one execution environment. Every default is resolved in {@link resolveSource}/{@link createPaymentHandler}. */
 export interface PaymentHandlerOptions {
@@ -72,11 +72,14 @@ const errorResult = (error: HttpError): HttpResultV2 =>
   );
 
 function header(event: HttpEventV2, name: string): string | undefined {
-  const headers = event.headers ?? {};
+  const headers = event.headers;
   // Payload 2.0 lower-cases header names; a local caller might not.
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
+  for (const key in headers) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
 }
+
+/** Stateless between calls (never streaming), so one serves every request. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function readBody(event: HttpEventV2): unknown {
   const raw = event.body;
@@ -84,17 +87,18 @@ function readBody(event: HttpEventV2): unknown {
     throw new HttpError(400, ERROR_CODES.invalidJson, 'The request body must be a JSON object.');
   }
   if (typeof raw !== 'string') throw new HttpError(400, ERROR_CODES.invalidEvent, 'The event body is not a string.');
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > LIMITS.maxBodyBytes) {
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  if ((bytes ? bytes.length : Buffer.byteLength(raw, 'utf8')) > LIMITS.maxBodyBytes) {
     throw new HttpError(413, ERROR_CODES.payloadTooLarge, `The request body exceeds ${LIMITS.maxBodyBytes} bytes.`);
   }
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new HttpError(415, ERROR_CODES.unsupportedMediaType, 'Content-Type must be application/json.', 'Content-Type');
   }
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   try {
-    return JSON.parse(text.decode(bytes));
+    // A well-formed text body without a BOM is what encoding and decoding it would give back: skip both.
+    if (!bytes && raw.charCodeAt(0) !== 0xfeff && isWellFormedText(raw)) return JSON.parse(raw);
+    return JSON.parse(utf8.decode(bytes ?? Buffer.from(raw, 'utf8')));
   } catch {
     throw new HttpError(400, ERROR_CODES.invalidJson, 'The request body is not valid UTF-8 JSON.');
   }

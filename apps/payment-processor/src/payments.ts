@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Payment, PaymentRequest } from './types';
 
@@ -38,10 +38,14 @@ const SELECT_BY_ID = {
  * whitespace do not make a retry look like a different request.
  */
 export function requestHash(request: PaymentRequest): string {
-  return createHash('sha256')
-    .update(canonicalize(request) ?? '')
-    .digest('hex');
+  return sha256Hex(canonicalize(request) ?? '');
 }
+
+// crypto.hash (Node >= 20.12) skips the Hash object of createHash; same digest.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function toPayment(row: PaymentRow): Payment {
   return {

@@ -86,6 +86,29 @@ describe('POST /payments', () => {
     expect(body(kwd)).toMatchObject({ currency: 'KWD', amount: 1500 });
   });
 
+  it('decodes a text body as UTF-8 would: a leading BOM is dropped, a raw lone surrogate becomes U+FFFD', async () => {
+    // Prepare: a JS string with an unpaired surrogate cannot be UTF-8; encoding it substitutes U+FFFD
+    const withBom = `\uFEFF${JSON.stringify(payment({ reference: 'bom' }))}`;
+    const loneSurrogate = JSON.stringify(payment()).replace('}', ',"reference":"a\uD800b"}');
+    // Act
+    const bom = await env.handler(post(withBom));
+    const replaced = await env.handler(post(loneSurrogate));
+    // Assess
+    expect([bom.statusCode, replaced.statusCode]).toEqual([201, 201]);
+    expect(body(bom).reference).toBe('bom');
+    expect(body(replaced).reference).toBe('a\uFFFDb');
+  });
+
+  it('measures a text body in UTF-8 bytes: 16 KiB of "é" (2 bytes, 1 UTF-16 unit each) is too large', async () => {
+    // Prepare: 8193 "é" are 8193 UTF-16 units but 16 386 bytes
+    const text = JSON.stringify(payment({ description: 'é'.repeat(8193) }));
+    // Act
+    const res = await env.handler(post(text));
+    // Assess
+    expect(res.statusCode).toBe(413);
+    expect(body(res).error.code).toBe('payload_too_large');
+  });
+
   it('stores SQL-injection and Unicode strings verbatim', async () => {
     // Prepare
     const nasty = [
