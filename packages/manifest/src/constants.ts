@@ -40,3 +40,37 @@ export const CONFIG_PATHS = {
   'monitoring.dbConnectionsThreshold': 'monitoring.dbConnectionsThreshold',
   'docker.imageUri': undefined,
 } as const;
+
+/** What a secret value is shown as in live-drift reports (the same text the Pulumi CLI prints). */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/** The key/value Pulumi marks a secret with in serialized state (sdk/go/common/resource/sig). */
+export const PULUMI_SECRET_SIG = { key: '4dabf18193072939515e22adb298388d', value: '1b47061264138c4ac30d75fd1eb44270' } as const;
+
+/** Exit code of `pulumi refresh --expect-no-changes` when changes were found (pulumi/pulumi PR 22176). */
+export const PULUMI_EXIT_CHANGES = 7;
+
+/**
+ * How each `pulumi refresh --preview-only` step operation reads as drift. `same`, `read` and `refresh` without a diff
+ * are not drift; an operation missing here is kept as `unknown`, never dropped.
+ */
+export const REFRESH_OP_KINDS = {
+  update: 'changed',
+  delete: 'missing',
+  create: 'unmanaged',
+  replace: 'replaced',
+  'create-replacement': 'replaced',
+  'delete-replaced': 'replaced',
+} as const;
+
+/** Steps that are not drift unless they carry a diff. */
+export const REFRESH_NO_CHANGE_OPS = ['same', 'read', 'refresh'] as const;
+
+/**
+ * The manifest path whose value the offline synth cannot know: the synth's registry is a mock account, so only the
+ * part after the registry host (`<repository>:<content tag>`) is compared with the deployed stack.
+ */
+export const IMAGE_URI_PATH = 'docker.imageUri';
+
+/** The stack output that holds the deployed configuration manifest. */
+export const CONFIG_MANIFEST_OUTPUT = 'configManifest';

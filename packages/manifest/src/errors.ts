@@ -48,3 +48,18 @@ export class ManifestHashMismatchError extends ManifestError {
     this.name = 'ManifestHashMismatchError';
   }
 }
+
+/** Why `tap-drift live` could not produce a report. */
+export type LiveDriftErrorCode = 'pulumi-missing' | 'refresh-output' | 'ignore-rules' | 'code-manifest' | 'stack-output';
+
+/** Bad input or an unusable Pulumi answer in `tap-drift live`: one line naming the source and how to fix it. */
+export class LiveDriftError extends Error {
+  constructor(
+    readonly code: LiveDriftErrorCode,
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+    this.name = 'LiveDriftError';
+  }
+}

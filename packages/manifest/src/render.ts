@@ -1,3 +1,4 @@
+import type { LiveDriftReport } from './live/types';
 import type { ApproveReport, CheckReport, CompareReport, ConfigManifest, LoadedManifest, OutputFormat } from './types';
 
 const short = (hash: string | undefined): string => (hash ? hash.slice(0, 12) : '-');
@@ -120,4 +121,98 @@ export function renderHash(loaded: LoadedManifest, format: OutputFormat): string
   if (format === 'json') return `${JSON.stringify({ file: loaded.file, environment, configHash }, null, 2)}\n`;
   if (format === 'markdown') return `${markdownTable(['file', 'environment', 'configHash'], [[cell(loaded.file), environment, `\`${configHash}\``]])}\n`;
   return `${configHash}\n`;
+}
+
+/** What the on-call engineer does about each kind of live drift (also in apps/tap-stack/README.md). */
+const LIVE_ACTIONS = {
+  changed: 'changed outside Pulumi (console edit): revert it with `nx run tap-stack:deploy`, or adopt it in code and approve it (`drift-approve`), or add an ignore rule with a reason if it is benign',
+  missing: 'deleted outside Pulumi: `nx run tap-stack:deploy` recreates it',
+  unmanaged: 'in the cloud but not in the stack state: import it (`pulumi import`) or delete it',
+  replaced: 'Pulumi would replace it: read the properties, then deploy or fix the code',
+  unknown: 'an operation this tool does not know: read the Pulumi output (`nx run tap-stack:preview`)',
+  'not-deployed': 'merged but not deployed: `nx run tap-stack:deploy`',
+  'not-in-code': 'deployed from other code (out-of-band or unmerged deploy): deploy from the main branch, or bring the code in line',
+  missing_manifest: 'no configManifest output: deploy the stack to record one',
+} as const;
+
+const LIVE_STATUS_WORDS = { 'in-sync': 'in sync', drift: 'DRIFT', error: 'ERROR' } as const;
+
+function liveCounts(report: LiveDriftReport): { drifted: number; ignored: number; differences: number } {
+  const ignored = report.cloud.resources.filter((r) => r.ignored).length;
+  return {
+    drifted: report.cloud.resources.length - ignored,
+    ignored,
+    differences: report.deployed ? report.deployed.changes.length + (report.deployed.status === 'missing' ? 1 : 0) : 0,
+  };
+}
+
+function liveSummary(report: LiveDriftReport): string {
+  const { drifted, ignored, differences } = liveCounts(report);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${report.environment}: ${plural(drifted, 'drifted resource')} (${ignored} ignored), ${plural(differences, 'deployed-vs-code difference')}, ${plural(report.errors.length, 'error')}`;
+}
+
+function liveActions(report: LiveDriftReport): string[] {
+  const kinds = new Set<keyof typeof LIVE_ACTIONS>();
+  for (const resource of report.cloud.resources) if (!resource.ignored) kinds.add(resource.kind);
+  for (const change of report.deployed?.changes ?? []) kinds.add(change.kind);
+  if (report.deployed?.status === 'missing') kinds.add('missing_manifest');
+  return [...kinds].map((kind) => LIVE_ACTIONS[kind]);
+}
+
+const ignoredNote = (ignored: { reason: string } | undefined): string => (ignored ? `ignored: ${ignored.reason}` : '');
+
+/**
+ * A live-drift report (cloud vs state, deployed vs code) as text, JSON, or Markdown (for a ticket or chat message).
+ * Ignored drift is listed with its reason; secret values are already `[secret]` in the report.
+ *
+ * @example
+ * process.stdout.write(renderLive(runLiveDrift({ stack: 'dev', cwd: 'apps/tap-stack', code }), 'markdown'));
+ */
+export function renderLive(report: LiveDriftReport, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const deployed = report.deployed;
+  const actions = liveActions(report);
+  if (format === 'markdown') {
+    const lines = [`### tap-drift live: ${report.environment} ${report.status === 'in-sync' ? 'in sync' : report.status === 'drift' ? 'drift found' : 'error'}`, '', liveSummary(report), ''];
+    if (report.errors.length) lines.push('**Errors** (the check is incomplete)', '', ...report.errors.map((e) => `- ${cell(e)}`), '');
+    lines.push(`#### Cloud vs state (stack \`${report.stack}\`)`, '');
+    if (report.cloud.resources.length === 0) lines.push('No resource differs from the stack state.', '');
+    else {
+      const rows = report.cloud.resources.flatMap((r) => {
+        const head = [r.ignored ? 'ignored' : `**${r.kind}**`, `\`${r.type}\``, cell(r.name), '', '', '', cell(ignoredNote(r.ignored))];
+        // The resource row already gives the reason when the whole resource is ignored.
+        const note = (p: (typeof r.properties)[number]) => (r.ignored ? (p.ignored ? 'ignored' : '') : ignoredNote(p.ignored));
+        return [head, ...r.properties.map((p) => ['', '', '', `\`${p.path}\``, cell(p.old), cell(p.new), cell(note(p))])];
+      });
+      lines.push(markdownTable(['status', 'type', 'name', 'property', 'state', 'cloud', 'note'], rows), '');
+    }
+    if (report.cloud.warnings.length) lines.push('**Warnings**', '', ...report.cloud.warnings.map((w) => `- ${cell(w)}`), '');
+    lines.push('#### Deployed vs code', '');
+    if (!deployed) lines.push('Not compared (see errors).', '');
+    else if (deployed.status === 'missing') lines.push(`**drift**: ${deployed.note}.`, '');
+    else if (deployed.changes.length === 0) lines.push(`The deployed configuration matches the code (\`${short(deployed.codeHash)}\`).`, '');
+    else {
+      lines.push(markdownTable(['path', 'deployed', 'code', 'meaning'], deployed.changes.map((c) => [`\`${c.path}\``, cell(c.deployed), cell(c.code), c.label])), '');
+    }
+    if (actions.length) lines.push('**What to do**', '', ...actions.map((a) => `- ${a}`), '');
+    return `${lines.join('\n')}`;
+  }
+  const lines = [`${report.environment} (stack ${report.stack}): ${LIVE_STATUS_WORDS[report.status]}`];
+  for (const error of report.errors) lines.push(`  ERROR ${error}`);
+  lines.push(`  cloud vs state: ${report.cloud.resources.length === 0 ? 'no resource differs from the stack state' : ''}`.trimEnd());
+  for (const r of report.cloud.resources) {
+    lines.push(`    ${r.ignored ? 'ignored' : r.kind.toUpperCase()} ${r.type} ${r.name} (${r.op})${r.ignored ? `: ${ignoredNote(r.ignored)}` : ''}`);
+    for (const p of r.properties) lines.push(`      ${p.path}: ${show(p.old)} -> ${show(p.new)}${p.ignored && !r.ignored ? ` (${ignoredNote(p.ignored)})` : ''}`);
+  }
+  for (const warning of report.cloud.warnings) lines.push(`    warning: ${warning}`);
+  if (!deployed) lines.push('  deployed vs code: not compared (see errors)');
+  else if (deployed.status === 'missing') lines.push(`  deployed vs code: DRIFT ${deployed.note}`);
+  else {
+    lines.push(`  deployed vs code: ${deployed.changes.length === 0 ? `in sync (${short(deployed.codeHash)})` : `${short(deployed.deployedHash)} deployed${deployed.deployedAt ? ` at ${deployed.deployedAt}` : ''}, ${short(deployed.codeHash)} in code`}`);
+    for (const c of deployed.changes) lines.push(`    ${c.path}: deployed ${show(c.deployed)} -> code ${show(c.code)} (${c.label})`);
+  }
+  for (const action of actions) lines.push(`  to do: ${action}`);
+  lines.push(`${report.status === 'in-sync' ? 'in sync' : report.status}: ${liveSummary(report)}`);
+  return `${lines.join('\n')}\n`;
 }

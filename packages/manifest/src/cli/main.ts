@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { approveManifests } from '../approve';
 import { checkManifests } from '../check';
 import { compareManifests } from '../compare';
 import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
-import { ManifestError } from '../errors';
-import { loadManifest, loadManifestSet } from '../io';
-import { renderApprove, renderCheck, renderCompare, renderHash } from '../render';
+import { LiveDriftError, ManifestError } from '../errors';
+import { loadManifest, loadManifestSet, writeFileAtomic } from '../io';
+import { runLiveDrift, type SpawnFn } from '../live/run';
+import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
 import type { OutputFormat } from '../types';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** How `live` runs Pulumi; tests inject a stand-in. Default: the real executable. */
+  spawn?: SpawnFn;
 }
 
 const formatOption = (): Option =>
@@ -29,7 +32,7 @@ const formatOption = (): Option =>
 export function runCli(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
   let exitCode: number = EXIT_CODES.ok;
   const program = new Command('tap-drift')
-    .description('Compare, check and approve TAP configuration manifests (exit 0 in sync, 1 drift, 2 bad input).')
+    .description('Compare, check and approve TAP configuration manifests, and check live drift (exit 0 in sync, 1 drift, 2 bad input or error).')
     .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError()
@@ -86,6 +89,26 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       exitCode = EXIT_CODES.ok;
     });
 
+  program
+    .command('live')
+    .description('cloud vs state (pulumi refresh --preview-only) and deployed vs code (configManifest output vs synth) for one stack')
+    .requiredOption('--stack <name>', 'Pulumi stack (environment), e.g. dev')
+    .requiredOption('--cwd <dir>', 'Pulumi project folder (holds Pulumi.yaml)')
+    .requiredOption('--code <file>', 'offline synth manifest of the current code, e.g. dist/apps/tap-stack/synth/dev/manifest.json')
+    .option('--ignore <file>', 'ignore rules for benign drift (JSON: {"rules": [{type, name, property, reason}]})')
+    .option('--out <file>', 'also write the JSON report here (folders are created)')
+    .option('--pulumi <path>', 'Pulumi executable (default: pulumi on PATH)')
+    .addOption(formatOption())
+    .action((options: { stack: string; cwd: string; code: string; ignore?: string; out?: string; pulumi?: string; format: OutputFormat }) => {
+      const report = runLiveDrift({ ...options, spawn: io.spawn });
+      if (options.out) {
+        mkdirSync(dirname(resolve(options.out)), { recursive: true });
+        writeFileAtomic(options.out, renderLive(report, 'json'));
+      }
+      io.out(renderLive(report, options.format));
+      exitCode = report.exitCode;
+    });
+
   try {
     program.parse([...argv], { from: 'user' });
     return exitCode;
@@ -94,7 +117,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       // Help and --version are successes; every usage error (unknown flag, missing argument, bad choice) is bad input.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CODES.ok : EXIT_CODES.badInput;
     }
-    const message = error instanceof ManifestError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    const message = error instanceof ManifestError || error instanceof LiveDriftError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     io.err(`tap-drift: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return EXIT_CODES.badInput;
   }
