@@ -18,6 +18,8 @@ interface PulumiTargetSpec {
   upstreamFirst: boolean;
 }
 
+// No `drift` target: live drift (refresh preview + deployed vs code, ignore rules, reports) needs the app's synth and
+// ignore file, so it is a project.json target of apps/tap-stack running `tap-drift live`.
 const TARGETS: Record<string, PulumiTargetSpec> = {
   preview: {
     command: ['preview', '--non-interactive', '--diff'],
@@ -34,12 +36,6 @@ const TARGETS: Record<string, PulumiTargetSpec> = {
   refresh: {
     command: ['refresh', '--yes', '--non-interactive'],
     description: "Update the stack's state from the cloud (`pulumi refresh`).",
-    policyPacks: false,
-    upstreamFirst: false,
-  },
-  drift: {
-    command: ['refresh', '--preview-only', '--expect-no-changes', '--non-interactive'],
-    description: 'Fail when the cloud differs from the stack state (console edits, deletions); changes nothing.',
     policyPacks: false,
     upstreamFirst: false,
   },
@@ -74,7 +70,7 @@ function hasExplicitBuild(projectDir: string): boolean {
 }
 
 /**
- * Pulumi targets for every project with a `Pulumi.yaml`: `preview`, `deploy`, `refresh`, `drift`, `destroy`, each with
+ * Pulumi targets for every project with a `Pulumi.yaml`: `preview`, `deploy`, `refresh`, `destroy`, each with
  * one configuration per `Pulumi.<stack>.yaml` selecting `--stack <stack>`. They run in the project folder through
  * {@link PULUMI_RUNNER}, are never cached, and first build what the program needs (`^build`, and the project's own
  * `build` when its project.json declares one). `deploy` also deploys the projects it depends on first (declare stacks

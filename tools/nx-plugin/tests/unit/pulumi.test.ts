@@ -49,11 +49,12 @@ function runCommand(command: string, cwd: string, env: Record<string, string>) {
 }
 
 describe('pulumiTargets', () => {
-  it('infers the five Pulumi targets with one configuration per Pulumi.<stack>.yaml for tap-stack', () => {
+  it('infers the four Pulumi targets with one configuration per Pulumi.<stack>.yaml for tap-stack', () => {
     // Act
     const targets = pulumiTargets('apps/tap-stack', WORKSPACE);
     // Assess
-    expect(Object.keys(targets).sort()).toEqual(['deploy', 'destroy', 'drift', 'preview', 'refresh']);
+    // No inferred drift target: tap-stack's project.json `drift` (tap-drift live) is the only one.
+    expect(Object.keys(targets).sort()).toEqual(['deploy', 'destroy', 'preview', 'refresh']);
     for (const target of Object.values(targets)) {
       expect(Object.keys(target.configurations ?? {}).sort()).toEqual(['dev', 'prod', 'staging']);
       expect(target.cache).toBe(false);
@@ -62,7 +63,7 @@ describe('pulumiTargets', () => {
     expect(targets['deploy'].configurations?.['prod']['command']).toMatch(
       /^node \.\.\/\.\.\/tools\/nx-plugin\/bin\/pulumi-run\.mjs up --yes --non-interactive --skip-preview( --policy-pack \.\.\/\.\.\/tools\/policy-pack)? --stack prod$/,
     );
-    expect(targets['drift'].configurations?.['dev']['command']).toContain('refresh --preview-only --expect-no-changes --non-interactive --stack dev');
+    expect(targets['refresh'].configurations?.['dev']['command']).toContain('refresh --yes --non-interactive --stack dev');
     // deploy builds first and deploys the stacks it references first; destroy never cascades upstream.
     expect(targets['deploy'].dependsOn).toEqual(['^build', 'build', '^deploy']);
     expect(targets['destroy'].dependsOn).not.toContain('^destroy');
