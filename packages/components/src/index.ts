@@ -11,6 +11,7 @@ export type { NetworkingOutputs, NetworkingStackArgs } from '@tap/networking';
 export {
   AURORA_POSTGRES_ENGINE,
   DATABASE_DEFAULTS,
+  DATABASE_PARAMETERS,
   DatabaseComponent,
   DatabaseComponentError,
   OPEN_CIDR_BLOCKS,

@@ -10,6 +10,11 @@ export const DATABASE_DEFAULTS = {
   ignoreEngineVersionDrift: false,
 } as const;
 
+/** Cluster parameters the component always sets: clients must use TLS. */
+export const DATABASE_PARAMETERS = {
+  'rds.force_ssl': '1',
+} as const;
+
 export const POSTGRES_PORT = 5432;
 export const AURORA_POSTGRES_ENGINE = 'aurora-postgresql';
 

@@ -4,6 +4,7 @@ import { resourceName } from '@tap/validation';
 import {
   AURORA_POSTGRES_ENGINE,
   DATABASE_DEFAULTS,
+  DATABASE_PARAMETERS,
   KMS_ADMIN_ACTIONS,
   KMS_USE_ACTIONS,
   POSTGRES_PORT,
@@ -136,6 +137,24 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // TLS is not optional: Aurora accepts plaintext connections unless rds.force_ssl is on (default 0).
+    const parameterGroup = new aws.rds.ClusterParameterGroup(
+      `${name}-params`,
+      {
+        name: resourceName('aurora-params', environment, suffix),
+        family: `${AURORA_POSTGRES_ENGINE}${engineVersion.split('.')[0]}`,
+        description: `Parameters of ${clusterIdentifier}: TLS required`,
+        parameters: Object.entries(DATABASE_PARAMETERS).map(([parameterName, value]) => ({
+          name: parameterName,
+          value,
+          // Applied at creation; on an existing cluster at the next reboot rather than mid-traffic.
+          applyMethod: 'pending-reboot',
+        })),
+        tags: { Name: resourceName('aurora-params', environment, suffix) },
+      },
+      { parent: this },
+    );
+
     const cluster = new aws.rds.Cluster(
       `${name}-cluster`,
       {
@@ -153,6 +172,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         kmsKeyId: this.kmsKeyArn,
         port: POSTGRES_PORT,
         dbSubnetGroupName: subnetGroup.name,
+        dbClusterParameterGroupName: parameterGroup.name,
         vpcSecurityGroupIds: [securityGroup.id],
         backupRetentionPeriod,
         enabledCloudwatchLogsExports: ['postgresql'],

@@ -1,4 +1,4 @@
-export { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, OPEN_CIDR_BLOCKS, POSTGRES_PORT } from './constants';
+export { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, OPEN_CIDR_BLOCKS, POSTGRES_PORT } from './constants';
 export { DatabaseComponent, databaseKeyPolicy } from './databaseComponent';
 export { DatabaseComponentError } from './errors';
 export type { DatabaseComponentArgs } from './types';

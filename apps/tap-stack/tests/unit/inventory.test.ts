@@ -36,6 +36,8 @@ describe.each(EXPECTED)('tap-stack $env under mocks', (expected) => {
       'pulumi:pulumi:StackReference': 1,
       'aws:rds/cluster:Cluster': 1,
       'aws:rds/clusterInstance:ClusterInstance': expected.instances,
+      // rds.force_ssl = 1
+      'aws:rds/clusterParameterGroup:ClusterParameterGroup': 1,
       // payments, its migrations (same image) and the secret rotation
       'aws:lambda/function:Function': 3,
       'aws:lambda/invocation:Invocation': 1,

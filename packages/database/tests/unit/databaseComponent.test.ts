@@ -95,6 +95,18 @@ describe.each([
     expect(inputs.vpcSecurityGroupIds).toEqual([`${prefix}-sg-id`]);
   });
 
+  it('requires TLS from every client through a cluster parameter group of the engine major version', () => {
+    // Prepare
+    const params = one(mocks, prefix, 'aws:rds/clusterParameterGroup:ClusterParameterGroup');
+    const cluster = one(mocks, prefix, CLUSTER);
+
+    // Assess
+    expect(params.inputs.family).toBe('aurora-postgresql15');
+    expect(params.inputs.name).toBe(`aurora-params-${environment}-${suffix}`);
+    expect(params.inputs.parameters).toEqual([{ name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' }]);
+    expect(cluster.inputs.dbClusterParameterGroupName).toBe(params.inputs.name);
+  });
+
   it('keeps every instance private, without minor auto-upgrades, of the requested class', () => {
     const instances = ofType(mocks, prefix, INSTANCE);
     expect(instances).toHaveLength(instanceCount);
