@@ -80,6 +80,7 @@ export const TYPES = {
   cluster: 'aws:rds/cluster:Cluster',
   clusterInstance: 'aws:rds/clusterInstance:ClusterInstance',
   subnetGroup: 'aws:rds/subnetGroup:SubnetGroup',
+  clusterParameterGroup: 'aws:rds/clusterParameterGroup:ClusterParameterGroup',
   kmsKey: 'aws:kms/key:Key',
   secret: 'aws:secretsmanager/secret:Secret',
   secretRotation: 'aws:secretsmanager/secretRotation:SecretRotation',

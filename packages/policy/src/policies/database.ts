@@ -89,6 +89,38 @@ export const auroraPrivateSubnets: StackValidationPolicy = {
   },
 };
 
+export const auroraRequiresTls: StackValidationPolicy = {
+  name: 'aurora-requires-tls',
+  description: 'Aurora PostgreSQL clusters use a cluster parameter group of this stack with rds.force_ssl = 1.',
+  enforcementLevel: 'mandatory',
+  severity: 'high',
+  validateStack: (args, report) => {
+    const clusters = ofType(args.resources, TYPES.cluster).filter((c) => str(c.props['engine']) === 'aurora-postgresql');
+    if (clusters.length === 0) args.notApplicable('no Aurora PostgreSQL cluster in the stack');
+    const groups = ofType(args.resources, TYPES.clusterParameterGroup);
+    const fix = 'Fix: declare an aws.rds.ClusterParameterGroup with the parameter rds.force_ssl = "1" and pass its name as dbClusterParameterGroupName.';
+    for (const cluster of clusters) {
+      const who = `Aurora cluster ${describe(cluster.name, cluster.props)}`;
+      const groupName = cluster.props['dbClusterParameterGroupName'];
+      if (!str(groupName)) {
+        report(`${who} uses the default cluster parameter group, which accepts connections without TLS. ${fix}`, cluster.urn);
+        continue;
+      }
+      const group = groups.find((g) => refersTo(groupName, g, cluster, 'dbClusterParameterGroupName'));
+      if (!group) {
+        report(`${who} uses cluster parameter group '${String(groupName)}', which this stack does not declare, so its TLS setting cannot be checked. ${fix}`, cluster.urn);
+        continue;
+      }
+      const forceSsl = (Array.isArray(group.props['parameters']) ? group.props['parameters'] : [])
+        .map((p) => record(p))
+        .find((p) => str(p?.['name']) === 'rds.force_ssl');
+      if (str(forceSsl?.['value']) !== '1') {
+        report(`${who} uses cluster parameter group ${describe(group.name, group.props)} without rds.force_ssl = 1, so clients may connect without TLS. ${fix}`, cluster.urn);
+      }
+    }
+  },
+};
+
 /** Predicates for subnet references that are public: subnets mapping public IPs, or listed as public by a stack reference. */
 function publicSubnetRefs(resources: readonly PolicyResource[]): ((ref: string, from: PolicyResource) => boolean)[] {
   const checks: ((ref: string, from: PolicyResource) => boolean)[] = [];
@@ -149,5 +181,6 @@ export const databasePolicies = [
   auroraBackupRetention,
   auroraInstanceNotPublic,
   auroraPrivateSubnets,
+  auroraRequiresTls,
   auroraProdInstanceCount,
 ] as const;

@@ -50,7 +50,7 @@ describe('tap-policy (built bin)', () => {
     // Assess
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`${file} (stack dev, dev): 53 resources, 0 violation(s)`);
+    expect(stdout).toContain(`${file} (stack dev, dev): 54 resources, 0 violation(s)`);
     expect(stdout).toMatch(/tap-policy: \d+ policies, no violations in 1 file\(s\)/);
   });
 
@@ -64,7 +64,7 @@ describe('tap-policy (built bin)', () => {
     const { code, stdout } = tapPolicy('check', good, badFile, '--environment-suffix', '001');
     // Assess
     expect(code).toBe(1);
-    expect(stdout).toContain(`${badFile} (stack staging, staging): 53 resources,`);
+    expect(stdout).toContain(`${badFile} (stack staging, staging): 54 resources,`);
     expect(stdout).toContain("✗ [mandatory] security-group-no-public-ingress on SecurityGroupIngressRule 'db-ingress-cidr-0': Security group ingress rule 'db-ingress-cidr-0' admits 0.0.0.0/0");
   });
 

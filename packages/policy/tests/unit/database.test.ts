@@ -3,6 +3,7 @@ import {
   auroraInstanceNotPublic,
   auroraPrivateSubnets,
   auroraProdInstanceCount,
+  auroraRequiresTls,
   auroraStorageEncrypted,
   TYPES,
 } from '../../src';
@@ -176,5 +177,66 @@ describe('aurora-prod-instance-count', () => {
     const { messages } = runStack(auroraProdInstanceCount, resources, tags());
     // Assess
     expect(messages[0]).toContain('has 1 instance(s) in an environment that cannot be told (treated as prod)');
+  });
+});
+
+describe('aurora-requires-tls', () => {
+  const PARAMS = 'aws:rds/clusterParameterGroup:ClusterParameterGroup';
+  const expectedFix = 'Fix: declare an aws.rds.ClusterParameterGroup with the parameter rds.force_ssl = "1" and pass its name as dbClusterParameterGroupName.';
+
+  it('passes the fixture: its parameter group is declared and forces TLS', () => {
+    expect(runStack(auroraRequiresTls, loadFixture()).messages).toEqual([]);
+  });
+
+  it('reports a cluster on the default parameter group', () => {
+    // Prepare
+    const resources = loadFixture();
+    delete find(resources, 'db-cluster').inputs['dbClusterParameterGroupName'];
+    // Act
+    const { messages, urns } = runStack(auroraRequiresTls, resources);
+    // Assess
+    expect(messages).toEqual([
+      `Aurora cluster 'db-cluster' (aurora-cluster-dev-001) uses the default cluster parameter group, which accepts connections without TLS. ${expectedFix}`,
+    ]);
+    expect(urns).toEqual([find(resources, 'db-cluster').urn]);
+  });
+
+  it.each([
+    ['is off', [{ name: 'rds.force_ssl', value: '0' }]],
+    ['is missing', [{ name: 'log_connections', value: '1' }]],
+    ['has no parameters', undefined],
+  ])('reports a declared parameter group whose rds.force_ssl %s', (_case, parameters) => {
+    // Prepare
+    const resources = loadFixture();
+    const group = resources.find((r) => r.type === PARAMS);
+    if (!group) throw new Error('fixture has no cluster parameter group');
+    if (parameters === undefined) delete group.inputs['parameters'];
+    else group.inputs['parameters'] = parameters;
+    // Act
+    const { messages } = runStack(auroraRequiresTls, resources);
+    // Assess
+    expect(messages).toEqual([
+      `Aurora cluster 'db-cluster' (aurora-cluster-dev-001) uses cluster parameter group 'db-params' (aurora-params-dev-001) without rds.force_ssl = 1, so clients may connect without TLS. ${expectedFix}`,
+    ]);
+  });
+
+  it('reports a parameter group the stack does not declare', () => {
+    // Prepare
+    const resources = loadFixture();
+    find(resources, 'db-cluster').inputs['dbClusterParameterGroupName'] = 'default.aurora-postgresql15';
+    // Act
+    const { messages } = runStack(auroraRequiresTls, resources);
+    // Assess
+    expect(messages[0]).toContain("uses cluster parameter group 'default.aurora-postgresql15', which this stack does not declare");
+  });
+
+  it('does not apply to a stack without an Aurora PostgreSQL cluster', () => {
+    // Prepare
+    const resources = loadFixture().filter((r) => r.type !== TYPES.cluster);
+    // Act
+    const { messages, notApplicable } = runStack(auroraRequiresTls, resources);
+    // Assess
+    expect(messages).toEqual([]);
+    expect(notApplicable).toBe('no Aurora PostgreSQL cluster in the stack');
   });
 });
