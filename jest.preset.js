@@ -8,6 +8,8 @@ module.exports = {
   testEnvironmentOptions: { ...nxPreset.testEnvironmentOptions, globalsCleanup: 'off' },
   // 2-core machines: keep each project's Jest to one worker; Nx runs two projects side by side.
   maxWorkers: 1,
+  // Pulumi mocks and embedded PostgreSQL set-ups take seconds; Jest's 5 s default fails them on a loaded CI machine.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: { warnOnly: false } }],
   },

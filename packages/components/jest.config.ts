@@ -2,4 +2,6 @@ export default {
   displayName: 'components',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/packages/components',
+  // Composing whole stacks under mocks takes seconds, more on a loaded CI machine.
+  testTimeout: 60_000,
 };

@@ -47,10 +47,11 @@ describe('the published @tap/components in a consumer project', () => {
     const tsc = spawnSync(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 120_000,
+      // Library checks read all of @pulumi/aws's declarations: slow on a busy 2-core machine.
+      timeout: 480_000,
     });
     compile = { status: tsc.status, stdout: tsc.stdout, stderr: tsc.stderr };
-  }, 300_000);
+  }, 900_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
