@@ -7,7 +7,8 @@ export const EXIT_CODES = {
   ok: 0,
   /** Drift (compare) or changes against the approved baseline (check). */
   drift: 1,
-  /** Bad input: missing file, invalid JSON, schema mismatch, hash mismatch, unknown flag. */
+  /** Bad input: missing file, invalid JSON, schema mismatch, hash mismatch, unknown flag; for `live`, also any error
+   * that makes the check unreliable (Pulumi missing, refresh error diagnostics, unreadable stack output). */
   badInput: 2,
 } as const;
 

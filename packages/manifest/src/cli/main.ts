@@ -24,7 +24,7 @@ const formatOption = (): Option =>
 
 /**
  * Runs `tap-drift` with `argv` (without `node` and the script) and returns the exit code:
- * 0 in sync, 1 drift or changes, 2 bad input. Never throws; errors become one line on `io.err`.
+ * 0 in sync, 1 drift or changes, 2 bad input or (live) an error. Never throws; errors become one line on `io.err`.
  *
  * @example
  * const code = runCli(['check', '--baseline', 'manifests', '--current', 'dist/synth', '--format', 'markdown']);
