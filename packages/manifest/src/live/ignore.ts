@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { LiveDriftError } from '../errors';
 import type { IgnoredBy, IgnoreRule, RefreshPreview, ResourceDrift } from './types';
 
 type Matcher = (input: string) => boolean;
-type Picomatch = (glob: string, options?: { dot?: boolean }) => Matcher;
-// picomatch ships no type declarations (and @types/picomatch is not installed): declare the one call used here. Loaded
-// on first use so the other tap-drift commands never depend on it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const picomatch: Picomatch = (glob, options) => (require('picomatch') as Picomatch)(glob, options);
 
 const pattern = z.string().min(1, 'must not be empty');
 
