@@ -1,15 +1,17 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { z } from 'zod';
 import { CONNECTION_ERROR_CODES, SQLSTATE } from './constants';
 import { ConfigurationError, DatabaseUnavailableError } from './errors';
+import { isTlsError } from './tls';
 import { createSecretsProvider } from './secrets';
 import type { EnvironmentStats, LoggerLike } from './types';
 
 /** Where the credentials come from: a Secrets Manager secret (production) or a URL (local). */
 export type CredentialSource =
-  | { kind: 'secret'; secretArn: string; secretsClient?: SecretsManagerClient; maxAgeSeconds: number }
+  | { kind: 'secret'; secretArn: string; secretsClient?: SecretsManagerClient; maxAgeSeconds: number; ssl: false | ConnectionOptions }
   | { kind: 'url'; databaseUrl: string };
 
 export interface DatabaseSettings {
@@ -114,6 +116,12 @@ export class Database {
             reason: error instanceof Error ? error.message : String(error),
           });
           await this.reset(false);
+        } else if (isTlsError(error)) {
+          // A server without TLS or an unverifiable certificate: a retry cannot fix configuration.
+          throw new DatabaseUnavailableError(
+            `TLS to the database failed (${error instanceof Error ? error.message : String(error)}): check NODE_EXTRA_CA_CERTS, or DB_SSL=disable for a local database only.`,
+            { cause: error },
+          );
         } else if (isInvalidPassword(error) || isConnectionError(error)) {
           throw new DatabaseUnavailableError('The database is unavailable.', { cause: error });
         } else {
@@ -224,6 +232,7 @@ export class Database {
       database: secret.dbname ?? 'postgres',
       user: secret.username,
       password: secret.password,
+      ssl: source.ssl,
     };
   }
 

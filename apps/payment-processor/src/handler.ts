@@ -6,6 +6,7 @@ import { type CredentialSource, Database } from './database';
 import { ConfigurationError, DatabaseUnavailableError, HttpError } from './errors';
 import { createPayment, findPayment } from './payments';
 import type { EnvironmentStats, HttpEventV2, HttpResultV2, LoggerLike, Payment } from './types';
+import { type DatabaseSsl, resolveSsl } from './tls';
 import { isWellFormedText, parseIdempotencyKey, parsePaymentRequest } from './validation';
 
 /** Options of one execution environment. Every default is resolved in {@link resolveSource}/{@link createPaymentHandler}. */
@@ -22,6 +23,12 @@ export interface PaymentHandlerOptions {
   logger?: Logger;
   /** Default: Powertools Metrics, namespace `Tap/Payments` (or `POWERTOOLS_METRICS_NAMESPACE`). */
   metrics?: Metrics;
+  /**
+   * TLS for connections built from the secret: `require` verifies the server certificate and host name,
+   * `disable` is for a local database only. Default: `process.env.DB_SSL`, else `require`. (A
+   * `databaseUrl` carries its own `sslmode`.)
+   */
+  ssl?: DatabaseSsl;
   /** Default: 1. */
   retryAfterSeconds?: number;
   /** Default: 3000. */
@@ -126,6 +133,7 @@ function resolveSource(options: PaymentHandlerOptions): () => CredentialSource {
         secretArn,
         secretsClient: options.secretsClient,
         maxAgeSeconds: options.secretMaxAgeSeconds ?? DEFAULTS.secretMaxAgeSeconds,
+        ssl: resolveSsl(options.ssl ?? process.env.DB_SSL),
       };
     }
     const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;

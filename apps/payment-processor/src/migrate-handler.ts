@@ -5,6 +5,7 @@ import type { ClientConfig } from 'pg';
 import { DEFAULTS } from './constants';
 import { parseDatabaseSecret } from './database';
 import { ConfigurationError } from './errors';
+import { type DatabaseSsl, resolveSsl } from './tls';
 import { createSecretsProvider } from './secrets';
 import { type AppRoleOptions, type MigrateResult, runMigrations } from './migrate';
 
@@ -25,6 +26,8 @@ export interface MigrateHandlerOptions {
    * `DB_NAME` (else `postgres`).
    */
   endpoint?: { host?: string; port?: number; dbname?: string };
+  /** TLS to the database when connecting from the owner secret. Default: `process.env.DB_SSL`, else `require`. */
+  ssl?: DatabaseSsl;
   secretsClient?: SecretsManagerClient;
   logger?: Logger;
 }
@@ -66,7 +69,8 @@ export function createMigrateHandler(options: MigrateHandlerOptions = {}): { han
         throw new ConfigurationError('The owner secret has no host: set DB_HOST to the cluster endpoint.');
       }
       const port = s.port !== undefined ? Number(s.port) : (fallback.port ?? 5432);
-      return { host, port, database: s.dbname ?? fallback.dbname ?? 'postgres', user: s.username, password: s.password };
+      const ssl = resolveSsl(options.ssl ?? process.env.DB_SSL);
+      return { host, port, database: s.dbname ?? fallback.dbname ?? 'postgres', user: s.username, password: s.password, ssl };
     }
     const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
     if (databaseUrl) return { connectionString: databaseUrl };

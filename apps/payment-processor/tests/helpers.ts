@@ -53,7 +53,8 @@ export async function migratedDatabase(prefix: string): Promise<PaymentsDatabase
 export { quietMetrics, silentLogger };
 
 export function environment(options: PaymentHandlerOptions): PaymentEnvironment {
-  return createPaymentHandler({ logger: silentLogger('payment-processor-test'), metrics: quietMetrics('payment-processor-test'), ...options });
+  // The embedded PostgreSQL has no TLS: secret-based environments disable it unless a test says otherwise.
+  return createPaymentHandler({ logger: silentLogger('payment-processor-test'), metrics: quietMetrics('payment-processor-test'), ssl: 'disable', ...options });
 }
 
 /** A POST /payments event; `key` null sends no Idempotency-Key header (undefined picks a random key). */

@@ -90,6 +90,8 @@ describe('payments during a full credential rotation', () => {
       createPaymentHandler({
         secretArn: store.arn,
         secretsClient: client,
+        // The embedded PostgreSQL has no TLS; in AWS the default (verified TLS) applies.
+        ssl: 'disable',
         logger: silentLogger('payment-processor-e2e'),
         metrics: quietMetrics('payment-processor-e2e'),
       });

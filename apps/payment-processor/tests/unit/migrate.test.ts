@@ -216,7 +216,7 @@ describe('createMigrateHandler (the migrate Lambda)', () => {
     process.env.DB_HOST = info.host;
     process.env.DB_PORT = String(info.port);
     process.env.DB_NAME = db.name;
-    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appSecretArn: APP_ARN, logger: silentLogger() });
+    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appSecretArn: APP_ARN, ssl: 'disable', logger: silentLogger() });
     // Act
     const result = await handler();
     // Assess
@@ -225,6 +225,23 @@ describe('createMigrateHandler (the migrate Lambda)', () => {
     // The schema went into DB_NAME, not the default `postgres` database.
     const tables = await withAdmin((c) => c.query("SELECT to_regclass('payments') AS t"), db.name);
     expect(tables.rows[0].t).toBe('payments');
+  });
+
+  it('connects with verified TLS by default, so a database without TLS is refused before any SQL runs', async () => {
+    // Prepare
+    const info = embeddedPg();
+    const role = roleName('tls');
+    serveOwnerSecret();
+    process.env.DB_HOST = info.host;
+    process.env.DB_PORT = String(info.port);
+    process.env.DB_NAME = db.name;
+    const { handler } = createMigrateHandler({ secretArn: OWNER_ARN, appUsername: role, appPassword: 'never-used', logger: silentLogger() });
+    // Act
+    const error = await handler().catch((e: unknown) => e);
+    // Assess
+    expect((error as Error).message).toMatch(/does not support SSL connections/);
+    const roles = await withAdmin((c) => c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]));
+    expect(roles.rowCount).toBe(0);
   });
 
   it('fails with one clear line when neither the owner secret nor DB_HOST names a host', async () => {

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPaymentHandler, type PaymentEnvironment } from '../../src';
-import { environment, migratedDatabase, payment, post, quietMetrics, type PaymentsDatabase } from '../helpers';
+import { environment, migratedDatabase, payment, post, quietMetrics, silentLogger, type PaymentsDatabase } from '../helpers';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:payments-app-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -103,6 +103,42 @@ describe('credentials from Secrets Manager', () => {
     expect(await pdb.count("idempotency_key = 'sm-down'")).toBe(0);
   });
 
+  it('requires verified TLS by default: a database without TLS answers 503, writes nothing, and the log says why', async () => {
+    // Prepare
+    const logger = silentLogger();
+    const error = jest.spyOn(logger, 'error');
+    env = environment({ secretArn: SECRET_ARN, ssl: undefined, logger });
+    // Act
+    const res = await env.handler(post(payment(), 'tls-required'));
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(await pdb.count("idempotency_key = 'tls-required'")).toBe(0);
+    expect(error).toHaveBeenCalledWith('Database unavailable', {
+      reason: expect.stringMatching(/^TLS to the database failed \(The server does not support SSL connections\): check NODE_EXTRA_CA_CERTS/),
+    });
+    // No retry loop: one connection attempt, no secret refetch.
+    expect(env.stats().secretRefetches).toBe(0);
+  });
+
+  it('answers 500 and names DB_SSL when it holds an unknown mode', async () => {
+    // Prepare
+    const saved = process.env.DB_SSL;
+    process.env.DB_SSL = 'prefer';
+    const logger = silentLogger();
+    const error = jest.spyOn(logger, 'error');
+    env = environment({ secretArn: SECRET_ARN, ssl: undefined, logger });
+    try {
+      // Act
+      const res = await env.handler(post(payment(), 'tls-bad-mode'));
+      // Assess
+      expect(res.statusCode).toBe(500);
+      expect(error).toHaveBeenCalledWith('Unhandled error', { errorName: 'ConfigurationError', reason: 'DB_SSL must be "require" or "disable", got "prefer".' });
+    } finally {
+      if (saved === undefined) delete process.env.DB_SSL;
+      else process.env.DB_SSL = saved;
+    }
+  });
+
   it('answers 500 for a malformed secret without echoing its content', async () => {
     // Prepare
     secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"host":"db","password":"p4ss-in-secret"}' });
@@ -127,6 +163,7 @@ describe('credentials from Secrets Manager', () => {
     try {
       env = createPaymentHandler({
         secretArn: SECRET_ARN,
+        ssl: 'disable',
         logger: new Logger({ serviceName: 'payment-processor', logLevel: 'DEBUG' }),
         metrics: quietMetrics(),
       });
