@@ -57,6 +57,11 @@ const paymentRequestSchema = z
   })
   .strict();
 
+/** The fields {@link acceptedAsIs} checks one by one. */
+type FastPathField = 'merchantId' | 'amount' | 'currency' | 'reference' | 'description';
+/** `A` when both name the same keys, else `never`. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? A : never) : never;
+
 const isOptionalText = (value: unknown, max: number): value is string | undefined =>
   value === undefined || (typeof value === 'string' && isStorable(value) && withinCodePoints(value, max));
 
@@ -70,7 +75,12 @@ function acceptedAsIs(input: Record<string, unknown>): PaymentRequest | undefine
     if (!Object.hasOwn(paymentRequestSchema.shape, key)) return undefined;
     if (input[key] === undefined) return undefined;
   }
-  const { merchantId, amount, currency, reference, description } = input;
+  // Typed by the schema's own keys: a field added to or removed from the schema breaks this line at compile
+  // time, so the two rule sets cannot drift apart silently.
+  const { merchantId, amount, currency, reference, description } = input as Record<
+    SameKeys<FastPathField, keyof typeof paymentRequestSchema.shape>,
+    unknown
+  >;
   if (typeof merchantId !== 'string' || !LIMITS.merchantId.test(merchantId)) return undefined;
   if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < LIMITS.minAmount || amount > LIMITS.maxAmount) {
     return undefined;
