@@ -15,6 +15,27 @@ export function flattenConfiguration(value: unknown, prefix = ''): Record<string
   return flat;
 }
 
+/** Values of a path compare as JSON: a deployed manifest read leniently may hold arrays or objects at a path. */
+const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Every path of two flattened configurations whose value differs, sorted by path: `added` only in `after`,
+ * `removed` only in `before`, else `changed`.
+ *
+ * @example
+ * diffFlattened({ 'a.b': 1 }, { 'a.b': 2, c: 3 }); // [{ path: 'a.b', kind: 'changed', ... }, { path: 'c', kind: 'added', after: 3 }]
+ */
+export function diffFlattened(a: Record<string, unknown>, b: Record<string, unknown>): ManifestChange[] {
+  const paths = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const changes: ManifestChange[] = [];
+  for (const path of paths) {
+    if (!(path in a)) changes.push({ path, kind: 'added', after: b[path] });
+    else if (!(path in b)) changes.push({ path, kind: 'removed', before: a[path] });
+    else if (!sameValue(a[path], b[path])) changes.push({ path, kind: 'changed', before: a[path], after: b[path] });
+  }
+  return changes;
+}
+
 /**
  * Every configuration path that differs from `before` to `after` (and `environment`, if it differs),
  * sorted by path. The timestamp and the hash are not compared.
@@ -29,12 +50,5 @@ export function diffManifests(before: ConfigManifest, after: ConfigManifest): Ma
     a.environment = before.environment;
     b.environment = after.environment;
   }
-  const paths = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const changes: ManifestChange[] = [];
-  for (const path of paths) {
-    if (!(path in a)) changes.push({ path, kind: 'added', after: b[path] });
-    else if (!(path in b)) changes.push({ path, kind: 'removed', before: a[path] });
-    else if (a[path] !== b[path]) changes.push({ path, kind: 'changed', before: a[path], after: b[path] });
-  }
-  return changes;
+  return diffFlattened(a, b);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IMAGE_URI_PATH } from '../constants';
-import { flattenConfiguration } from '../diff';
+import { diffFlattened, flattenConfiguration } from '../diff';
 import { LiveDriftError } from '../errors';
 import type { LoadedManifest } from '../types';
 import type { DeployedChange, DeployedComparison } from './types';
@@ -38,8 +38,6 @@ function comparable(configuration: unknown): Record<string, unknown> {
   return flat;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /**
  * The deployed `configManifest` stack output against the offline synth of the current code, path by path:
  * a path whose code value is not deployed is "in code (approved) but not deployed"; a path deployed but absent
@@ -75,14 +73,12 @@ export function compareDeployed(deployed: unknown, code: LoadedManifest, source 
       `belongs to environment ${parsed.data.environment} but the code manifest ${code.file} is ${code.manifest.environment}; check --stack and --code`,
     );
   }
-  const before = comparable(parsed.data.configuration);
-  const after = comparable(code.manifest.configuration);
-  const changes: DeployedChange[] = [];
-  for (const path of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    if (same(before[path], after[path])) continue;
-    const kind = path in after ? 'not-deployed' : 'not-in-code';
-    changes.push({ path, kind, label: LABELS[kind], deployed: before[path], code: after[path] });
-  }
+  const changes = diffFlattened(comparable(parsed.data.configuration), comparable(code.manifest.configuration)).map(
+    ({ path, kind: diffKind, before, after }): DeployedChange => {
+      const kind = diffKind === 'removed' ? 'not-in-code' : 'not-deployed';
+      return { path, kind, label: LABELS[kind], deployed: before, code: after };
+    },
+  );
   return {
     ...base,
     status: changes.length > 0 ? 'drift' : 'in-sync',
