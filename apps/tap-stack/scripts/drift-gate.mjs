@@ -4,15 +4,10 @@
 //            environments); both always run, the report has both, the exit code is the worse of the two
 //            (0 in sync, 1 unapproved change or parity drift, 2 bad input).
 //   approve: tap-drift approve (current synth becomes the baselines, one audit line per environment).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
-// The tap-drift CLI of @tap/manifest, bundled by `nx run tap-stack:build`: the package's own build resolves
-// @tap/validation through node_modules, which inside the workspace points at sources, not builds.
-const tapDrift = join(root, 'dist/apps/tap-stack/tap-drift.js');
+import { requireTapDrift, runTapDrift } from './tap-drift.mjs';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -28,16 +23,8 @@ if (!['check', 'approve'].includes(mode) || !values.baseline || !values.current)
   process.stderr.write('usage: drift-gate.mjs check|approve --baseline <dir> --current <synth dir> [--history <file>] [--report <file.md>]\n');
   process.exit(2);
 }
-if (!existsSync(tapDrift)) {
-  process.stderr.write(`drift-gate: ${tapDrift} is missing; build it with "npx nx run tap-stack:build" (the nx targets do this first)\n`);
-  process.exit(2);
-}
-
-function tap(args) {
-  const run = spawnSync(process.execPath, [tapDrift, ...args], { encoding: 'utf8', cwd: process.cwd() });
-  if (run.stderr) process.stderr.write(run.stderr);
-  return { code: run.status ?? 2, out: run.stdout };
-}
+requireTapDrift('drift-gate');
+const tap = (args) => runTapDrift(args);
 
 if (mode === 'approve') {
   const args = ['approve', '--baseline', values.baseline, '--current', values.current];

@@ -7,15 +7,12 @@
 //
 // usage: live-drift.mjs [--environment <env>] [--format text|json|markdown] [--pulumi <path>]
 //                       [--synth <dir>] [--out-dir <dir>] [--ignore <file>]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { requireTapDrift, root, runTapDrift } from './tap-drift.mjs';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const app = join(root, 'apps', 'tap-stack');
-// The tap-drift CLI of @tap/manifest, bundled by `nx run tap-stack:build` (see drift-gate.mjs for why not the package build).
-const tapDrift = join(root, 'dist/apps/tap-stack/tap-drift.js');
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
 const FORMATS = ['text', 'json', 'markdown'];
 
@@ -45,19 +42,14 @@ if (values.environment !== undefined && !ENVIRONMENTS.includes(values.environmen
   usage(`unknown environment "${values.environment}": use one of ${ENVIRONMENTS.join(', ')}`);
 }
 if (!FORMATS.includes(values.format)) usage(`unknown format "${values.format}": use one of ${FORMATS.join(', ')}`);
-if (!existsSync(tapDrift)) {
-  process.stderr.write(`live-drift: ${tapDrift} is missing; build it with "npx nx run tap-stack:build" (the nx target does this first)\n`);
-  process.exit(2);
-}
+requireTapDrift('live-drift');
 
 const environments = values.environment ? [values.environment] : ENVIRONMENTS;
 const results = environments.map((env) => {
   const args = ['live', '--stack', env, '--cwd', app, '--code', join(resolve(values.synth), env, 'manifest.json')];
   args.push('--ignore', resolve(values.ignore), '--out', join(resolve(values['out-dir']), `${env}.json`), '--format', values.format);
   if (values.pulumi) args.push('--pulumi', values.pulumi);
-  const run = spawnSync(process.execPath, [tapDrift, ...args], { encoding: 'utf8', cwd: root, maxBuffer: 512 * 1024 * 1024 });
-  if (run.stderr) process.stderr.write(run.stderr);
-  return { env, code: run.status ?? 2, out: run.stdout ?? '' };
+  return { env, ...runTapDrift(args, root) };
 });
 
 const verdict = (code) => (code === 0 ? 'in sync' : code === 1 ? 'DRIFT' : 'ERROR');
