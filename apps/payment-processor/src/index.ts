@@ -13,5 +13,5 @@ export type { DatabaseSecret } from './database';
 export { ConfigurationError, DatabaseUnavailableError, HttpError, MigrationError } from './errors';
 export { LIMITS, ERROR_CODES, DEFAULTS } from './constants';
 export type * from './types';
-export { resolveSsl, isTlsError, DATABASE_SSL_MODES } from './tls';
+export { resolveSsl, isTlsError } from './tls';
 export type { DatabaseSsl } from './tls';

@@ -4,8 +4,6 @@ import { ConfigurationError } from './errors';
 /** How connections built from a Secrets Manager secret use TLS (`DB_SSL`). */
 export type DatabaseSsl = 'require' | 'disable';
 
-export const DATABASE_SSL_MODES: readonly DatabaseSsl[] = ['require', 'disable'];
-
 /**
  * `require` (the default): TLS with the server certificate and host name verified (libpq's verify-full)
  * against Node's CAs plus `NODE_EXTRA_CA_CERTS`, which the image points at the runtime's bundle holding
