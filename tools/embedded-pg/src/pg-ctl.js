@@ -19,7 +19,9 @@ async function startServer(info) {
     '-c listen_addresses=127.0.0.1',
     "-c unix_socket_directories=''",
     '-c max_connections=300',
-    '-c fsync=off',
+    // Tests trade crash safety for speed; `durable` keeps PostgreSQL's defaults (each commit flushed
+    // to disk), as a benchmark of a payments database needs.
+    ...(info.durable ? ['-c fsync=on', '-c synchronous_commit=on'] : ['-c fsync=off']),
   ].join(' ');
   await pgCtl(info, ['-o', options, '-l', path.join(info.dataDir, 'server.log'), '-w', '-t', '30', 'start']);
 }

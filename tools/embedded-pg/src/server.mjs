@@ -48,7 +48,8 @@ export function describe(server) {
 
 /**
  * Initialises (unless the data directory already holds a cluster) and starts PostgreSQL 15.
- * @param {{ dataDir?: string, port?: number, user?: string, password?: string }} [options]
+ * `durable: true` flushes every commit to disk as production does (default: fsync off, for fast tests).
+ * @param {{ dataDir?: string, port?: number, user?: string, password?: string, durable?: boolean }} [options]
  */
 export async function startEmbeddedPostgres(options = {}) {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'tap-pg-')));
@@ -72,7 +73,17 @@ export async function startEmbeddedPostgres(options = {}) {
     });
     await pg.initialise();
   }
-  const info = { host: '127.0.0.1', port, user, password, database: 'postgres', dataDir, ...(await binaries()), ...(await postgresUserIds()) };
+  const info = {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    database: 'postgres',
+    dataDir,
+    durable: options.durable === true,
+    ...(await binaries()),
+    ...(await postgresUserIds()),
+  };
   await startServer(info);
   return { ...info, stop: () => stopServer(info) };
 }

@@ -11,4 +11,6 @@ export interface EmbeddedPgInfo {
   initdb: string;
   uid?: number;
   gid?: number;
+  /** Commits are flushed to disk (fsync on). Default false: fsync off, fast but not crash-safe. */
+  durable?: boolean;
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { adminConfig, createTestDatabase, startPostgres, stopPostgres, withAdmin } from '../../src';
+import { adminConfig, createTestDatabase, embeddedPg, startPostgres, stopPostgres, withAdmin } from '../../src';
+import { startServer } from '../../src/pg-ctl';
 
 describe('embedded PostgreSQL helpers', () => {
   it('serves PostgreSQL 15 from the shared server', async () => {
@@ -40,5 +41,29 @@ describe('embedded PostgreSQL helpers', () => {
     expect(error?.code).toBe('ECONNREFUSED');
     const ok = await withAdmin((c) => c.query('SELECT 1 AS one'));
     expect(ok.rows[0].one).toBe(1);
+  });
+
+  it('flushes commits to disk only when started durable', async () => {
+    // Prepare
+    const settings = () =>
+      withAdmin((c) => c.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"));
+    const fast = await settings();
+    // Act
+    await stopPostgres();
+    await startServer({ ...embeddedPg(), durable: true });
+    const durable = await settings().finally(async () => {
+      await stopPostgres();
+      await startPostgres();
+    });
+    // Assess
+    expect(fast.rows).toEqual([
+      { name: 'fsync', setting: 'off' },
+      { name: 'synchronous_commit', setting: 'on' },
+    ]);
+    expect(durable.rows).toEqual([
+      { name: 'fsync', setting: 'on' },
+      { name: 'synchronous_commit', setting: 'on' },
+    ]);
+    expect((await settings()).rows[0]).toEqual({ name: 'fsync', setting: 'off' });
   });
 });
