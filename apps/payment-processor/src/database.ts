@@ -81,13 +81,29 @@ export function isConnectionError(error: unknown): boolean {
 
 export const isInvalidPassword = (error: unknown): boolean => errorCode(error) === SQLSTATE.invalidPassword;
 
+/** pg's Client has `ref`/`unref` (pg-pool uses them for `allowExitOnIdle`); @types/pg omits them. */
+type RefClient = PoolClient & { ref(): void; unref(): void };
+
+/** The connection an environment keeps checked out of its pool between invocations. */
+interface HeldConnection {
+  client: RefClient;
+  /** Set by the client's 'error' event: the connection is gone and is replaced before its next use. */
+  broken?: Error;
+  released: boolean;
+}
+
 /**
- * The database side of one execution environment: one pool of max 1 connection, created lazily,
- * with the secret cached across invocations and refetched (bypassing the cache) on 28P01.
+ * The database side of one execution environment: a pool of max 1 connection, created lazily, whose one
+ * connection stays checked out across invocations (Lambda runs one request at a time per environment, so
+ * there is nothing to share it with; a checkout and release per request only cost time). The secret is
+ * cached across invocations and refetched (bypassing the cache) on 28P01.
  */
 export class Database {
   private pool?: Promise<Pool>;
   private provider?: Promise<SecretsProvider>;
+  private held?: Promise<HeldConnection>;
+  private current?: HeldConnection;
+  private inUse = 0;
   private closed = false;
 
   constructor(private readonly settings: DatabaseSettings) {}
@@ -133,6 +149,9 @@ export class Database {
 
   async close(): Promise<void> {
     this.closed = true;
+    // The held connection goes first: a pool ends only once every client is back.
+    const held = await this.held?.catch(() => undefined);
+    if (held) this.discard(held, new Error('The execution environment was closed.'));
     const pool = this.pool;
     this.pool = undefined;
     await (await pool?.catch(() => undefined))?.end();
@@ -143,35 +162,74 @@ export class Database {
   }
 
   private async attempt<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const pool = await this.getPool(false);
-    const opening = pool.totalCount === 0;
-    const started = performance.now();
-    const client = await pool.connect();
-    if (opening) this.settings.stats.lastConnectMillis = performance.now() - started;
-    // pg-pool listens for errors only on idle clients. A backend killed while this client is checked
-    // out (between two queries of `work`) emits 'error' on the client; unheard, that crashes the
-    // process. The failing query rejects too, so `work` sees the failure and the retry handles it.
-    let broken: Error | undefined;
-    const onError = (error: Error): void => {
-      broken = error;
-      this.settings.logger.warn('Database connection failed while in use', { code: errorCode(error), reason: error.message });
-    };
-    client.on('error', onError);
-    let failure: unknown;
+    const held = await this.checkout();
+    // Like pg-pool with allowExitOnIdle: the socket keeps the process alive only while in use, so a
+    // local script or test can end without closing the environment.
+    if (this.inUse++ === 0) held.client.ref();
     try {
-      return await work(client);
+      const result = await work(held.client);
+      if (held.broken) this.discard(held, held.broken);
+      return result;
     } catch (error) {
-      failure = error;
+      // A broken connection is destroyed; the retry in `run` opens a new one.
+      if (held.broken || isConnectionError(error)) this.discard(held, held.broken ?? error);
       throw error;
     } finally {
-      client.off('error', onError);
-      // A broken connection is destroyed rather than returned to the pool.
-      const destroy = broken ?? (failure !== undefined && isConnectionError(failure) ? (failure as Error) : undefined);
-      client.release(destroy);
+      if (--this.inUse === 0 && !held.released) held.client.unref();
     }
   }
 
+  /** The held connection, replaced first if it broke while idle (e.g. the server killed it between invocations). */
+  private async checkout(): Promise<HeldConnection> {
+    for (;;) {
+      this.held ??= this.open();
+      const held = await this.held;
+      if (!held.broken) return held;
+      this.discard(held, held.broken);
+    }
+  }
+
+  /** Single-flight: concurrent callers (the local HTTP server, not Lambda) share one connection. */
+  private open(): Promise<HeldConnection> {
+    const opening = (async (): Promise<HeldConnection> => {
+      const pool = await this.getPool(false);
+      const started = performance.now();
+      const client = (await pool.connect()) as RefClient;
+      this.settings.stats.lastConnectMillis = performance.now() - started;
+      const held: HeldConnection = { client, released: false };
+      // pg-pool listens for errors only on idle clients, and this one is never idle in the pool. A backend
+      // killed while nobody listens is an uncaught 'error' that crashes the process; a failing query
+      // rejects as well, so the work sees the failure and `run` retries.
+      client.on('error', (error: Error) => {
+        held.broken = error;
+        const message = this.inUse > 0 ? 'Database connection failed while in use' : 'Idle database connection failed; it will be replaced';
+        this.settings.logger.warn(message, { code: errorCode(error), reason: error.message });
+      });
+      this.current = held;
+      return held;
+    })();
+    this.held = opening;
+    // A failed open (server down, password rejected) must not stick: the next call tries again.
+    opening.catch(() => {
+      if (this.held === opening) this.held = undefined;
+    });
+    return opening;
+  }
+
+  /** Destroys `held` (once, however many callers saw it fail) and forgets it if it is still the current one. */
+  private discard(held: HeldConnection, reason: unknown): void {
+    if (held.released) return;
+    held.released = true;
+    if (this.current === held) {
+      this.current = undefined;
+      this.held = undefined;
+    }
+    held.client.release(reason instanceof Error ? reason : new Error(String(reason)));
+  }
+
   private async reset(refetchSecret: boolean): Promise<void> {
+    if (this.current) this.discard(this.current, new Error('The connection is being replaced.'));
+    this.held = undefined;
     const old = this.pool;
     this.pool = undefined;
     const pool = await old?.catch(() => undefined);
@@ -198,7 +256,8 @@ export class Database {
   private async createPool(forceFetch: boolean): Promise<Pool> {
     const config = await this.poolConfig(forceFetch);
     const pool = new Pool(config);
-    // Without this listener an idle connection killed by the server crashes the process.
+    // pg-pool emits this for idle clients only. Ours stays checked out (its listener is in `open`), but an
+    // unheard 'error' would crash the process, so the pool is never left without one.
     pool.on('error', (error) => {
       this.settings.logger.warn('Idle database connection failed; it will be replaced', {
         code: errorCode(error),

@@ -92,6 +92,30 @@ describe('the built bundle, run as the Lambda image runs it', () => {
     expect(rows.rows).toEqual([{ reference: 'from-the-bundle' }]);
   });
 
+  it('keeps one connection across invocations, and an idle environment lets the process end by itself', async () => {
+    // Prepare: no process.exit and no close(): a socket left referenced would keep node alive until the timeout
+    const info = embeddedPg();
+    const role = `${db.name}_app`;
+    await invoke('migrate.js', {}, { DATABASE_URL: db.url, APP_DB_USERNAME: role, APP_DB_PASSWORD: 'bundle-pw' });
+    const events = ['held-1', 'held-2', 'held-3'].map((key) => post(payment({ reference: key }), key));
+    const script = `const m = require(${JSON.stringify(path.join(taskRoot, 'index.js'))});
+      (async () => {
+        const codes = [];
+        for (const event of ${JSON.stringify(events)}) codes.push((await m.handler(event)).statusCode);
+        process.stdout.write('\\nCODES ' + JSON.stringify(codes) + '\\nSTATS ' + JSON.stringify(m.environment.stats()) + '\\n');
+      })();`;
+    // Act
+    const { stdout } = await run(process.execPath, ['-e', script], {
+      cwd: taskRoot,
+      timeout: 20_000,
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `postgres://${role}:bundle-pw@${info.host}:${info.port}/${db.name}` },
+    });
+    // Assess
+    const field = (name: string): unknown => JSON.parse(stdout.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1) ?? 'null');
+    expect(field('CODES')).toEqual([201, 201, 201]);
+    expect(field('STATS')).toMatchObject({ connections: 1, invocations: 3 });
+  });
+
   it('loads the AWS SDK on the first invocation when DB_SECRET_ARN is set: Secrets Manager down → 503, not a crash', async () => {
     // Act: a closed port as the Secrets Manager endpoint, static credentials, no retries
     const { result, builtins } = await invoke('index.js', post(payment()), {
