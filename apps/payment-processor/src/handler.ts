@@ -81,6 +81,8 @@ const errorResult = (error: HttpError): HttpResultV2 =>
 function header(event: HttpEventV2, name: string): string | undefined {
   const headers = event.headers;
   // Payload 2.0 lower-cases header names; a local caller might not.
+  const exact = headers?.[name];
+  if (exact !== undefined) return exact;
   for (const key in headers) if (key.toLowerCase() === name) return headers[key];
   return undefined;
 }
@@ -207,7 +209,6 @@ export function createPaymentHandler(options: PaymentHandlerOptions = {}): Payme
       return json(200, outcome.payment, { 'idempotent-replayed': 'true' });
     }
     metrics.addMetric('PaymentAccepted', MetricUnit.Count, 1);
-    metrics.addMetric('PaymentAmountMinorUnits', MetricUnit.Count, outcome.payment.amount);
     return json(201, outcome.payment, { location: `/payments/${outcome.payment.id}` });
   }
 
