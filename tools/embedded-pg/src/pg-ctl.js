@@ -22,6 +22,7 @@ async function startServer(info) {
     // Tests trade crash safety for speed; `durable` keeps PostgreSQL's defaults (each commit flushed
     // to disk), as a benchmark of a payments database needs.
     ...(info.durable ? ['-c fsync=on', '-c synchronous_commit=on'] : ['-c fsync=off']),
+    ...Object.entries(info.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`),
   ].join(' ');
   await pgCtl(info, ['-o', options, '-l', path.join(info.dataDir, 'server.log'), '-w', '-t', '30', 'start']);
 }

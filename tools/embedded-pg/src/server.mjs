@@ -48,8 +48,9 @@ export function describe(server) {
 
 /**
  * Initialises (unless the data directory already holds a cluster) and starts PostgreSQL 15.
- * `durable: true` flushes every commit to disk as production does (default: fsync off, for fast tests).
- * @param {{ dataDir?: string, port?: number, user?: string, password?: string, durable?: boolean }} [options]
+ * `durable: true` flushes every commit to disk as production does (default: fsync off, for fast tests);
+ * `settings` adds server settings (`-c name=value`), e.g. TLS.
+ * @param {{ dataDir?: string, port?: number, user?: string, password?: string, durable?: boolean, settings?: Record<string, string> }} [options]
  */
 export async function startEmbeddedPostgres(options = {}) {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'tap-pg-')));
@@ -81,6 +82,7 @@ export async function startEmbeddedPostgres(options = {}) {
     database: 'postgres',
     dataDir,
     durable: options.durable === true,
+    settings: options.settings ?? {},
     ...(await binaries()),
     ...(await postgresUserIds()),
   };

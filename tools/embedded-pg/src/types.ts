@@ -13,4 +13,6 @@ export interface EmbeddedPgInfo {
   gid?: number;
   /** Commits are flushed to disk (fsync on). Default false: fsync off, fast but not crash-safe. */
   durable?: boolean;
+  /** More server settings, passed as `-c name=value` (values without spaces), e.g. `{ ssl: 'on' }`. */
+  settings?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { adminConfig, createTestDatabase, embeddedPg, startPostgres, stopPostgres, withAdmin } from '../../src';
+import fs from 'node:fs';
+import { adminConfig, createTestDatabase, embeddedPg, startDedicatedPostgres, startPostgres, stopPostgres, withAdmin } from '../../src';
 import { startServer } from '../../src/pg-ctl';
 
 describe('embedded PostgreSQL helpers', () => {
@@ -66,4 +67,28 @@ describe('embedded PostgreSQL helpers', () => {
     ]);
     expect((await settings()).rows[0]).toEqual({ name: 'fsync', setting: 'off' });
   });
+
+  it('starts a dedicated server whose settings change without touching the shared one, and destroys it', async () => {
+    // Prepare
+    const dedicated = await startDedicatedPostgres();
+    const workMem = async (port: number): Promise<string> => {
+      const client = new Client({ ...adminConfig(), port });
+      await client.connect();
+      try {
+        return (await client.query<{ work_mem: string }>('SHOW work_mem')).rows[0].work_mem;
+      } finally {
+        await client.end();
+      }
+    };
+    // Act
+    await dedicated.restart({ work_mem: '8MB' });
+    const changed = await workMem(dedicated.info.port);
+    const shared = await workMem(embeddedPg().port);
+    await dedicated.destroy();
+    // Assess
+    expect(dedicated.info.port).not.toBe(embeddedPg().port);
+    expect(changed).toBe('8MB');
+    expect(shared).toBe('4MB');
+    expect(fs.existsSync(dedicated.info.dataDir)).toBe(false);
+  }, 60_000);
 });
