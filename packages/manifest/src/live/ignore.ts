@@ -64,10 +64,11 @@ export function loadIgnoreRules(file: string): IgnoreRule[] {
 }
 
 // Resource types (`aws:rds/cluster:Cluster`) and names are not file paths: a `*` must match across their `/`, which
-// picomatch treats as a separator. Both sides swap it for a character globs never give a meaning to.
+// picomatch treats as a separator. Both sides swap it for a character globs never give a meaning to. Brackets are
+// array indices in property paths (`alarmActions[0]`), never character classes, so they are escaped.
 const SLASH = '\u2215';
 const matcher = (glob: string): Matcher => {
-  const match = picomatch(glob.split('/').join(SLASH), { dot: true });
+  const match = picomatch(glob.split('/').join(SLASH).replace(/[[\]]/g, '\\$&'), { dot: true });
   return (input) => match(input.split('/').join(SLASH));
 };
 

@@ -157,6 +157,32 @@ describe('ignore rules', () => {
     expect(logs.ignored?.reason).toBe('recreated by the function on first log');
   });
 
+  it.each([
+    ['alarmActions[0]', ['alarmActions[0]']],
+    ['alarmActions[*]', ['alarmActions[0]', 'alarmActions[1]']],
+    ['alarmActions[1]', ['alarmActions[1]']],
+  ])('reads brackets in %s as array indices, not a character class', (property, expected) => {
+    // Prepare
+    const preview: RefreshPreview = {
+      resources: [
+        {
+          urn: 'u1',
+          type: ALARM,
+          name: 'tap-dev-alarm',
+          kind: 'changed',
+          op: 'update',
+          properties: ['alarmActions[0]', 'alarmActions[1]', 'alarmActions0', 'alarmActions1'].map((path) => ({ path, kind: 'update' as const, old: 'a', new: 'b' })),
+        },
+      ],
+      warnings: [],
+      errors: [],
+    };
+    // Act
+    const [alarm] = applyIgnoreRules(preview, [{ type: ALARM, name: '*', property, reason: 'managed elsewhere' }]).resources;
+    // Assess
+    expect(alarm.properties.filter((p) => p.ignored).map((p) => p.path)).toEqual(expected);
+  });
+
   it('does not let a property rule hide a deleted resource', () => {
     // Prepare
     const rules: IgnoreRule[] = [{ type: '*', name: '*', property: '*', reason: 'too broad' }];
