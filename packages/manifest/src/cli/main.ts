@@ -8,7 +8,9 @@ import { compareManifests } from '../compare';
 import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
 import { LiveDriftError, ManifestError } from '../errors';
 import { loadManifest, loadManifestSet, writeFileAtomic } from '../io';
+import { buildLiveReport } from '../live/report';
 import { runLiveDrift, type SpawnFn } from '../live/run';
+import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
 import type { OutputFormat } from '../types';
 
@@ -100,11 +102,23 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     .option('--pulumi <path>', 'Pulumi executable (default: pulumi on PATH)')
     .addOption(formatOption())
     .action((options: { stack: string; cwd: string; code: string; ignore?: string; out?: string; pulumi?: string; format: OutputFormat }) => {
-      const report = runLiveDrift({ ...options, spawn: io.spawn });
-      if (options.out) {
+      const writeReport = (report: LiveDriftReport): void => {
+        if (!options.out) return;
         mkdirSync(dirname(resolve(options.out)), { recursive: true });
         writeFileAtomic(options.out, renderLive(report, 'json'));
+      };
+      let report: LiveDriftReport;
+      try {
+        report = runLiveDrift({ ...options, spawn: io.spawn });
+      } catch (error) {
+        // A check that could not run still leaves an error report, so yesterday's file never passes for today's.
+        if (error instanceof LiveDriftError || error instanceof ManifestError) {
+          const empty = { resources: [], warnings: [], errors: [] };
+          writeReport(buildLiveReport({ environment: options.stack, stack: options.stack, cloud: empty, errors: [error.message] }));
+        }
+        throw error;
       }
+      writeReport(report);
       io.out(renderLive(report, options.format));
       exitCode = report.exitCode;
     });

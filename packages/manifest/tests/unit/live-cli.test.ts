@@ -148,6 +148,20 @@ describe('tap-drift live', () => {
     expect(stderr).toMatch(/^tap-drift: pulumi: the Pulumi CLI was not found .*install it .* and put it on PATH, or pass --pulumi <path>\n$/);
   });
 
+  it('replaces an earlier report with an error report when the check cannot run', () => {
+    // Prepare: yesterday's in-sync report at the --out path, and no Pulumi today
+    writeJson(out, { environment: 'dev', stack: 'dev', status: 'in-sync', exitCode: 0, errors: [] });
+    const missing: SpawnFn = () => ({ status: null, stdout: '', stderr: '', error: Object.assign(new Error('spawn pulumi ENOENT'), { code: 'ENOENT' }) });
+    // Act
+    const result = live(missing);
+    // Assess
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.code).toBe(2);
+    expect(report).toMatchObject({ stack: 'dev', status: 'error', exitCode: 2 });
+    expect(report.errors).toEqual([expect.stringContaining('the Pulumi CLI was not found')]);
+    expect(report.checkedAt).not.toBeUndefined();
+  });
+
   it('finds no pulumi on an empty PATH with the real spawn (no stand-in)', () => {
     // Prepare
     const path = process.env['PATH'];
@@ -178,6 +192,7 @@ describe('tap-drift live', () => {
     expect(stderr).toMatch(message);
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(pulumi.calls).toEqual([]);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ status: 'error', exitCode: 2, errors: [expect.stringMatching(message)] });
   });
 
   it('exits 2 on a refresh document that is not the Pulumi shape', () => {
