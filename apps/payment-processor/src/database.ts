@@ -182,8 +182,7 @@ export class Database {
   /** The held connection, replaced first if it broke while idle (e.g. the server killed it between invocations). */
   private async checkout(): Promise<HeldConnection> {
     for (;;) {
-      this.held ??= this.open();
-      const held = await this.held;
+      const held = await (this.held ?? this.open());
       if (!held.broken) return held;
       this.discard(held, held.broken);
     }
@@ -227,13 +226,18 @@ export class Database {
     held.client.release(reason instanceof Error ? reason : new Error(String(reason)));
   }
 
+  /**
+   * A new pool (and, after 28P01, a fresh secret) for the connections opened from now on. The held connection is
+   * left alone: the attempt that saw it fail has discarded it already, and on the local server a concurrent
+   * request may have opened a healthy one meanwhile.
+   */
   private async reset(refetchSecret: boolean): Promise<void> {
-    if (this.current) this.discard(this.current, new Error('The connection is being replaced.'));
-    this.held = undefined;
     const old = this.pool;
     this.pool = undefined;
     const pool = await old?.catch(() => undefined);
-    if (pool) await pool.end().catch(() => undefined);
+    // Not awaited: a pool ends once every client is back, and on the local server a concurrent request may
+    // hold a connection from it for a while yet.
+    if (pool) void pool.end().catch(() => undefined);
     if (refetchSecret) await this.getPool(true);
   }
 

@@ -46,6 +46,37 @@ describe('faults', () => {
     expect(await pdb.count("idempotency_key LIKE 'between-%'")).toBe(2);
   });
 
+  it('answers every one of 40 concurrent requests on one environment (the local server) when their shared connection is killed', async () => {
+    // Prepare: a lock makes the first INSERT wait and the other 39 queue behind it on the same connection
+    expect((await env.handler(post(payment(), 'shared-warm'))).statusCode).toBe(201);
+    const keys = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
+    const outcome = await pdb.admin(async (c) => {
+      await c.query('BEGIN');
+      await c.query('LOCK TABLE payments IN ACCESS EXCLUSIVE MODE');
+      const pending = keys.map((key) => env.handler(post(payment({ reference: key }), key)));
+      let waiting = 0;
+      for (let i = 0; i < 200 && waiting === 0; i++) {
+        const res = await c.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'payment-processor' AND wait_event_type = 'Lock'",
+          [pdb.db.name],
+        );
+        waiting = res.rows[0].n;
+        if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Act: kill the shared connection; every request retries once on a new one, which waits for the lock too
+      const killed = await terminateHandlerBackends();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await c.query('COMMIT');
+      return { waiting, killed, results: await Promise.all(pending) };
+    });
+    // Assess
+    expect(outcome.waiting).toBe(1);
+    expect(outcome.killed).toBe(1);
+    expect(outcome.results.map((r) => r.statusCode)).toEqual(keys.map(() => 201));
+    expect(await pdb.count("idempotency_key LIKE 'shared-%' AND idempotency_key <> 'shared-warm'")).toBe(40);
+    expect(env.stats().connections).toBe(2);
+  });
+
   it('recovers within the same invocation when its connection is killed while the INSERT waits', async () => {
     // Prepare: warm connection, then a lock that makes the next INSERT wait
     expect((await env.handler(post(payment(), 'during-warm'))).statusCode).toBe(201);
