@@ -1,4 +1,5 @@
 import { startPostgres, stopPostgres } from '@tap/embedded-pg';
+import type { Client } from 'pg';
 import type { PaymentEnvironment } from '../../src';
 import { Database } from '../../src/database';
 import type { EnvironmentStats } from '../../src/types';
@@ -33,6 +34,19 @@ const terminateHandlerBackends = (): Promise<number> =>
     return res.rowCount ?? 0;
   });
 
+/** Polls (up to 2 s) until a handler backend waits on a lock; returns how many do. */
+async function lockWaiters(c: Client): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const res = await c.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'payment-processor' AND wait_event_type = 'Lock'",
+      [pdb.db.name],
+    );
+    if (res.rows[0].n > 0) return res.rows[0].n;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return 0;
+}
+
 describe('faults', () => {
   it('recovers on the next invocation after its idle connection is killed between invocations', async () => {
     // Prepare
@@ -54,15 +68,7 @@ describe('faults', () => {
       await c.query('BEGIN');
       await c.query('LOCK TABLE payments IN ACCESS EXCLUSIVE MODE');
       const pending = keys.map((key) => env.handler(post(payment({ reference: key }), key)));
-      let waiting = 0;
-      for (let i = 0; i < 200 && waiting === 0; i++) {
-        const res = await c.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'payment-processor' AND wait_event_type = 'Lock'",
-          [pdb.db.name],
-        );
-        waiting = res.rows[0].n;
-        if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const waiting = await lockWaiters(c);
       // Act: kill the shared connection; every request retries once on a new one, which waits for the lock too
       const killed = await terminateHandlerBackends();
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -85,15 +91,7 @@ describe('faults', () => {
       await c.query('LOCK TABLE payments IN ACCESS EXCLUSIVE MODE');
       // Act: the request blocks on the lock; kill its backend while it waits
       const pending = env.handler(post(payment({ reference: 'during' }), 'during-1'));
-      let waiting = 0;
-      for (let i = 0; i < 200 && waiting === 0; i++) {
-        const res = await c.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'payment-processor' AND wait_event_type = 'Lock'",
-          [pdb.db.name],
-        );
-        waiting = res.rows[0].n;
-        if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const waiting = await lockWaiters(c);
       const killed = await c.query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'payment-processor'",
         [pdb.db.name],
