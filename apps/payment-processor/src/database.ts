@@ -277,10 +277,8 @@ export class Database {
   private async poolConfig(forceFetch: boolean): Promise<PoolConfig> {
     const { connectionTimeoutMillis, statementTimeoutMillis, applicationName } = this.settings;
     const base: PoolConfig = {
+      // The one connection the environment holds (see `open`); it is never idle in the pool.
       max: 1,
-      // Lambda freezes the environment between invocations; keep the connection for the next one.
-      idleTimeoutMillis: 0,
-      allowExitOnIdle: true,
       connectionTimeoutMillis,
       statement_timeout: statementTimeoutMillis,
       application_name: applicationName,
