@@ -8,6 +8,7 @@ import { compareManifests } from '../compare';
 import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
 import { LiveDriftError, ManifestError } from '../errors';
 import { loadManifest, loadManifestSet, writeFileAtomic } from '../io';
+import { emptyPreview } from '../live/refresh';
 import { buildLiveReport } from '../live/report';
 import { runLiveDrift, type SpawnFn } from '../live/run';
 import type { LiveDriftReport } from '../live/types';
@@ -113,8 +114,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       } catch (error) {
         // A check that could not run still leaves an error report, so yesterday's file never passes for today's.
         if (error instanceof LiveDriftError || error instanceof ManifestError) {
-          const empty = { resources: [], warnings: [], errors: [] };
-          writeReport(buildLiveReport({ environment: options.stack, stack: options.stack, cloud: empty, errors: [error.message] }));
+          writeReport(buildLiveReport({ environment: options.stack, stack: options.stack, cloud: emptyPreview(), errors: [error.message] }));
         }
         throw error;
       }

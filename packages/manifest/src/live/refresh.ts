@@ -124,6 +124,9 @@ function kindOf(op: string): ResourceDriftKind {
 // Pulumi's colour markup (`<{%reset%}>`) and trailing newlines do not belong in a one-line message.
 const plain = (message: string): string => message.replace(/<\{%[^%]*%\}>/g, '').replace(/\s*\n\s*/g, ' ').trim();
 
+/** A preview with nothing in it: the cloud side of a report whose refresh did not run or failed. */
+export const emptyPreview = (): RefreshPreview => ({ resources: [], warnings: [], errors: [] });
+
 /**
  * Turns the JSON document of `pulumi refresh --preview-only --json` into drift entries, one per resource: update ->
  * `changed`, delete -> `missing`, create -> `unmanaged` (in the cloud but not in the state), replace /

@@ -4,7 +4,7 @@ import { LiveDriftError, ManifestError } from '../errors';
 import { loadManifest } from '../io';
 import { compareDeployed } from './deployed';
 import { applyIgnoreRules, loadIgnoreRules } from './ignore';
-import { parseRefreshPreview } from './refresh';
+import { emptyPreview, parseRefreshPreview } from './refresh';
 import { buildLiveReport } from './report';
 import type { DeployedComparison, IgnoreRule, LiveDriftReport, RefreshPreview } from './types';
 
@@ -136,7 +136,7 @@ export function runLiveDrift(options: LiveDriftOptions): LiveDriftReport {
   const code = loadCode(options.code);
   const rules: IgnoreRule[] = options.ignore ? loadIgnoreRules(options.ignore) : [];
   const errors: string[] = [];
-  let cloud: RefreshPreview = { resources: [], warnings: [], errors: [] };
+  let cloud: RefreshPreview = emptyPreview();
   try {
     cloud = applyIgnoreRules(refresh(options), rules);
   } catch (error) {
