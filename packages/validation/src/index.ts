@@ -21,3 +21,5 @@ export type {
   FieldPolicy,
   ValidationIssue,
 } from './types';
+export { AWS_NAME_LIMITS } from './limits';
+export type { NamedResourceType } from './limits';
