@@ -1,4 +1,7 @@
 export {
+  AURORA_POSTGRES_MAJOR,
+  AURORA_POSTGRES_VERSION,
+  RETIRED_AURORA_POSTGRES_VERSIONS,
   DEFAULT_ENVIRONMENT_SUFFIX,
   DEFAULT_LAMBDA_TIMEOUT_SECONDS,
   ENVIRONMENT_NAMES,
@@ -23,3 +26,5 @@ export type {
 } from './types';
 export { AWS_NAME_LIMITS } from './limits';
 export type { NamedResourceType } from './limits';
+export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
+export type { NameLimitBreach, StackPhysicalName } from './physicalNames';

@@ -1,9 +1,9 @@
-import { DEFAULT_ENVIRONMENT_SUFFIX, DEFAULT_LAMBDA_TIMEOUT_SECONDS, ENVIRONMENT_NAMES } from './constants';
+import { AURORA_POSTGRES_VERSION, DEFAULT_ENVIRONMENT_SUFFIX, DEFAULT_LAMBDA_TIMEOUT_SECONDS, ENVIRONMENT_NAMES } from './constants';
 import type { EnvironmentConfig, EnvironmentName, EnvironmentProfile } from './types';
 
 /** Settings that are identical in every environment (the parity fields). */
 const SHARED = {
-  engineVersion: '15.4',
+  engineVersion: AURORA_POSTGRES_VERSION,
   backupRetentionDays: 7,
   rotationDays: 30,
   logRetentionDays: 30,

@@ -1,7 +1,15 @@
-import { DEFAULT_LAMBDA_TIMEOUT_SECONDS, ENVIRONMENT_NAMES, LAMBDA_LIMITS } from './constants';
+import {
+  AURORA_POSTGRES_MAJOR,
+  AURORA_POSTGRES_VERSION,
+  DEFAULT_LAMBDA_TIMEOUT_SECONDS,
+  ENVIRONMENT_NAMES,
+  LAMBDA_LIMITS,
+  RETIRED_AURORA_POSTGRES_VERSIONS,
+} from './constants';
 import { ConfigValidationError } from './errors';
 import { lambdaVcpuForMemory } from './lambda';
 import { NAME_PART } from './naming';
+import { nameLimitBreach } from './physicalNames';
 import { PROFILES, isEnvironmentName } from './profiles';
 import type { EnvironmentConfig, EnvironmentProfile, ValidationIssue } from './types';
 
@@ -86,6 +94,20 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
 
   // Exact per environment.
   const profile: EnvironmentProfile | undefined = known ? PROFILES[environment] : undefined;
+  // A name over its AWS limit fails the deploy halfway, after everything before it was created: refuse the suffix now.
+  if (known && has('environmentSuffix') && NAME_PART.test(str('environmentSuffix'))) {
+    const count = has('database.instanceCount') && num('database.instanceCount') >= 1 ? num('database.instanceCount') : PROFILES[environment].database.instanceCount;
+    const breach = nameLimitBreach(environment, str('environmentSuffix'), count);
+    if (breach) {
+      add(
+        'environmentSuffix',
+        `at most ${breach.maxSuffixLength} characters`,
+        `environmentSuffix "${str('environmentSuffix')}" (${str('environmentSuffix').length} characters) is too long for ${environment}: ` +
+          `the ${breach.resource} would be named "${breach.name}" (${breach.name.length} characters) and AWS allows ${breach.limit}; ` +
+          `use a suffix of at most ${breach.maxSuffixLength} characters`,
+      );
+    }
+  }
   const label = known ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)} environment` : '';
   if (profile) {
     exact('region', profile.region, (v) => `${label} must use region ${profile.region}, got ${v}`);
@@ -140,7 +162,19 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
   }
 
   // Identical in every environment.
-  exact('database.engineVersion', PARITY.database.engineVersion, (v) => `All environments must use Aurora PostgreSQL ${PARITY.database.engineVersion}, got ${v}`);
+  if (has('database.engineVersion') && str('database.engineVersion') !== AURORA_POSTGRES_VERSION) {
+    const version = str('database.engineVersion');
+    const why = (RETIRED_AURORA_POSTGRES_VERSIONS as readonly string[]).includes(version)
+      ? `AWS no longer offers ${version} (CreateDBCluster fails with "Cannot find version ${version} for aurora-postgresql")`
+      : version.split('.')[0] !== AURORA_POSTGRES_MAJOR
+        ? `the platform is built for PostgreSQL ${AURORA_POSTGRES_MAJOR}; a major upgrade is a planned migration, not a config change`
+        : 'the version is pinned in one place (AURORA_POSTGRES_VERSION in @tap/validation) and identical in every environment';
+    add(
+      'database.engineVersion',
+      AURORA_POSTGRES_VERSION,
+      `All environments must use Aurora PostgreSQL ${AURORA_POSTGRES_VERSION}, got ${version}: ${why}`,
+    );
+  }
   exact(
     'database.backupRetentionDays',
     PARITY.database.backupRetentionDays,

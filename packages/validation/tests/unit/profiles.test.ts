@@ -29,7 +29,7 @@ describe('PROFILES', () => {
     const p = PROFILES[env];
 
     // Act + Assess
-    expect([p.database.engineVersion, p.database.backupRetentionDays, p.secrets.rotationDays, p.logging.retentionDays, p.encryption.kmsEnabled, p.monitoring.dbCpuThresholdPercent]).toEqual(['15.4', 7, 30, 30, true, 80]);
+    expect([p.database.engineVersion, p.database.backupRetentionDays, p.secrets.rotationDays, p.logging.retentionDays, p.encryption.kmsEnabled, p.monitoring.dbCpuThresholdPercent]).toEqual(['15.10', 7, 30, 30, true, 80]);
   });
 });
 

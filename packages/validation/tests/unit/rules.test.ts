@@ -57,7 +57,7 @@ const ROWS: Row[] = [
   { name: 'prod without HA', env: 'prod', config: broken('prod', (c) => (c.database.instanceCount = 1)), issues: [{ path: 'database.instanceCount', message: 'Prod environment must run 2 database instances (high availability), got 1' }] },
   { name: 'dev with two instances', env: 'dev', config: broken('dev', (c) => (c.database.instanceCount = 2)), issues: [{ path: 'database.instanceCount', message: 'Dev environment must run 1 database instance, got 2' }] },
   // Parity.
-  { name: 'engine version', env: 'staging', config: broken('staging', (c) => (c.database.engineVersion = '14.9')), issues: [{ path: 'database.engineVersion', message: 'All environments must use Aurora PostgreSQL 15.4, got 14.9' }] },
+  { name: 'engine version', env: 'staging', config: broken('staging', (c) => (c.database.engineVersion = '14.9')), issues: [{ path: 'database.engineVersion', message: 'All environments must use Aurora PostgreSQL 15.10, got 14.9: the platform is built for PostgreSQL 15; a major upgrade is a planned migration, not a config change' }] },
   { name: 'backup retention', env: 'prod', config: broken('prod', (c) => (c.database.backupRetentionDays = 3)), issues: [{ path: 'database.backupRetentionDays', message: 'All environments must keep database backups for 7 days, got 3' }] },
   { name: 'secret rotation', env: 'dev', config: broken('dev', (c) => (c.secrets.rotationDays = 90)), issues: [{ path: 'secrets.rotationDays', message: 'All environments must rotate secrets every 30 days, got 90' }] },
   { name: 'log retention', env: 'staging', config: broken('staging', (c) => (c.logging.retentionDays = 7)), issues: [{ path: 'logging.retentionDays', message: 'All environments must keep logs for 30 days, got 7' }] },
