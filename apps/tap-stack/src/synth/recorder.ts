@@ -14,6 +14,13 @@ export interface SynthResource {
   inputs: Record<string, unknown>;
   /** Outputs the provider computed (those not equal to an input), e.g. `arn`: policies join references on them. */
   outputs?: Record<string, unknown>;
+  /**
+   * URNs the engine waits for before creating this resource, sorted: the request's dependency list (explicit
+   * `dependsOn` plus the resources behind every Output in the inputs, a component expanded into its custom children).
+   */
+  dependencies: string[];
+  /** The same, per input property (only properties with dependencies; keys and URNs sorted). */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 // Pulumi's wire format marks special values with this key (sdk/nodejs/runtime/rpc.ts).
@@ -68,18 +75,28 @@ function computedOutputs(inputs: Record<string, unknown>, raw: Record<string, un
 interface Struct {
   toJavaScript(): Record<string, unknown>;
 }
+interface UrnList {
+  getUrnsList(): string[];
+}
+/** The protobuf map of `propertyDependencies` (jspb.Map). */
+interface PropertyDependenciesMap {
+  forEach(callback: (value: UrnList, key: string) => void): void;
+}
 interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
   getObject(): Struct | undefined;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): PropertyDependenciesMap;
 }
 interface ReadRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getProperties(): Struct | undefined;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -97,6 +114,22 @@ interface Monitor {
   registerResourceOutputs(req: OutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
 }
 
+/**
+ * The dependencies of a request, sorted so the recording does not depend on the order promises settled in. The SDK
+ * has already expanded a component into its custom children and dropped the resource itself
+ * (@pulumi/pulumi runtime/dependsOn.js, getAllTransitivelyReferencedResourceURNs): the list is what the engine orders by.
+ */
+function dependenciesOf(req: { getDependenciesList(): string[]; getPropertydependenciesMap?(): PropertyDependenciesMap }): Pick<SynthResource, 'dependencies' | 'propertyDependencies'> {
+  const dependencies = [...new Set(req.getDependenciesList())].sort();
+  const byProperty: [string, string[]][] = [];
+  req.getPropertydependenciesMap?.().forEach((value, key) => {
+    const urns = [...new Set(value.getUrnsList())].sort();
+    if (urns.length > 0) byProperty.push([key, urns]);
+  });
+  byProperty.sort(([a], [b]) => a.localeCompare(b));
+  return { dependencies, ...(byProperty.length > 0 ? { propertyDependencies: Object.fromEntries(byProperty) } : {}) };
+}
+
 /** What {@link recordRegistrations} collects. */
 export interface Recording {
   resources: SynthResource[];
@@ -107,7 +140,8 @@ export interface Recording {
 /**
  * Records every resource the program registers, with its URN and parent, by wrapping the mock monitor that
  * `setMocks` installed. The Mocks API hands `newResource` neither, and secrets already unwrapped; the monitor sees
- * the request as the engine would. Reads (`StackReference`, `.get()`) are recorded too, marked `custom: true`.
+ * the request as the engine would, dependencies included. Reads (`StackReference`, `.get()`) are recorded too, marked
+ * `custom: true`.
  * Call right after `setMocks`.
  */
 export function recordRegistrations(root: string): Recording {
@@ -129,6 +163,7 @@ export function recordRegistrations(root: string): Recording {
           ...(req.getCustom() && resp.getId?.() ? { id: resp.getId?.() } : {}),
           inputs,
           ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript(), root) : {}),
+          ...dependenciesOf(req),
         });
       }
       callback(err, resp);
@@ -144,6 +179,7 @@ export function recordRegistrations(root: string): Recording {
           parent: req.getParent() || undefined,
           custom: true,
           inputs: plainInputs(req.getProperties()?.toJavaScript() ?? {}, root) as Record<string, unknown>,
+          ...dependenciesOf(req),
         });
       }
       callback(err, resp);

@@ -1,6 +1,7 @@
 // tap-synth: runs the tap-stack program offline under Pulumi's mocks and writes what it would deploy.
 // `nx run tap-stack:synth [--configuration=<env>]` runs it; see apps/tap-stack/README.md. Writes manifest.json,
-// resources.json and outputs.json (the stack outputs, secrets as "[secret]") per environment.
+// resources.json (with each resource's dependencies), plan.json (the creation order an engine would follow) and
+// outputs.json (the stack outputs, secrets as "[secret]") per environment.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { SYNTH_EXIT_CODES } from './constants';
 import { SynthProgramError, synthesize } from './engine';
 import { SynthError } from './errors';
 import type { StackReferenceFixture } from './mocks';
+import { planDeployment } from './plan';
 import { readStackConfig } from './stackConfig';
 import { summarize } from './summary';
 
@@ -70,17 +72,20 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   const run = await synthesize({ project, stack: env, programPath, config, stackReferences: [fixture], root });
   const manifest = run.outputs['configManifest'];
   if (manifest === undefined) throw new SynthError('the program exported no configManifest output');
+  // Before writing anything: a cycle means no engine could deploy the program.
+  const plan = planDeployment(run.resources);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(outDir, 'resources.json'), `${JSON.stringify(run.resources, null, 2)}\n`);
+  writeFileSync(join(outDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   writeFileSync(join(outDir, 'outputs.json'), `${JSON.stringify(run.outputs, null, 2)}\n`);
-  process.stdout.write(summarize(env, config.values['aws:region'] ?? '', run, relative(root, outDir)));
+  process.stdout.write(summarize(env, config.values['aws:region'] ?? '', run, relative(root, outDir), plan));
   return SYNTH_EXIT_CODES.ok;
 }
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('tap-synth')
-    .description('Run the tap-stack program offline under Pulumi mocks; write manifest.json and resources.json per environment.')
+    .description('Run the tap-stack program offline under Pulumi mocks; write manifest.json, resources.json and plan.json per environment.')
     .option('-e, --environment <env...>', 'environments to synthesize (default: every Pulumi.<env>.yaml)', [])
     .option('--app <dir>', 'Pulumi project folder', 'apps/tap-stack')
     .option('--program <file>', 'bundled program to run', 'dist/apps/tap-stack/index.js')
