@@ -1,6 +1,9 @@
+import { AURORA_POSTGRES_VERSION } from '@tap/validation';
+
 /** Defaults of {@link DatabaseComponent}, resolved in one place at the top of its constructor. */
 export const DATABASE_DEFAULTS = {
-  engineVersion: '15.4',
+  /** The platform's one pinned version (`AURORA_POSTGRES_VERSION` of @tap/validation, the 15.x LTS minor). */
+  engineVersion: AURORA_POSTGRES_VERSION,
   instanceClass: 'db.r6g.large',
   /** A writer and a reader in different AZs, so a failover has somewhere to go. */
   instanceCount: 2,
@@ -8,6 +11,7 @@ export const DATABASE_DEFAULTS = {
   databaseName: 'payments',
   masterUsername: 'tapadmin',
   ignoreEngineVersionDrift: false,
+  logRetentionDays: 30,
 } as const;
 
 /** Cluster parameters the component always sets: clients must use TLS. */
@@ -21,24 +25,6 @@ export const AURORA_POSTGRES_ENGINE = 'aurora-postgresql';
 /** CIDR blocks that would open the database to the world; never accepted as ingress sources. */
 export const OPEN_CIDR_BLOCKS = ['0.0.0.0/0', '::/0'] as const;
 
-/** Key administration actions for the account root; use of the key goes only through RDS / Secrets Manager. */
-export const KMS_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
-] as const;
 
 export const KMS_USE_ACTIONS = [
   'kms:Encrypt',

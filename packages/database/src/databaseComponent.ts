@@ -1,14 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { resourceName } from '@tap/validation';
-import {
-  AURORA_POSTGRES_ENGINE,
-  DATABASE_DEFAULTS,
-  DATABASE_PARAMETERS,
-  KMS_ADMIN_ACTIONS,
-  KMS_USE_ACTIONS,
-  POSTGRES_PORT,
-} from './constants';
+import { keyAdministrationStatement, resourceName } from '@tap/validation';
+import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, KMS_USE_ACTIONS, POSTGRES_PORT } from './constants';
 import type { DatabaseComponentArgs } from './types';
 import { assertDatabaseSettings, assertNotOpenCidr } from './validate';
 
@@ -40,6 +33,13 @@ export class DatabaseComponent extends pulumi.ComponentResource {
   /** Secrets Manager secret holding the RDS-managed master password (never in Pulumi state). */
   public readonly masterUserSecretArn: pulumi.Output<string>;
   public readonly instanceIdentifiers: pulumi.Output<string>[];
+  /**
+   * The cluster instances. The database answers only once they exist (5–15 minutes each): whatever connects at
+   * deploy time (migrations, configuring rotation, alarms on the cluster's metrics) must `dependsOn` them.
+   */
+  public readonly instances: aws.rds.ClusterInstance[];
+  /** The log group the cluster exports PostgreSQL logs to. */
+  public readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:database:DatabaseComponent', name, {}, opts);
@@ -52,7 +52,8 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const databaseName = args.databaseName ?? DATABASE_DEFAULTS.databaseName;
     const masterUsername = args.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
     const ignoreEngineVersionDrift = args.ignoreEngineVersionDrift ?? DATABASE_DEFAULTS.ignoreEngineVersionDrift;
-    assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionPeriod });
+    const logRetentionDays = args.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays;
+    assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionPeriod, logRetentionDays });
     // Plain strings fail here, before any resource; Outputs fail when they resolve.
     const ingressCidrBlocks = (args.ingressCidrBlocks ?? []).map((cidr) =>
       typeof cidr === 'string' ? assertNotOpenCidr(cidr) : pulumi.output(cidr).apply(assertNotOpenCidr),
@@ -155,6 +156,14 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // RDS creates /aws/rds/cluster/<id>/postgresql on first export with no retention (logs kept forever); created here
+    // first, the cluster exports into this group and its retention applies.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-postgresql-logs`,
+      { name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`, retentionInDays: logRetentionDays },
+      { parent: this },
+    );
+
     const cluster = new aws.rds.Cluster(
       `${name}-cluster`,
       {
@@ -177,12 +186,12 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         backupRetentionPeriod,
         enabledCloudwatchLogsExports: ['postgresql'],
         copyTagsToSnapshot: true,
-        // Destroyable without manual steps (issue 3): no final snapshot, no deletion protection.
+        // Destroyable without manual steps: no final snapshot, no deletion protection.
         skipFinalSnapshot: true,
         deletionProtection: false,
         tags: { Name: clusterIdentifier },
       },
-      { parent: this, ignoreChanges: ignoreEngineVersionDrift ? ['engineVersion'] : [] },
+      { parent: this, dependsOn: [logGroup], ignoreChanges: ignoreEngineVersionDrift ? ['engineVersion'] : [] },
     );
 
     const instances = Array.from({ length: instanceCount }, (_unused, i) => {
@@ -214,8 +223,11 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     this.port = cluster.port;
     this.databaseName = pulumi.output(databaseName);
     this.masterUsername = pulumi.output(masterUsername);
-    this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? '');
+    // Mocks that echo inputs return no masterUserSecrets; the cloud always does when manageMasterUserPassword is on.
+    this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? '');
     this.instanceIdentifiers = instances.map((instance) => instance.identifier);
+    this.instances = instances;
+    this.logGroupName = logGroup.name;
 
     this.registerOutputs({
       kmsKeyArn: this.kmsKeyArn,
@@ -225,6 +237,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       readerEndpoint: this.readerEndpoint,
       port: this.port,
       masterUserSecretArn: this.masterUserSecretArn,
+      logGroupName: this.logGroupName,
     });
   }
 }
@@ -239,13 +252,7 @@ export function databaseKeyPolicy(accountId: string, partition: string, region: 
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      {
-        Sid: 'AccountRootAdministersKey',
-        Effect: 'Allow',
-        Principal: { AWS: root },
-        Action: [...KMS_ADMIN_ACTIONS],
-        Resource: '*',
-      },
+      keyAdministrationStatement(accountId, partition),
       {
         Sid: 'UseThroughRdsAndSecretsManager',
         Effect: 'Allow',

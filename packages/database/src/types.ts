@@ -17,7 +17,7 @@ export interface DatabaseComponentArgs {
   ingressSecurityGroupIds?: pulumi.Input<string>[];
   /** Customer-managed KMS key for storage and the master user secret. Default: a key created by the component. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Exact Aurora PostgreSQL version (`major.minor`). Default: `15.4`. */
+  /** Exact Aurora PostgreSQL version (`major.minor`). Default: `15.10` (`AURORA_POSTGRES_VERSION` of @tap/validation). */
   engineVersion?: string;
   /** Instance class of every cluster instance. Default: `db.r6g.large`. */
   instanceClass?: string;
@@ -35,4 +35,9 @@ export interface DatabaseComponentArgs {
    * seen and answered by bumping `engineVersion`. Turn on only while such a forced upgrade is rolling out.
    */
   ignoreEngineVersionDrift?: boolean;
+  /**
+   * Retention in days of the log group the cluster exports PostgreSQL logs to (`/aws/rds/cluster/<id>/postgresql`),
+   * created before the cluster so RDS does not create it without retention. Default: 30.
+   */
+  logRetentionDays?: number;
 }

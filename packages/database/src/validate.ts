@@ -21,16 +21,17 @@ export function assertNotOpenCidr(cidr: string): string {
  * Checks the scalar arguments of DatabaseComponent.
  *
  * @example
- * assertDatabaseSettings({ engineVersion: '15.4', instanceCount: 2, backupRetentionPeriod: 7 });
+ * assertDatabaseSettings({ engineVersion: '15.10', instanceCount: 2, backupRetentionPeriod: 7, logRetentionDays: 30 });
  */
 export function assertDatabaseSettings(settings: {
   engineVersion: string;
   instanceCount: number;
   backupRetentionPeriod: number;
+  logRetentionDays: number;
 }): void {
   if (!/^\d+\.\d+$/.test(settings.engineVersion)) {
     throw new DatabaseComponentError(
-      `engineVersion "${settings.engineVersion}" must be an exact major.minor version such as 15.4, so upgrades are deliberate`,
+      `engineVersion "${settings.engineVersion}" must be an exact major.minor version such as 15.10, so upgrades are deliberate`,
     );
   }
   if (!Number.isInteger(settings.instanceCount) || settings.instanceCount < 1 || settings.instanceCount > 16) {
@@ -44,5 +45,8 @@ export function assertDatabaseSettings(settings: {
     throw new DatabaseComponentError(
       `backupRetentionPeriod must be an integer from 1 to 35 days, got ${settings.backupRetentionPeriod}`,
     );
+  }
+  if (!Number.isInteger(settings.logRetentionDays) || settings.logRetentionDays < 1) {
+    throw new DatabaseComponentError(`logRetentionDays must be a positive integer, got ${settings.logRetentionDays}`);
   }
 }

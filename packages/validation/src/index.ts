@@ -28,3 +28,4 @@ export { AWS_NAME_LIMITS } from './limits';
 export type { NamedResourceType } from './limits';
 export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';
+export { KMS_KEY_ADMINISTRATION_ACTIONS, keyAdministrationStatement } from './kms';

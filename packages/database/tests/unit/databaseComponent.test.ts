@@ -83,7 +83,7 @@ describe.each([
 
     // Assess
     expect(inputs.engine).toBe('aurora-postgresql');
-    expect(inputs.engineVersion).toBe('15.4');
+    expect(inputs.engineVersion).toBe('15.10');
     expect(inputs.allowMajorVersionUpgrade).toBe(false);
     expect(inputs.manageMasterUserPassword).toBe(true);
     expect(inputs.masterPassword).toBeUndefined();
