@@ -125,6 +125,48 @@ export class SecretsManagerStore {
     return token;
   }
 
+  /**
+   * What `RotateSecret` with `RotateImmediately=false` does (the Pulumi/Terraform `SecretRotation` with
+   * `rotateImmediately: false`): "Secrets Manager tests the rotation configuration by running the testSecret step of
+   * the Lambda rotation function. The test creates an AWSPENDING version of the secret and then removes it" (RotateSecret
+   * API reference). Rotation is switched on first, the AWSPENDING version under `token` holds a copy of AWSCURRENT's
+   * value (what moto's RotateSecret does since it stopped failing delayed rotations; there is nothing new to test
+   * before createSecret ran), only testSecret is invoked, and the AWSPENDING version is gone afterwards whether the test
+   * passed or not. `invoke` plays the Lambda invocation; its rejection is returned to the caller.
+   *
+   * @example
+   * await store.testRotationConfiguration((event) => rotate(event));
+   */
+  async testRotationConfiguration(
+    invoke: (event: { SecretId: string; ClientRequestToken: string; Step: 'testSecret' }) => Promise<unknown>,
+    token: string = randomUUID(),
+  ): Promise<void> {
+    const current = this.versionWith(CURRENT);
+    const secretString = current ? this.versions.get(current)?.secretString : undefined;
+    this.rotationEnabled = true;
+    this.versions.set(token, { secretString, stages: new Set() });
+    this.label(token, PENDING);
+    try {
+      await invoke({ SecretId: this.arn, ClientRequestToken: token, Step: 'testSecret' });
+    } finally {
+      this.versions.delete(token);
+    }
+  }
+
+  /**
+   * Versions without a staging label are deprecated "and can be deleted by Secrets Manager" (UpdateSecretVersionStage
+   * API reference): drops them, as the service may at any time. Returns the dropped version ids.
+   */
+  removeDeprecatedVersions(): string[] {
+    const dropped = [...this.versions].filter(([, version]) => version.stages.size === 0).map(([id]) => id);
+    for (const id of dropped) this.versions.delete(id);
+    return dropped;
+  }
+
+  hasVersion(id: string): boolean {
+    return this.versions.has(id);
+  }
+
   /** What Secrets Manager does after a successful finishSecret: AWSPENDING goes away. */
   completeRotation(): void {
     for (const version of this.versions.values()) version.stages.delete(PENDING);
