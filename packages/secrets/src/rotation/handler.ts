@@ -109,11 +109,24 @@ export function createRotationHandler(options: RotationHandlerOptions = {}): Rot
 
   async function testSecret(secretId: string, token: string): Promise<void> {
     const pending = await credentials(secretId, STAGES.pending, token);
+    // RotateSecret without immediate rotation runs testSecret alone on an AWSPENDING copy of AWSCURRENT: a failure
+    // then means the current credentials do not work (typically: the database user does not exist yet).
+    const current = await optionalCredentials(secretId, STAGES.current).catch(() => undefined);
+    const configurationTest =
+      current !== undefined && current.password === pending.password && current.username === pending.username && current.host === pending.host;
     const result = await canLogin(pending, settings);
     if (!result.ok) {
-      throw new RotationError(`testSecret: the pending password of ${secretId} does not log in to ${pending.host} as ${pending.username} (${result.reason})`);
+      const hint = configurationTest
+        ? "; AWSPENDING is a copy of AWSCURRENT, so this is Secrets Manager's rotation-configuration test and the credentials in AWSCURRENT do not work: create the database user (run the migration) before configuring rotation"
+        : '';
+      throw new RotationError(`testSecret: the pending password of ${secretId} does not log in to ${pending.host} as ${pending.username} (${result.reason})${hint}`);
     }
-    logger.info('testSecret: the pending password logs in', { secretId, token });
+    logger.info(
+      configurationTest
+        ? "testSecret: the pending password logs in (AWSPENDING is a copy of AWSCURRENT: Secrets Manager's rotation-configuration test)"
+        : 'testSecret: the pending password logs in',
+      { secretId, token },
+    );
   }
 
   async function finishSecret(secretId: string, token: string, description: DescribeSecretCommandOutput): Promise<void> {

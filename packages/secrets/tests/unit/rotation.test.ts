@@ -36,6 +36,8 @@ interface Scenario {
   rotate: RotationHandler;
   username: string;
   initialPassword: string;
+  /** The secret's first value, as the stack's SecretVersion writes it. */
+  initial: Record<string, unknown>;
   step(step: RotationStep, token: string): Promise<void>;
   /** All four steps, then the service clears AWSPENDING. */
   fullRotation(token?: string): Promise<string>;
@@ -45,7 +47,8 @@ async function scenario(username = `app_${randomBytes(4).toString('hex')}`, init
   await dropRole(username);
   await createRole(username, initialPassword);
   const info = embeddedPg();
-  const sm = new SecretsManagerStore({ engine: 'postgres', host: info.host, port: info.port, dbname: db.name, username, password: initialPassword, note: 'kept' });
+  const initial = { engine: 'postgres', host: info.host, port: info.port, dbname: db.name, username, password: initialPassword, note: 'kept' };
+  const sm = new SecretsManagerStore(initial);
   const rotate = createRotationHandler({
     client: sm.install(),
     ssl: 'disable',
@@ -59,6 +62,7 @@ async function scenario(username = `app_${randomBytes(4).toString('hex')}`, init
     rotate,
     username,
     initialPassword,
+    initial,
     step,
     async fullRotation(token = sm.startRotation()) {
       for (const s of STEPS) await step(s, token);
@@ -298,6 +302,113 @@ describe('rotation function against PostgreSQL 15', () => {
 
     // Assess: the embedded server has no TLS
     await expect(act).rejects.toThrow(/^testSecret: the pending password of .* does not log in to 127\.0\.0\.1 as app_[0-9a-f]+ \(The server does not support SSL connections\)$/);
+  });
+});
+
+describe("Secrets Manager's configure-time test (RotateSecret with RotateImmediately=false)", () => {
+  it('passes by logging in with the copy of AWSCURRENT, changes nothing, and leaves the next rotation free to run', async () => {
+    // Prepare: a secret that never had rotation (DescribeSecret shows no RotationEnabled); the database user exists
+    const s = await scenario();
+    s.sm.rotationEnabled = undefined;
+    const current = s.sm.versionWith('AWSCURRENT');
+    const events: unknown[] = [];
+
+    // Act
+    await s.sm.testRotationConfiguration((event) => {
+      events.push(event);
+      return s.rotate(event);
+    });
+
+    // Assess: one testSecret call, reads only, the database password and the stages as they were
+    const [event] = events as { ClientRequestToken: string }[];
+    expect(events).toEqual([{ SecretId: s.sm.arn, ClientRequestToken: event.ClientRequestToken, Step: 'testSecret' }]);
+    expect(s.sm.calls.map((c) => c.command)).toEqual(['DescribeSecret', 'GetSecretValue', 'GetSecretValue']);
+    expect(s.sm.calls[1].input).toEqual({ SecretId: s.sm.arn, VersionStage: 'AWSPENDING', VersionId: event.ClientRequestToken });
+    expect(s.sm.hasVersion(event.ClientRequestToken)).toBe(false);
+    expect(s.sm.versionWith('AWSPENDING')).toBeUndefined();
+    expect(s.sm.versionWith('AWSCURRENT')).toBe(current);
+    expect(await tryLogin(s.username, s.initialPassword, db.name)).toBe('ok');
+    const logs = logged.join('');
+    expect(logs).toContain("testSecret: the pending password logs in (AWSPENDING is a copy of AWSCURRENT: Secrets Manager's rotation-configuration test)");
+    expect(logs).not.toContain(s.initialPassword);
+
+    // Act + Assess: no AWSPENDING was left behind, so the first scheduled rotation runs
+    const token = await s.fullRotation();
+    expect(s.sm.stagesOf(token)).toEqual(['AWSCURRENT']);
+    expect(await tryLogin(s.username, String(s.sm.valueAt('AWSCURRENT').password), db.name)).toBe('ok');
+  });
+
+  it('fails with the secret, the user and the reason while the database user does not exist yet, never the password', async () => {
+    // Prepare: rotation configured before the migration created the role
+    const s = await scenario();
+    await dropRole(s.username);
+    const current = s.sm.versionWith('AWSCURRENT');
+
+    // Act
+    const failure = await s.sm.testRotationConfiguration((event) => s.rotate(event)).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(RotationError);
+    expect((failure as Error).message).toBe(
+      `testSecret: the pending password of ${s.sm.arn} does not log in to 127.0.0.1 as ${s.username} ` +
+        `(password authentication failed for user "${s.username}"); AWSPENDING is a copy of AWSCURRENT, so this is ` +
+        `Secrets Manager's rotation-configuration test and the credentials in AWSCURRENT do not work: create the ` +
+        `database user (run the migration) before configuring rotation`,
+    );
+    expect((failure as Error).message).not.toContain(s.initialPassword);
+    expect(logged.join('')).not.toContain(s.initialPassword);
+    expect(s.sm.count('PutSecretValue') + s.sm.count('UpdateSecretVersionStage') + s.sm.count('GetRandomPassword')).toBe(0);
+    expect(s.sm.versionWith('AWSPENDING')).toBeUndefined();
+    expect(s.sm.versionWith('AWSCURRENT')).toBe(current);
+  });
+
+  it('fails a real rotation without the configure-time hint when the new password does not log in', async () => {
+    // Prepare: createSecret ran, setSecret did not, so the pending password is new and unknown to the database
+    const s = await scenario();
+    const token = s.sm.startRotation();
+    await s.step('createSecret', token);
+
+    // Act
+    const act = s.step('testSecret', token);
+
+    // Assess
+    await expect(act).rejects.toThrow(
+      new RotationError(
+        `testSecret: the pending password of ${s.sm.arn} does not log in to 127.0.0.1 as ${s.username} (password authentication failed for user "${s.username}")`,
+      ),
+    );
+  });
+});
+
+describe('a re-created initial secret version (refresh dropped it, the next deploy put it back)', () => {
+  it.each([1, 2])('heals with one rotation after %i rotation(s): setSecret logs in with AWSPREVIOUS', async (rotations) => {
+    // Prepare: rotations move the role off the initial password; after two, the initial version has no label left
+    const s = await scenario();
+    const initialVersion = s.sm.versionWith('AWSCURRENT')!;
+    for (let i = 0; i < rotations; i += 1) await s.fullRotation();
+    const working = String(s.sm.valueAt('AWSCURRENT').password);
+    if (rotations === 2) expect(s.sm.removeDeprecatedVersions()).toEqual([initialVersion]);
+    // What the provider's create does when it re-creates the SecretVersion: PutSecretValue without stages → AWSCURRENT
+    await s.sm.install().send(new PutSecretValueCommand({ SecretId: s.sm.arn, SecretString: JSON.stringify(s.initial) }));
+    expect(s.sm.valueAt('AWSCURRENT').password).toBe(s.initialPassword);
+    expect(s.sm.valueAt('AWSPREVIOUS').password).toBe(working);
+    expect(await tryLogin(s.username, s.initialPassword, db.name)).toBe(INVALID_PASSWORD);
+    const recreated = s.sm.versionWith('AWSCURRENT')!;
+
+    // Act: `aws secretsmanager rotate-secret --secret-id <name>`
+    const token = await s.fullRotation();
+
+    // Assess
+    const healed = String(s.sm.valueAt('AWSCURRENT').password);
+    expect(s.sm.stagesOf(token)).toEqual(['AWSCURRENT']);
+    expect(s.sm.stagesOf(recreated)).toEqual(['AWSPREVIOUS']);
+    expect(s.sm.valueAt('AWSCURRENT')).toEqual({ ...s.initial, password: healed });
+    expect(await tryLogin(s.username, healed, db.name)).toBe('ok');
+    expect(await tryLogin(s.username, working, db.name)).toBe(INVALID_PASSWORD);
+    expect(await tryLogin(s.username, s.initialPassword, db.name)).toBe(INVALID_PASSWORD);
+    const logs = logged.join('');
+    expect(logs).toContain('setSecret: logged in with AWSPREVIOUS; AWSCURRENT no longer works');
+    for (const password of [s.initialPassword, working, healed]) expect(logs).not.toContain(password);
   });
 });
 
