@@ -7,8 +7,6 @@ export const LAMBDA_DEFAULTS = {
   logRetentionDays: 30,
   maxImageCount: 10,
   createFunctionUrl: false,
-  /** AWS API endpoints (Secrets Manager) have no fixed addresses; narrow this when the VPC has interface endpoints. */
-  httpsEgressCidrBlocks: ['0.0.0.0/0'],
 } as const;
 
 /** Defaults of {@link LambdaMigrationArgs}. */

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { resourceName } from '@tap/validation';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import {
   ARCHITECTURE_PLATFORMS,
   HTTPS_PORT,
@@ -27,9 +27,8 @@ import type { LambdaComponentArgs, LambdaMigrationArgs } from './types';
  *   vpcId: network.vpcId,
  *   privateSubnetIds: network.privateSubnetIds,
  *   dbSecretArn: secrets.secretArn,
- *   dbEndpoint: db.endpoint,
  *   databaseSecurityGroupId: db.securityGroupId,
- *   kmsKeyArn: secrets.kmsKeyArn,
+ *   kmsKeyArn: key.arn,
  *   latencyThresholdMs: 3000,
  * });
  */
@@ -61,7 +60,8 @@ export class LambdaComponent extends pulumi.ComponentResource {
     const logRetentionDays = args.logRetentionDays ?? LAMBDA_DEFAULTS.logRetentionDays;
     const maxImageCount = args.maxImageCount ?? LAMBDA_DEFAULTS.maxImageCount;
     const createFunctionUrl = args.createFunctionUrl ?? LAMBDA_DEFAULTS.createFunctionUrl;
-    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [...LAMBDA_DEFAULTS.httpsEgressCidrBlocks];
+    // Secrets Manager is reached through the VPC's interface endpoint, so HTTPS never needs to leave the VPC.
+    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
     assertLambdaSettings({
       memorySize,
       timeoutSeconds,
@@ -69,6 +69,14 @@ export class LambdaComponent extends pulumi.ComponentResource {
       reservedConcurrency: args.reservedConcurrency,
       maxImageCount,
     });
+    // The context is an input of the image: an absolute path changes with the checkout's location, which makes the
+    // next deploy from elsewhere rebuild and push another digest under the same tag, and the IMMUTABLE repository
+    // refuses that push.
+    if (isAbsolute(args.buildContext)) {
+      throw new LambdaComponentError(
+        `buildContext "${args.buildContext}" must be relative to the Pulumi project directory (e.g. ../../dist/apps/payment-processor), so the image inputs do not depend on where the checkout lives`,
+      );
+    }
     this.imageTag = args.imageTag ?? contentTag(args.buildContext);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.imageTag) || this.imageTag === 'latest') {
       throw new LambdaComponentError(`imageTag "${this.imageTag}" must be a valid Docker tag other than "latest"`);
@@ -118,6 +126,10 @@ export class LambdaComponent extends pulumi.ComponentResource {
           context: args.buildContext,
           dockerfile: join(args.buildContext, 'Dockerfile'),
           platform: ARCHITECTURE_PLATFORMS[architecture],
+          // docker.Image builds through the Docker Engine API (ImageBuild, then ImagePush of that one image): no
+          // buildx client, so no default provenance attestation and no OCI index, which Lambda rejects ("The image
+          // manifest, config or layer media type ... is not supported", aws/aws-lambda-roadmap#82). One platform only.
+          builderVersion: 'BuilderBuildKit',
         },
         registry: {
           server: repository.repositoryUrl,
@@ -140,8 +152,10 @@ export class LambdaComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Every rule the functions need to reach the database and Secrets Manager: the migration may run only once they exist.
+    const networkRules: pulumi.Resource[] = [];
     if (args.databaseSecurityGroupId !== undefined) {
-      new aws.vpc.SecurityGroupEgressRule(
+      const egressDb = new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress-db`,
         {
           securityGroupId: securityGroup.id,
@@ -154,7 +168,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
         { parent: this },
       );
       // The rule lives on the database's group but belongs to this component: the database never needs to know us.
-      new aws.vpc.SecurityGroupIngressRule(
+      const dbIngress = new aws.vpc.SecurityGroupIngressRule(
         `${name}-db-ingress`,
         {
           securityGroupId: args.databaseSecurityGroupId,
@@ -166,20 +180,23 @@ export class LambdaComponent extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      networkRules.push(egressDb, dbIngress);
     }
     (args.databaseEgressCidrBlocks ?? []).forEach((cidr, i) => {
-      new aws.vpc.SecurityGroupEgressRule(
+      const rule = new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress-db-cidr-${i}`,
         { securityGroupId: securityGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, description: 'PostgreSQL' },
         { parent: this },
       );
+      networkRules.push(rule);
     });
     httpsEgressCidrBlocks.forEach((cidr, i) => {
-      new aws.vpc.SecurityGroupEgressRule(
+      const rule = new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress-https-${i}`,
-        { securityGroupId: securityGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: HTTPS_PORT, toPort: HTTPS_PORT, description: 'HTTPS to AWS APIs' },
+        { securityGroupId: securityGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: HTTPS_PORT, toPort: HTTPS_PORT, description: 'HTTPS to the Secrets Manager VPC endpoint' },
         { parent: this },
       );
+      networkRules.push(rule);
     });
 
     // --- logs ----------------------------------------------------------------------------------------------------
@@ -227,6 +244,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
           securityGroupId: securityGroup.id,
           logRetentionDays,
           region,
+          networkRules,
         })
       : undefined;
 
@@ -244,10 +262,9 @@ export class LambdaComponent extends pulumi.ComponentResource {
         reservedConcurrentExecutions: args.reservedConcurrency,
         vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         environment: {
+          // Only what the handler reads: it finds the database through the secret.
           variables: {
             DB_SECRET_ARN: args.dbSecretArn,
-            DB_ENDPOINT: args.dbEndpoint,
-            ENVIRONMENT: environment,
             POWERTOOLS_SERVICE_NAME: serviceName,
           },
         },
@@ -303,6 +320,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
       securityGroupId: pulumi.Output<string>;
       logRetentionDays: number;
       region: pulumi.Output<string>;
+      networkRules: pulumi.Resource[];
     },
   ): { fn: aws.lambda.Function; invocation: aws.lambda.Invocation } {
     const { environment, environmentSuffix: suffix } = args;
@@ -364,7 +382,6 @@ export class LambdaComponent extends pulumi.ComponentResource {
             ...migrations.environment,
             DB_SECRET_ARN: migrations.ownerSecretArn,
             APP_DB_SECRET_ARN: args.dbSecretArn,
-            ENVIRONMENT: environment,
             POWERTOOLS_SERVICE_NAME: migrateService,
           },
         },
@@ -372,11 +389,13 @@ export class LambdaComponent extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [rolePolicy, logGroup] },
     );
-    // Runs on create and whenever the image digest changes; a failed migration fails the deployment.
+    // Runs on create and whenever the image digest changes; a failed migration fails the deployment. On a first deploy
+    // the function exists long before the database answers: the invocation must also wait for the network rules to
+    // the database and Secrets Manager, and for whatever the caller names (cluster instances, the secret's value).
     const invocation = new aws.lambda.Invocation(
       `${name}-migrate-invocation`,
       { functionName: fn.name, input: JSON.stringify({}), triggers: { imageDigest: shared.imageDigest } },
-      { parent: this },
+      { parent: this, dependsOn: [...shared.networkRules, ...(migrations.dependsOn ?? [])] },
     );
     return { fn, invocation };
   }

@@ -4,13 +4,17 @@ import type { ARCHITECTURE_PLATFORMS } from './constants';
 
 /** Arguments of {@link LambdaComponent}. */
 export interface LambdaComponentArgs {
-  /** Environment name, part of every physical name and the `ENVIRONMENT` variable. Required. */
+  /** Environment name, part of every physical name. Required. */
   environment: EnvironmentName;
   /** Suffix of every physical name. Required. */
   environmentSuffix: string;
   /** Service name: function `{serviceName}-{env}-{suffix}`, log group `/aws/lambda/{serviceName}-{suffix}`. Default: `payment-processor`. */
   serviceName?: string;
-  /** Directory that is a complete Docker build context with its `Dockerfile` (e.g. `dist/apps/payment-processor`). Required. */
+  /**
+   * Directory that is a complete Docker build context with its `Dockerfile`, relative to the Pulumi project directory
+   * (e.g. `../../dist/apps/payment-processor`); absolute paths are refused, as they make the image inputs depend on
+   * where the checkout lives. Required.
+   */
   buildContext: string;
   /** Image tag. Default: `contentTag(buildContext)`, a hash of the context's files. */
   imageTag?: string;
@@ -22,13 +26,11 @@ export interface LambdaComponentArgs {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Secret with the database credentials (`DB_SECRET_ARN`); the role may read this secret only. Required. */
   dbSecretArn: pulumi.Input<string>;
-  /** Database endpoint (`DB_ENDPOINT`). Required. */
-  dbEndpoint: pulumi.Input<string>;
   /** Database security group: adds ingress 5432 from the function's group on it, and egress to it. Default: none. */
   databaseSecurityGroupId?: pulumi.Input<string>;
   /** CIDRs the function may reach on 5432 when the database is admitted by CIDR rather than by group. Default: none. */
   databaseEgressCidrBlocks?: pulumi.Input<string>[];
-  /** CIDRs the function may reach on 443 (AWS APIs). Default: `['0.0.0.0/0']`. */
+  /** CIDRs the function may reach on 443 (Secrets Manager through the VPC's interface endpoint). Default: the VPC's CIDR. */
   httpsEgressCidrBlocks?: pulumi.Input<string>[];
   /** KMS key encrypting the secret: the role may decrypt with it through Secrets Manager. Default: none. */
   kmsKeyArn?: pulumi.Input<string>;
@@ -66,4 +68,9 @@ export interface LambdaMigrationArgs {
   timeoutSeconds?: number;
   /** Extra environment, e.g. `DB_HOST`/`DB_PORT`/`DB_NAME` when the owner secret holds only a username and password. Default: none. */
   environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * What the migration must wait for besides its function and the component's network rules: on a first deploy, the
+   * database's instances (the cluster answers only once they run) and the value of the secret it reads. Default: none.
+   */
+  dependsOn?: pulumi.Resource[];
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT_ID, ECR_PASSWORD, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
 import { LambdaComponent, LambdaComponentError, contentTag } from '../../src';
@@ -13,13 +13,16 @@ const INGRESS = 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule';
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:dev-db-credentials-001-AbCdEf`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/secrets`;
 
+// Relative to the working directory, as a Pulumi program passes it (relative to its project directory).
 let buildContext: string;
+let contextDir: string;
 beforeAll(() => {
-  buildContext = mkdtempSync(join(tmpdir(), 'tap-lambda-'));
-  writeFileSync(join(buildContext, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ./\nCMD ["index.handler"]\n');
-  writeFileSync(join(buildContext, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
+  contextDir = mkdtempSync(join(tmpdir(), 'tap-lambda-'));
+  buildContext = relative(process.cwd(), contextDir);
+  writeFileSync(join(contextDir, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ./\nCMD ["index.handler"]\n');
+  writeFileSync(join(contextDir, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
 });
-afterAll(() => rmSync(buildContext, { recursive: true, force: true }));
+afterAll(() => rmSync(contextDir, { recursive: true, force: true }));
 
 const args = (overrides: Partial<LambdaComponentArgs> = {}): LambdaComponentArgs => ({
   environment: 'dev',
@@ -28,7 +31,6 @@ const args = (overrides: Partial<LambdaComponentArgs> = {}): LambdaComponentArgs
   vpcId: 'vpc-1',
   privateSubnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
   dbSecretArn: SECRET_ARN,
-  dbEndpoint: 'aurora.cluster-abc.rds.amazonaws.com',
   databaseSecurityGroupId: 'sg-db',
   kmsKeyArn: KEY_ARN,
   latencyThresholdMs: 3000,
@@ -60,6 +62,8 @@ describe.each([
     expect(image.build.context).toBe(buildContext);
     expect(image.build.dockerfile).toBe(join(buildContext, 'Dockerfile'));
     expect(image.build.platform).toBe('linux/amd64');
+    // Engine-API BuildKit build of one platform: a single image manifest, which Lambda accepts (no attestation index).
+    expect(image.build.builderVersion).toBe('BuilderBuildKit');
     // The registry block reaches the engine as a Pulumi secret (the SDK's secret signature wraps it): the ECR token
     // never lands in state or previews in plain text.
     expect(image.registry['4dabf18193072939515e22adb298388d']).toBe('1b47061264138c4ac30d75fd1eb44270');
@@ -92,10 +96,9 @@ describe.each([
     expect(inputs.timeout).toBe(timeoutSeconds);
     expect(inputs.reservedConcurrentExecutions).toBe(reservedConcurrency);
     expect(inputs.vpcConfig).toEqual({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'], securityGroupIds: [`${prefix}-sg-id`] });
+    // Only what the handler reads (it finds the database through the secret): no DB_ENDPOINT, no ENVIRONMENT.
     expect(inputs.environment.variables).toEqual({
       DB_SECRET_ARN: SECRET_ARN,
-      DB_ENDPOINT: 'aurora.cluster-abc.rds.amazonaws.com',
-      ENVIRONMENT: environment,
       POWERTOOLS_SERVICE_NAME: 'payment-processor',
     });
     expect(inputs.role).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/payment-processor-role-${environment}-${suffix}`);
@@ -133,7 +136,7 @@ describe.each([
     expect(bySid.VpcNetworkInterfaces.Action.every((a: string) => a.startsWith('ec2:'))).toBe(true);
   });
 
-  it('opens egress only to the database group on 5432 and HTTPS, and admits itself on the database group', () => {
+  it('opens egress only to the database group on 5432 and HTTPS inside the VPC, and admits itself on the database group', () => {
     // Prepare
     const egress = ofType(mocks, prefix, EGRESS).map((r) => r.inputs);
     const ingress = ofType(mocks, prefix, INGRESS).map((r) => r.inputs);
@@ -142,7 +145,8 @@ describe.each([
     expect(one(mocks, prefix, 'aws:ec2/securityGroup:SecurityGroup').inputs.name).toBe(`lambda-sg-${environment}-${suffix}`);
     expect(egress).toEqual([
       expect.objectContaining({ securityGroupId: `${prefix}-sg-id`, referencedSecurityGroupId: 'sg-db', fromPort: 5432, toPort: 5432 }),
-      expect.objectContaining({ securityGroupId: `${prefix}-sg-id`, cidrIpv4: '0.0.0.0/0', fromPort: 443, toPort: 443 }),
+      // Secrets Manager through the VPC's interface endpoint: HTTPS never leaves the VPC (mocked getVpc CIDR).
+      expect.objectContaining({ securityGroupId: `${prefix}-sg-id`, cidrIpv4: '10.99.0.0/16', fromPort: 443, toPort: 443 }),
     ]);
     expect(ingress).toEqual([
       expect.objectContaining({ securityGroupId: 'sg-db', referencedSecurityGroupId: `${prefix}-sg-id`, fromPort: 5432, toPort: 5432 }),
@@ -187,7 +191,7 @@ describe('LambdaComponent options', () => {
     // Assess
     expect(one(mocks, 'fn-cidr', 'docker:index/image:Image').inputs.imageName).toMatch(/:v1\.2\.3$/);
     expect(ofType(mocks, 'fn-cidr', INGRESS)).toHaveLength(0);
-    expect(ofType(mocks, 'fn-cidr', EGRESS).map((r) => r.inputs.cidrIpv4)).toEqual(['10.0.0.0/16', '0.0.0.0/0']);
+    expect(ofType(mocks, 'fn-cidr', EGRESS).map((r) => r.inputs.cidrIpv4)).toEqual(['10.0.0.0/16', '10.99.0.0/16']);
     const policy = JSON.parse(one(mocks, 'fn-cidr', 'aws:iam/rolePolicy:RolePolicy').inputs.policy);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('DecryptDatabaseSecret');
   });
@@ -269,7 +273,8 @@ describe('LambdaComponent rejects invalid arguments', () => {
     [{ timeoutSeconds: 901 }, 'timeoutSeconds must be an integer from 1 to 900, got 901'],
     [{ reservedConcurrency: -1 }, 'reservedConcurrency must be a non-negative integer, got -1'],
     [{ imageTag: 'latest' }, 'imageTag "latest" must be a valid Docker tag other than "latest"'],
-    [{ buildContext: '/nonexistent/ctx' }, 'build context /nonexistent/ctx does not exist'],
+    [{ buildContext: 'nonexistent/ctx' }, 'build context nonexistent/ctx does not exist'],
+    [{ buildContext: '/work/checkout/dist/apps/payment-processor' }, 'buildContext "/work/checkout/dist/apps/payment-processor" must be relative to the Pulumi project directory'],
   ])('%j', (overrides, message) => {
     const make = () => new LambdaComponent('fn-bad', args({ environmentSuffix: 'bad', ...overrides }));
     expect(make).toThrow(LambdaComponentError);
