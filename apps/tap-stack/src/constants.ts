@@ -19,6 +19,24 @@ export const CONFIG_KEYS = {
   'TapStack:dbConnectionsThreshold': 'monitoring.dbConnectionsThreshold',
 } as const;
 
+/**
+ * Keys of the stack itself, beside {@link CONFIG_KEYS}: together they are every key the program reads. Any other key
+ * in the `TapStack` namespace (or in a namespace that looks like it) fails the run, so a misspelling never falls back
+ * to the profile silently.
+ */
+export const STACK_KEYS = [
+  'TapStack:environment',
+  'TapStack:networkingStackRef',
+  'TapStack:alarmEmail',
+  'TapStack:imageBuildContext',
+] as const;
+
+/**
+ * How far (edit distance, case-insensitive) a config namespace may be from `TapStack` and still be taken for a typo
+ * of it (`tap-stack`, `tapstack`, `TapStak`); `aws`, `pulumi` and other providers' namespaces are much further.
+ */
+export const NAMESPACE_TYPO_DISTANCE = 2;
+
 /** Defaults of the stack itself (not of an environment profile). */
 export const STACK_DEFAULTS = {
   /** `{environment}` is replaced with the environment name. */

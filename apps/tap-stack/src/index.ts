@@ -27,8 +27,9 @@ try {
   // Validation runs before any resource is registered: a bad config touches nothing.
   settings = readStackSettings(pulumiConfigSource, pulumi.getStack());
 } catch (err) {
-  if (err instanceof ConfigValidationError || err instanceof StackConfigError) {
-    // RunError: Pulumi prints the message alone, without a stack trace.
+  // RunError: Pulumi prints the message alone, without a stack trace. A StackConfigError already names its fix.
+  if (err instanceof StackConfigError) throw new pulumi.RunError(err.message);
+  if (err instanceof ConfigValidationError) {
     throw new pulumi.RunError(`${err.message}\nFix Pulumi.${pulumi.getStack()}.yaml (keys TapStack:<name>, aws:region) and retry.`);
   }
   throw err;
