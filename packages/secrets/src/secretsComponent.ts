@@ -46,6 +46,17 @@ export class SecretsComponent extends pulumi.ComponentResource {
   public readonly rotationSecurityGroupId: pulumi.Output<string>;
   public readonly rotationLogGroupName: pulumi.Output<string>;
   public readonly rotationRoleArn: pulumi.Output<string>;
+  /** The secret's initial value. Whatever logs in with the secret at deploy time (a migration) must `dependsOn` it. */
+  public readonly secretVersion: aws.secretsmanager.SecretVersion;
+  /** The rotation schedule; `undefined` while `deferRotation` leaves it to {@link configureRotation}. */
+  public rotation: aws.secretsmanager.SecretRotation | undefined;
+  private readonly rotationSettings: {
+    name: string;
+    secretId: pulumi.Output<string>;
+    functionArn: pulumi.Output<string>;
+    rotationDays: number;
+    ready: pulumi.Resource[];
+  };
 
   constructor(name: string, args: SecretsComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:secrets:SecretsComponent', name, {}, opts);
@@ -211,7 +222,8 @@ export class SecretsComponent extends pulumi.ComponentResource {
         memorySize: SECRETS_DEFAULTS.rotationMemorySize,
         timeout: SECRETS_DEFAULTS.rotationTimeoutSeconds,
         reservedConcurrentExecutions: reservedConcurrency,
-        kmsKeyArn: args.kmsKeyArn,
+        // No kmsKeyArn: the variables hold no secret, and Lambda could not use the secret's key anyway (its policy
+        // allows use only through Secrets Manager; Lambda's CreateGrant for the environment would be refused).
         vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         environment: {
           variables: {
@@ -242,19 +254,16 @@ export class SecretsComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.secretsmanager.SecretRotation(
-      `${name}-rotation`,
-      {
-        secretId: secret.id,
-        rotationLambdaArn: fn.arn,
-        rotationRules: { automaticallyAfterDays: rotationDays },
-        // Not at creation: the database user is created after this component (by the stack's migrations), and a
-        // rotation that cannot log in would leave the secret "rotation in progress". The first one runs a period later.
-        rotateImmediately: false,
-      },
-      // The function must be invocable and able to reach the database before any rotation is scheduled.
-      { parent: this, dependsOn: [permission, secretVersion, dbIngress, egressDb, ...egressHttps] },
-    );
+    this.secretVersion = secretVersion;
+    this.rotationSettings = {
+      name,
+      secretId: secret.id,
+      functionArn: fn.arn,
+      rotationDays,
+      // The function must be invocable and able to reach the database and Secrets Manager before rotation is configured.
+      ready: [permission, secretVersion, dbIngress, egressDb, ...egressHttps],
+    };
+    this.rotation = args.deferRotation ? undefined : this.configureRotation([]);
 
     this.secretArn = secret.arn;
     this.secretName = secret.name;
@@ -274,6 +283,34 @@ export class SecretsComponent extends pulumi.ComponentResource {
       rotationRoleArn: this.rotationRoleArn,
     });
   }
+
+  /**
+   * Configures rotation (every `rotationDays` days, first one a period from now) once `after` exists. Secrets Manager
+   * runs the function's testSecret step while configuring it, so `after` must include whatever creates the database
+   * user in the secret. Call once, and only with `deferRotation: true`.
+   *
+   * @example
+   * const secrets = new SecretsComponent('secrets', { ...args, deferRotation: true });
+   * secrets.configureRotation([migration]);
+   */
+  public configureRotation(after: pulumi.Resource[]): aws.secretsmanager.SecretRotation {
+    if (this.rotation !== undefined) {
+      throw new SecretsComponentError('rotation is already configured: configureRotation is called once, with deferRotation: true');
+    }
+    const { name, secretId, functionArn, rotationDays, ready } = this.rotationSettings;
+    this.rotation = new aws.secretsmanager.SecretRotation(
+      `${name}-rotation`,
+      {
+        secretId,
+        rotationLambdaArn: functionArn,
+        rotationRules: { automaticallyAfterDays: rotationDays },
+        // Not at creation: a new secret's first rotation would race the first deploy. Configuring still runs testSecret.
+        rotateImmediately: false,
+      },
+      { parent: this, dependsOn: [...ready, ...after] },
+    );
+    return this.rotation;
+  }
 }
 
 /**
@@ -284,8 +321,8 @@ export class SecretsComponent extends pulumi.ComponentResource {
  */
 export function secretsResourceNames(environment: SecretsComponentArgs['environment'], suffix: string) {
   const fn = resourceName('db-rotation', environment, suffix);
-  // Issue 3 fixes the secret's name as `{environment}-db-credentials-{suffix}`; resourceName above has already
-  // checked both parts.
+  // The secret keeps the platform's documented name `{environment}-db-credentials-{suffix}`; resourceName above has
+  // already checked both parts.
   return {
     secret: `${environment}-db-credentials-${suffix}`,
     function: fn,

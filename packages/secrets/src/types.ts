@@ -7,7 +7,10 @@ export interface SecretsComponentArgs {
   environment: EnvironmentName;
   /** Suffix of every physical name (lowercase letters, digits, single hyphens). Required. */
   environmentSuffix: string;
-  /** Customer-managed KMS key for the secret and the rotation function's environment variables. Required. */
+  /**
+   * Customer-managed KMS key of the secret (its policy must let Secrets Manager use it). The rotation function's
+   * environment holds no secret and stays on Lambda's AWS-managed key. Required.
+   */
   kmsKeyArn: pulumi.Input<string>;
   /** VPC of the rotation function's security group; its CIDR bounds the HTTPS egress by default. Required. */
   vpcId: pulumi.Input<string>;
@@ -40,4 +43,11 @@ export interface SecretsComponentArgs {
   httpsEgressCidrBlocks?: pulumi.Input<string>[];
   /** Tags on every taggable child. Default: none. */
   tags?: Record<string, string>;
+  /**
+   * Leave rotation unconfigured until {@link SecretsComponent.configureRotation} is called. Configuring rotation makes
+   * Secrets Manager run the function's testSecret step at once (even without immediate rotation), which logs in with
+   * the secret: set this when the database user is created after this component, e.g. by a migration, and call
+   * `configureRotation([thatMigration])`. Default: false (configured as soon as the secret, function and rules exist).
+   */
+  deferRotation?: boolean;
 }

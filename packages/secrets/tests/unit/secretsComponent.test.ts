@@ -130,12 +130,13 @@ describe.each([
     );
   });
 
-  it('runs the function on Node.js 22 in the VPC with reserved concurrency, CMK-encrypted variables and TLS required', () => {
+  it('runs the function on Node.js 22 in the VPC with reserved concurrency and TLS required, its variables on the AWS-managed key', () => {
     const fn = one(mocks, prefix, FN).inputs;
     expect(fn.runtime).toBe('nodejs22.x');
     expect(fn.handler).toBe('index.handler');
     expect(fn.reservedConcurrentExecutions).toBe(1);
-    expect(fn.kmsKeyArn).toBe(KEY_ARN);
+    // The secret's key allows use only through Secrets Manager: Lambda's CreateGrant with it would fail CreateFunction.
+    expect(fn.kmsKeyArn).toBeUndefined();
     expect(fn.vpcConfig).toEqual({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'], securityGroupIds: [`${prefix}-rotation-sg-id`] });
     expect(fn.environment.variables).toEqual({
       SECRETS_MANAGER_ENDPOINT: `https://secretsmanager.${REGION}.amazonaws.com`,
@@ -287,5 +288,34 @@ describe('SecretsComponent rejects invalid arguments', () => {
   it('accepts the bounds 1 and 1000 days', () => {
     expect(() => new SecretsComponent('sec-min', args({ environmentSuffix: 'min', rotationDays: 1 }))).not.toThrow();
     expect(() => new SecretsComponent('sec-max', args({ environmentSuffix: 'max', rotationDays: 1000 }))).not.toThrow();
+  });
+});
+
+describe('SecretsComponent with deferred rotation', () => {
+  it('configures no rotation until asked, then exactly one, after what it is given', async () => {
+    // Prepare
+    const component = await build('sec-defer', { environmentSuffix: 'defer', deferRotation: true });
+    const before = ofType(mocks, 'sec-defer', 'aws:secretsmanager/secretRotation:SecretRotation');
+
+    // Act
+    const rotation = component.configureRotation([component.secretVersion]);
+    await flush(mocks);
+
+    // Assess
+    expect(before).toHaveLength(0);
+    expect(component.rotation).toBe(rotation);
+    const inputs = one(mocks, 'sec-defer', 'aws:secretsmanager/secretRotation:SecretRotation').inputs;
+    expect(inputs.rotateImmediately).toBe(false);
+    expect(inputs.rotationRules).toEqual({ automaticallyAfterDays: 30 });
+    expect(() => component.configureRotation([])).toThrow('rotation is already configured');
+  });
+
+  it('refuses a second configuration when rotation was configured at construction', async () => {
+    // Prepare
+    const component = await build('sec-now', { environmentSuffix: 'now' });
+
+    // Act + Assess
+    expect(component.rotation).toBeDefined();
+    expect(() => component.configureRotation([])).toThrow(SecretsComponentError);
   });
 });
