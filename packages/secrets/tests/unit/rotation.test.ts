@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { createTestDatabase, embeddedPg, startPostgres, stopPostgres, type TestDatabase } from '@tap/embedded-pg';
 import { RotationError, createRotationHandler, type RotationHandler, type RotationStep } from '../../src/rotation';
 import { createRole, dropRole, setRolePassword, tryLogin } from '../helpers/database';
@@ -307,7 +307,7 @@ describe('rotation function against PostgreSQL 15', () => {
 
 describe("Secrets Manager's configure-time test (RotateSecret with RotateImmediately=false)", () => {
   it('passes by logging in with the copy of AWSCURRENT, changes nothing, and leaves the next rotation free to run', async () => {
-    // Prepare: a secret that never had rotation (DescribeSecret shows no RotationEnabled); the database user exists
+    // Prepare: a secret that never had rotation (no RotationEnabled until RotateSecret turns it on); the user exists
     const s = await scenario();
     s.sm.rotationEnabled = undefined;
     const current = s.sm.versionWith('AWSCURRENT');
@@ -409,6 +409,25 @@ describe('a re-created initial secret version (refresh dropped it, the next depl
     const logs = logged.join('');
     expect(logs).toContain('setSecret: logged in with AWSPREVIOUS; AWSCURRENT no longer works');
     for (const password of [s.initialPassword, working, healed]) expect(logs).not.toContain(password);
+  });
+});
+
+describe('a custom staging label on the initial version (what would keep it from being deleted)', () => {
+  it('keeps the initial version labelled through rotations, and rotation ignores the label', async () => {
+    // Prepare: a label besides AWSCURRENT, so the version never ends up without labels ("deprecated")
+    const s = await scenario();
+    const initialVersion = s.sm.versionWith('AWSCURRENT')!;
+    await s.sm.install().send(new UpdateSecretVersionStageCommand({ SecretId: s.sm.arn, VersionStage: 'TAP_INITIAL', MoveToVersionId: initialVersion }));
+
+    // Act
+    await s.fullRotation();
+    const token = await s.fullRotation();
+
+    // Assess
+    expect(s.sm.stagesOf(initialVersion)).toEqual(['TAP_INITIAL']);
+    expect(s.sm.removeDeprecatedVersions()).not.toContain(initialVersion);
+    expect(s.sm.stagesOf(token)).toEqual(['AWSCURRENT']);
+    expect(await tryLogin(s.username, String(s.sm.valueAt('AWSCURRENT').password), db.name)).toBe('ok');
   });
 });
 
