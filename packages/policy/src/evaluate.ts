@@ -104,8 +104,9 @@ export function resourceValidationArgs(resource: SynthResource, stackTags: Reado
 }
 
 /**
- * The `StackValidationArgs` the engine would give a stack policy: every resource with its parent linked. Props are
- * the inputs merged with the recorded `outputs` and `id` (the engine gives outputs, which include the inputs).
+ * The `StackValidationArgs` the engine would give a stack policy: every resource with its parent, `dependencies` and
+ * `propertyDependencies` linked as resource objects. Props are the inputs merged with the recorded `outputs` and `id`
+ * (the engine gives outputs, which include the inputs).
  *
  * @example
  * resourcesPolicy.validateStack(stackValidationArgs(records, tags), report);
@@ -128,9 +129,15 @@ export function stackValidationArgs(resources: readonly SynthResource[], stackTa
     };
   });
   const byUrn = new Map(built.map((r) => [r.urn, r]));
+  // As the analyzer does (@pulumi/policy server.js): URNs become the resource objects, URNs not in the stack are dropped.
+  const objects = (urns: readonly string[] | undefined) => (urns ?? []).map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
   resources.forEach((resource, i) => {
     const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
     if (parent) built[i].parent = parent;
+    built[i].dependencies = objects(resource.dependencies);
+    built[i].propertyDependencies = Object.fromEntries(
+      Object.entries(resource.propertyDependencies ?? {}).map(([property, urns]) => [property, objects(urns)]),
+    );
   });
   return { resources: built, stackTags, getConfig: <T extends object>() => ({}) as T, notApplicable: throwNotApplicable };
 }

@@ -6,6 +6,7 @@ export * from './policies/kms';
 export * from './policies/lambda';
 export * from './policies/naming';
 export * from './policies/network';
+export * from './policies/ordering';
 export * from './policies/secrets';
 export { evaluatePolicies, resourceValidationArgs, stackTagsFor, stackValidationArgs } from './evaluate';
 export { assertSynthResources, blockingViolations } from './synthRecords';

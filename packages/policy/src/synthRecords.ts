@@ -1,8 +1,13 @@
 import { PolicyInputError } from './errors';
 import type { PolicyViolation, SynthResource } from './types';
 
+function isUrnList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.startsWith('urn:pulumi:'));
+}
+
 /**
- * Checks the records are what the offline synth writes: `{ urn, type, name, parent?, inputs }`.
+ * Checks the records are what the offline synth writes: `{ urn, type, name, parent?, inputs, dependencies?,
+ * propertyDependencies? }` (dependencies are optional so files from before the synth recorded them still load).
  *
  * @example
  * assertSynthResources(JSON.parse(text), 'resources.json');
@@ -26,7 +31,15 @@ export function assertSynthResources(value: unknown, where = 'resources'): asser
                 ? 'has no "inputs" object'
                 : r.parent !== undefined && r.parent !== null && typeof r.parent !== 'string'
                   ? 'has a "parent" that is not a URN string'
-                  : undefined;
+                  : r.dependencies !== undefined && !isUrnList(r.dependencies)
+                    ? 'has "dependencies" that are not an array of URNs'
+                    : r.propertyDependencies !== undefined &&
+                        (typeof r.propertyDependencies !== 'object' ||
+                          r.propertyDependencies === null ||
+                          Array.isArray(r.propertyDependencies) ||
+                          !Object.values(r.propertyDependencies).every(isUrnList))
+                      ? 'has "propertyDependencies" that are not an object of URN arrays'
+                      : undefined;
     if (problem) throw new PolicyInputError(`${where}: resource #${i} ${problem}`);
   });
 }

@@ -24,6 +24,14 @@ export interface SynthResource {
   id?: string;
   /** Optional: the (mocked) outputs, when the synth records them; stack policies see inputs merged with these. */
   outputs?: Record<string, unknown>;
+  /**
+   * Optional: URNs this resource's creation waits for, as the engine receives them (explicit `dependsOn` and the
+   * resources behind its input Outputs, a component expanded into its custom children). Stack policies get them as
+   * `PolicyResource.dependencies`; files written before the synth recorded them load with none.
+   */
+  dependencies?: string[];
+  /** Optional: the same per input property; stack policies get them as `PolicyResource.propertyDependencies`. */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** Options of {@link evaluatePolicies}. */

@@ -6,6 +6,7 @@ import { kmsPolicies } from './kms';
 import { lambdaPolicies } from './lambda';
 import { namingPolicies } from './naming';
 import { networkPolicies } from './network';
+import { orderingPolicies } from './ordering';
 import { secretsPolicies } from './secrets';
 
 /**
@@ -26,4 +27,5 @@ export const policies: ReadonlyArray<TapPolicy> = Object.freeze([
   ...networkPolicies,
   ...cloudwatchPolicies,
   ...namingPolicies,
+  ...orderingPolicies,
 ]);
