@@ -20,6 +20,8 @@ export const ALARM_SETTINGS = {
  * treatMissingData, chosen per metric:
  * - Lambda metrics are only emitted when the function runs: no data means no traffic, which is healthy.
  * - Aurora emits CPU and connections every minute while the cluster is up: a gap means it is not, which is an alarm.
+ *   The Aurora alarms are created only once the instances exist (`databaseInstances`), so a first deploy does not
+ *   page, and the CPU alarm follows the WRITER role, which moves with a failover during an instance replacement.
  */
 export const TREAT_MISSING_DATA = {
   lambda: 'notBreaching',

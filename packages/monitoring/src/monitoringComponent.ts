@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { resourceName } from '@tap/validation';
+import { keyAdministrationStatement, resourceName } from '@tap/validation';
 import { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './constants';
 import { MonitoringComponentError } from './errors';
 import type { MonitoringComponentArgs } from './types';
@@ -80,6 +80,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       type: string,
       settings: { period: number; evaluationPeriods: number; datapointsToAlarm: number },
       metric: Pick<aws.cloudwatch.MetricAlarmArgs, 'namespace' | 'metricName' | 'statistic' | 'threshold' | 'dimensions' | 'treatMissingData' | 'alarmDescription' | 'unit'>,
+      dependsOn: pulumi.Resource[] = [],
     ) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${key}`,
@@ -91,9 +92,8 @@ export class MonitoringComponent extends pulumi.ComponentResource {
           alarmActions: actions,
           okActions: actions,
         },
-        { parent: this },
+        { parent: this, dependsOn },
       );
-
     const lambdaAlarms = (key: string, type: string, functionName: pulumi.Input<string>, errors: number, latencyMs: number) => ({
       errors: alarm(`${key}-errors`, `${type}-errors-alarm`, ALARM_SETTINGS.lambdaErrors, {
         namespace: 'AWS/Lambda',
@@ -136,10 +136,12 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       metricName: 'CPUUtilization',
       statistic: 'Average',
       threshold: cpuThresholdPercent,
-      dimensions: { DBClusterIdentifier: args.clusterIdentifier },
+      // The writer's CPU: a cluster-wide average would halve a saturated writer's figure with an idle reader, and
+      // after a failover the WRITER role moves with the new writer, so the series continues.
+      dimensions: { DBClusterIdentifier: args.clusterIdentifier, Role: 'WRITER' },
       treatMissingData: TREAT_MISSING_DATA.aurora,
-      alarmDescription: `Aurora CPU above ${cpuThresholdPercent} % for 15 minutes`,
-    });
+      alarmDescription: `Aurora writer CPU above ${cpuThresholdPercent} % for 15 minutes`,
+    }, args.databaseInstances);
     const auroraConnections = alarm('aurora-connections', 'aurora-connections-alarm', ALARM_SETTINGS.auroraConnections, {
       namespace: 'AWS/RDS',
       metricName: 'DatabaseConnections',
@@ -149,7 +151,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       dimensions: { DBClusterIdentifier: args.clusterIdentifier },
       treatMissingData: TREAT_MISSING_DATA.aurora,
       alarmDescription: `More than ${dbConnectionsThreshold} database connections`,
-    });
+    }, args.databaseInstances);
 
     const appLogs = new aws.cloudwatch.LogGroup(
       `${name}-app-logs`,
@@ -219,17 +221,7 @@ export function alarmTopicKeyPolicy(accountId: string, partition: string, region
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      {
-        Sid: 'AccountRootAdministersKey',
-        Effect: 'Allow',
-        Principal: { AWS: root },
-        Action: [
-          'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
-          'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource',
-          'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
-        ],
-        Resource: '*',
-      },
+      keyAdministrationStatement(accountId, partition),
       {
         Sid: 'CloudWatchAlarmsPublish',
         Effect: 'Allow',

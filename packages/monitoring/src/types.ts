@@ -33,6 +33,12 @@ export interface MonitoringComponentArgs {
    * (e.g. the secret rotation function). Default: none.
    */
   additionalFunctions?: MonitoredFunction[];
+  /**
+   * What the Aurora alarms wait for: the cluster's instances. Aurora publishes metrics only while an instance runs, and
+   * its alarms treat missing data as breaching (an outage must page): created before the instances, they would page
+   * for the 5–15 minutes of a first deploy. Default: none.
+   */
+  databaseInstances?: pulumi.Resource[];
 }
 
 /** A further Lambda function watched by {@link MonitoringComponent}. */

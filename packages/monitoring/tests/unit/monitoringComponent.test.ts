@@ -46,6 +46,11 @@ describe.each([
     expect(cloudwatch.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     expect(cloudwatch.Condition.StringEquals['aws:SourceAccount']).toBe(ACCOUNT_ID);
     expect(await valueOf(mon.kmsKeyArn)).toBe(topic.kmsMasterKeyId);
+    // Administration without kms:Create* (which includes kms:CreateGrant: a grant is use of the key).
+    const admin = policy.Statement.find((s: { Sid: string }) => s.Sid === 'AccountRootAdministersKey');
+    expect(admin.Action).not.toContain('kms:Create*');
+    expect(admin.Action).not.toContain('kms:CreateGrant');
+    expect(admin.Action.some((a: string) => a.includes('*'))).toBe(false);
   });
 
   it('subscribes the alarm email', () => {
@@ -74,7 +79,8 @@ describe.each([
       expect(alarm.name).toMatch(new RegExp(`-alarm-${environment}-${suffix}$`));
     }
     expect(alarms.Errors.dimensions).toEqual({ FunctionName: `payment-processor-${environment}-${suffix}` });
-    expect(alarms.CPUUtilization.dimensions).toEqual({ DBClusterIdentifier: `aurora-cluster-${environment}-${suffix}` });
+    // The writer's CPU, not an average with an idle reader.
+    expect(alarms.CPUUtilization.dimensions).toEqual({ DBClusterIdentifier: `aurora-cluster-${environment}-${suffix}`, Role: 'WRITER' });
   });
 
   it('creates the application log group with 30-day retention', async () => {
