@@ -51,3 +51,10 @@ export const ROTATION_SECRET_ACTIONS = [
 ] as const;
 
 export const ROTATION_KMS_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'] as const;
+
+/**
+ * A staging label of our own on the initial secret version. Secrets Manager deletes versions left without any label
+ * (deprecated); the AWS provider then drops the SecretVersion from state on refresh, and the next `pulumi up` re-creates
+ * it, putting the initial password back as AWSCURRENT. With this label the version is never deprecated.
+ */
+export const INITIAL_VERSION_STAGE = 'TAP_INITIAL';

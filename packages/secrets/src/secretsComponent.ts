@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   HTTPS_PORT,
   INITIAL_PASSWORD_SPECIALS,
+  INITIAL_VERSION_STAGE,
   POSTGRES_PORT,
   ROTATION_DAYS_RANGE,
   ROTATION_HANDLER,
@@ -118,9 +119,12 @@ export class SecretsComponent extends pulumi.ComponentResource {
             password: password.result,
           }),
         ),
+        // AWSCURRENT for the first deploy; INITIAL_VERSION_STAGE keeps the version from ever being deprecated and
+        // deleted, which would make the next `up` re-create it with the initial password.
+        versionStages: ['AWSCURRENT', INITIAL_VERSION_STAGE],
       },
-      // Rotation owns the value after the first deploy: a refresh must not put the initial password back.
-      { parent: this, ignoreChanges: ['secretString'] },
+      // Rotation owns the value and moves AWSCURRENT after the first deploy: neither may be put back.
+      { parent: this, ignoreChanges: ['secretString', 'versionStages'] },
     );
 
     // --- network --------------------------------------------------------------------------------------------------

@@ -319,3 +319,16 @@ describe('SecretsComponent with deferred rotation', () => {
     expect(() => component.configureRotation([])).toThrow(SecretsComponentError);
   });
 });
+
+describe('SecretsComponent initial secret version', () => {
+  it('carries a label of its own, so Secrets Manager never deletes it and a refresh never drops it from state', async () => {
+    // Prepare
+    await build('sec-label', { environmentSuffix: 'label' });
+    const version = ofType(mocks, 'sec-label', 'aws:secretsmanager/secretVersion:SecretVersion');
+
+    // Assess: without a label of ours, rotations leave it unlabelled (deprecated), AWS deletes it, refresh drops it,
+    // and the next up re-creates it as AWSCURRENT with the initial password.
+    expect(version).toHaveLength(1);
+    expect(version[0].inputs.versionStages).toEqual(['AWSCURRENT', 'TAP_INITIAL']);
+  });
+});
