@@ -151,3 +151,5 @@ export function one(mocks: Mocks, prefix: string, type: string): RecordedResourc
   return found[0];
 }
 
+
+export { recordGraph, type GraphRecording, type GraphResource } from './graph';
