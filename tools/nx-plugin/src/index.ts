@@ -1,5 +1,13 @@
-import { createNodesFromFiles, type CreateNodesContextV2, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import {
+  createNodesFromFiles,
+  readCachedProjectGraph,
+  type CreateNodesContextV2,
+  type CreateNodesV2,
+  type PreTasksExecution,
+  type TargetConfiguration,
+} from '@nx/devkit';
 import { dirname } from 'node:path';
+import { requestedRun, unknownConfigurations } from './configurations';
 import { pulumiTargets } from './pulumi';
 import { typecheckTargets } from './typecheck';
 
@@ -25,3 +33,15 @@ export const createNodesV2: CreateNodesV2 = [
       context,
     ),
 ];
+
+/**
+ * Before any task runs (dependencies included): a `--configuration` that a requested target does not have fails the
+ * run, listing the valid ones, instead of Nx quietly running the target's default options.
+ */
+export const preTasksExecution: PreTasksExecution = (_options, context) => {
+  const run = requestedRun(context.argv);
+  if (run?.configuration === undefined) return;
+  // Nx computed and cached the graph before it runs tasks.
+  const problems = unknownConfigurations(run, readCachedProjectGraph());
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+};
