@@ -82,6 +82,7 @@ export const TYPES = {
   subnetGroup: 'aws:rds/subnetGroup:SubnetGroup',
   clusterParameterGroup: 'aws:rds/clusterParameterGroup:ClusterParameterGroup',
   kmsKey: 'aws:kms/key:Key',
+  kmsAlias: 'aws:kms/alias:Alias',
   secret: 'aws:secretsmanager/secret:Secret',
   secretRotation: 'aws:secretsmanager/secretRotation:SecretRotation',
   lambdaFunction: 'aws:lambda/function:Function',
@@ -105,6 +106,8 @@ export const TYPES = {
   logGroup: 'aws:cloudwatch/logGroup:LogGroup',
   metricAlarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
   topic: 'aws:sns/topic:Topic',
+  ecrRepository: 'aws:ecr/repository:Repository',
+  awsProvider: 'pulumi:providers:aws',
   stackReference: 'pulumi:pulumi:StackReference',
 } as const;
 

@@ -3,6 +3,7 @@ export * from './policies/cloudwatch';
 export * from './policies/database';
 export * from './policies/iam';
 export * from './policies/kms';
+export * from './policies/kmsKeyUse';
 export * from './policies/lambda';
 export * from './policies/naming';
 export * from './policies/network';

@@ -3,6 +3,7 @@ import { cloudwatchPolicies } from './cloudwatch';
 import { databasePolicies } from './database';
 import { iamPolicies } from './iam';
 import { kmsPolicies } from './kms';
+import { kmsKeyUsePolicies } from './kmsKeyUse';
 import { lambdaPolicies } from './lambda';
 import { namingPolicies } from './naming';
 import { networkPolicies } from './network';
@@ -21,6 +22,7 @@ import { secretsPolicies } from './secrets';
 export const policies: ReadonlyArray<TapPolicy> = Object.freeze([
   ...databasePolicies,
   ...kmsPolicies,
+  ...kmsKeyUsePolicies,
   ...secretsPolicies,
   ...lambdaPolicies,
   ...iamPolicies,

@@ -6,6 +6,12 @@ import { loadFixture, record } from '../helpers';
 
 const opts = { stackName: 'dev', environment: 'dev' };
 
+/** A key policy kms-key-admin-no-grants accepts: explicit admin actions, no CreateGrant. */
+const KEY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: ['kms:Describe*', 'kms:PutKeyPolicy'], Resource: '*' }],
+});
+
 describe('the policies array', () => {
   it('holds every mandatory policy once, each with a description', () => {
     // Act
@@ -20,7 +26,7 @@ describe('the policies array', () => {
         'lambda-log-group-retention', 'lambda-errors-and-duration-alarms', 'lambda-timeout-above-latency-alarm',
         'iam-no-managed-policy-attachments', 'iam-no-wildcard-actions', 'iam-no-wildcard-resources', 'iam-no-passrole-wildcard',
         'security-group-no-public-ingress', 'database-port-ingress-sources', 'log-group-retention', 'alarm-has-actions',
-        'sns-topic-encrypted', 'resource-naming',
+        'sns-topic-encrypted', 'resource-naming', 'kms-key-admin-no-grants', 'kms-key-use',
       ]),
     );
     expect(policies.every((p) => p.enforcementLevel === 'mandatory' && p.description.length > 10)).toBe(true);
@@ -30,7 +36,7 @@ describe('the policies array', () => {
 describe('evaluatePolicies', () => {
   it('reports resource violations with the resource, the level and the stack', () => {
     // Prepare
-    const resources = [record(TYPES.kmsKey, 'k', { enableKeyRotation: false, deletionWindowInDays: 7 })];
+    const resources = [record(TYPES.kmsKey, 'k', { enableKeyRotation: false, deletionWindowInDays: 7, policy: KEY_POLICY })];
     // Act
     const violations = evaluatePolicies(resources, opts);
     // Assess
@@ -105,7 +111,7 @@ describe('evaluatePolicies', () => {
 
   it('treats the synth\'s "[unknown]" like the engine\'s unknown value', () => {
     // Prepare
-    const resources = [record(TYPES.kmsKey, 'k', { enableKeyRotation: '[unknown]', deletionWindowInDays: 7 })];
+    const resources = [record(TYPES.kmsKey, 'k', { enableKeyRotation: '[unknown]', deletionWindowInDays: 7, policy: KEY_POLICY })];
     // Act
     const violations = evaluatePolicies(resources, { ...opts, policies: policies.filter((p) => p.name.startsWith('kms-')) });
     // Assess

@@ -129,6 +129,31 @@ describe('mutations of the fixture are each caught', () => {
     ]);
   });
 
+  it('give the rotation function the database key, whose policy allows only rds and secretsmanager', () => {
+    const violations = mutated((r) => {
+      find(r, 'secrets-rotation-function').inputs['kmsKeyArn'] = find(r, 'db-cluster').inputs['kmsKeyId'];
+    });
+    expect(summary(violations)).toEqual(['kms-key-use secrets-rotation-function']);
+  });
+
+  it('put kms:Create* back into the administration statement of the database key', () => {
+    const violations = mutated((r) => {
+      const key = find(r, 'db-key');
+      key.inputs['policy'] = String(key.inputs['policy']).replace('"kms:CreateAlias"', '"kms:Create*"');
+    });
+    expect(summary(violations)).toEqual(['kms-key-admin-no-grants db-key']);
+  });
+
+  it('drop the CloudWatch statement from the alarm topic key', () => {
+    const violations = mutated((r) => {
+      const key = find(r, 'monitoring-key');
+      const policy = JSON.parse(String(key.inputs['policy'])) as { Statement: { Sid?: string }[] };
+      policy.Statement = policy.Statement.filter((s) => s.Sid !== 'CloudWatchAlarmsPublish');
+      key.inputs['policy'] = JSON.stringify(policy);
+    });
+    expect(summary(violations)).toEqual(['kms-key-use monitoring-topic']);
+  });
+
   it('treat the same stack as prod: one instance is too few and the names lack "prod"', () => {
     // Act
     const violations = evaluatePolicies(loadFixture(), { stackName: 'prod', environment: 'prod' });
