@@ -5,6 +5,7 @@ export * from './policies/iam';
 export * from './policies/kms';
 export * from './policies/kmsKeyUse';
 export * from './policies/lambda';
+export * from './policies/nameLimits';
 export * from './policies/naming';
 export * from './policies/network';
 export * from './policies/ordering';

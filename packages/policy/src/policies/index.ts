@@ -5,6 +5,7 @@ import { iamPolicies } from './iam';
 import { kmsPolicies } from './kms';
 import { kmsKeyUsePolicies } from './kmsKeyUse';
 import { lambdaPolicies } from './lambda';
+import { nameLimitsPolicies } from './nameLimits';
 import { namingPolicies } from './naming';
 import { networkPolicies } from './network';
 import { orderingPolicies } from './ordering';
@@ -29,5 +30,6 @@ export const policies: ReadonlyArray<TapPolicy> = Object.freeze([
   ...networkPolicies,
   ...cloudwatchPolicies,
   ...namingPolicies,
+  ...nameLimitsPolicies,
   ...orderingPolicies,
 ]);

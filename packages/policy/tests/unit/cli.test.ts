@@ -3,16 +3,18 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src';
+import { linkBuiltPackages, removeLinks } from '../builtPackages';
 import { FIXTURE_PATH, find, loadFixture } from '../helpers';
 
-// The bin as published: the build output (project.json makes test depend on build).
-const BIN = resolve(__dirname, '../../../../dist/packages/policy/src/bin/tap-policy.js');
+// The bin as published: the build output (project.json makes test depend on build), installed next to the build of
+// @tap/validation.
 const DIST_PACKAGE = resolve(__dirname, '../../../../dist/packages/policy/package.json');
 
 let dir: string;
+let links: { root: string; bin: string };
 
 function tapPolicy(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir });
+  const result = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', links.bin, ...args], { encoding: 'utf8', cwd: dir });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -25,8 +27,11 @@ function synth(env: string, resources: unknown): string {
 }
 
 beforeAll(() => {
-  expect(existsSync(BIN)).toBe(true);
+  links = linkBuiltPackages();
+  expect(existsSync(links.bin)).toBe(true);
 });
+
+afterAll(() => removeLinks(links.root));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tap-policy-'));

@@ -26,7 +26,7 @@ describe('the policies array', () => {
         'lambda-log-group-retention', 'lambda-errors-and-duration-alarms', 'lambda-timeout-above-latency-alarm',
         'iam-no-managed-policy-attachments', 'iam-no-wildcard-actions', 'iam-no-wildcard-resources', 'iam-no-passrole-wildcard',
         'security-group-no-public-ingress', 'database-port-ingress-sources', 'log-group-retention', 'alarm-has-actions',
-        'sns-topic-encrypted', 'resource-naming', 'kms-key-admin-no-grants', 'kms-key-use',
+        'sns-topic-encrypted', 'resource-naming', 'kms-key-admin-no-grants', 'kms-key-use', 'aws-name-limits',
       ]),
     );
     expect(policies.every((p) => p.enforcementLevel === 'mandatory' && p.description.length > 10)).toBe(true);

@@ -154,6 +154,13 @@ describe('mutations of the fixture are each caught', () => {
     expect(summary(violations)).toEqual(['kms-key-use monitoring-topic']);
   });
 
+  it('give the rotation role a name past the IAM limit of 64', () => {
+    const violations = mutated((r) => {
+      find(r, 'secrets-rotation-role').inputs['name'] = `db-rotation-role-${'x'.repeat(45)}-dev-001`;
+    });
+    expect(summary(violations)).toEqual(['aws-name-limits secrets-rotation-role']);
+  });
+
   it('treat the same stack as prod: one instance is too few and the names lack "prod"', () => {
     // Act
     const violations = evaluatePolicies(loadFixture(), { stackName: 'prod', environment: 'prod' });

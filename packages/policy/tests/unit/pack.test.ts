@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
+import { withBuiltValidation } from '../builtPackages';
 
 const PACK_DIR = resolve(__dirname, '../../../../tools/policy-pack');
 
@@ -24,7 +25,9 @@ function runPack(): { name: string; args: PolicyPackArgs }[] {
   const sandboxRequire = (id: string): unknown =>
     id === '@pulumi/policy' ? { ...(packRequire(id) as object), PolicyPack: RecordingPolicyPack } : packRequire(id);
   const module = { exports: {} };
-  runInNewContext(outputText, { require: sandboxRequire, module, exports: module.exports, __dirname: PACK_DIR, __filename: join(PACK_DIR, 'index.ts') });
+  withBuiltValidation(() =>
+    runInNewContext(outputText, { require: sandboxRequire, module, exports: module.exports, __dirname: PACK_DIR, __filename: join(PACK_DIR, 'index.ts') }),
+  );
   return constructed;
 }
 
@@ -41,7 +44,7 @@ describe('tools/policy-pack', () => {
 
   it('constructs one tap-security pack, mandatory, with every policy of the built @tap/policy', () => {
     // Prepare
-    const built = createRequire(join(PACK_DIR, 'index.ts'))(resolve(PACK_DIR, '../../dist/packages/policy')) as { policies: { name: string }[] };
+    const built = withBuiltValidation(() => createRequire(join(PACK_DIR, 'index.ts'))(resolve(PACK_DIR, '../../dist/packages/policy'))) as { policies: { name: string }[] };
     // Act
     const packs = runPack();
     // Assess
