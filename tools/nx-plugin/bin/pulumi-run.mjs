@@ -2,21 +2,47 @@
 // Runs `pulumi <args>` for the inferred Nx targets, after checking what a bare `pulumi` would answer with a stack trace
 // or an interactive prompt: the CLI is installed, someone is logged in, and a stack was chosen.
 // Exit codes: Pulumi's own, or 2 no stack chosen, 3 CLI missing, 4 not logged in.
+// Nx turns any failure into exit 1, so every run also writes its status file first thing and at the end (see
+// status-file.mjs): dist/<project root>/status/<target>[-<stack>].json, "ok" or "error" with the reason.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { startStatus } from './status-file.mjs';
 
 export const EXIT_NO_STACK = 2;
 export const EXIT_CLI_MISSING = 3;
 export const EXIT_NOT_LOGGED_IN = 4;
 
+// The Nx target for a Pulumi command, when the runner is started outside Nx.
+const TARGET_OF = { up: 'deploy', preview: 'preview', refresh: 'refresh', destroy: 'destroy' };
+
 const args = process.argv.slice(2);
+
+function workspaceRoot() {
+  if (process.env.NX_WORKSPACE_ROOT) return process.env.NX_WORKSPACE_ROOT;
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const stackIndex = args.indexOf('--stack');
+const stack = stackIndex >= 0 ? args[stackIndex + 1] : undefined;
+const root = workspaceRoot();
+const status = startStatus({
+  workspaceRoot: root,
+  projectRoot: relative(root, resolve(process.cwd())).split('\\').join('/'),
+  target: process.env.NX_TASK_TARGET_TARGET ?? TARGET_OF[args[0]] ?? args[0] ?? 'pulumi',
+  configuration: stack,
+});
 
 function fail(code, sentence) {
   process.stderr.write(`${sentence}\n`);
+  status.finish('error', code, sentence);
   process.exit(code);
 }
 
-if (!args.includes('--stack')) {
+if (stack === undefined) {
   const stacks = readdirSync(process.cwd())
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
     .filter(Boolean)
@@ -45,4 +71,7 @@ if (whoami.status !== 0) {
 
 const run = spawnSync('pulumi', args, { stdio: 'inherit' });
 if (run.error) fail(EXIT_CLI_MISSING, `The Pulumi CLI could not be started: ${run.error.message}.`);
-process.exit(run.status ?? 1);
+const code = run.status ?? 1;
+if (code === 0) status.finish('ok', 0, `pulumi ${args[0]} --stack ${stack} succeeded`);
+else status.finish('error', code, `pulumi ${args[0]} --stack ${stack} exited ${code}${run.signal ? ` (${run.signal})` : ''}: see its output above`);
+process.exit(code);

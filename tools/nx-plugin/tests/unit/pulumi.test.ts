@@ -162,6 +162,32 @@ describe('the inferred deploy command against a stand-in pulumi', () => {
   });
 });
 
+describe('status files of the Pulumi targets', () => {
+  const cwd = join(WORKSPACE, 'apps', 'tap-stack');
+  const command = (target: string, stack: string) =>
+    pulumiTargets('apps/tap-stack', WORKSPACE)[target].configurations?.[stack]['command'] as string;
+  const status = (name: string) => JSON.parse(readFileSync(join(WORKSPACE, 'dist', 'apps', 'tap-stack', 'status', `${name}.json`), 'utf8'));
+
+  it('says error with the reason when the CLI is missing, ok when pulumi succeeds, whatever exit code Nx reports', () => {
+    // Prepare
+    const { bin } = standInPulumi();
+    // Act
+    const missing = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith(), NX_TASK_TARGET_TARGET: 'deploy' });
+    const missingStatus = status('deploy-prod');
+    const ok = runCommand(command('preview', 'dev'), cwd, { PATH: pathWith(bin), NX_TASK_TARGET_TARGET: 'preview' });
+    const failed = runCommand(command('refresh', 'staging'), cwd, { PATH: pathWith(bin), PULUMI_STANDIN_EXIT: '255' });
+    // Assess
+    expect(missing.code).toBe(3);
+    expect(missingStatus).toMatchObject({ project: 'tap-stack', target: 'deploy', configuration: 'prod', status: 'error', exitCode: 3 });
+    expect(missingStatus.message).toMatch(/^The Pulumi CLI is not installed or not on PATH/);
+    expect(ok.code).toBe(0);
+    expect(status('preview-dev')).toMatchObject({ target: 'preview', status: 'ok', exitCode: 0 });
+    expect(failed.code).toBe(255);
+    // Outside Nx the target is named after the Pulumi command.
+    expect(status('refresh-staging')).toMatchObject({ target: 'refresh', status: 'error', exitCode: 255 });
+  });
+});
+
 describe('nx run tap-stack:deploy --configuration=prod (the real inferred target)', () => {
   it('builds, deploys networking-stack prod first, then tap-stack prod, each in its folder', () => {
     // Prepare
