@@ -81,9 +81,9 @@ describe('nx run tap-stack:drift (stand-in pulumi)', () => {
     return { code: run.status, stdout: run.stdout, stderr: run.stderr, calls, report, out };
   }
 
-  it('is a project.json target after synth that forwards --format and has one configuration per environment', () => {
+  it('is a project.json target after the build (it runs its own synth) that forwards --format and has one configuration per environment', () => {
     // Assess
-    expect(target.dependsOn).toEqual(['synth']);
+    expect(target.dependsOn).toEqual(['build']);
     expect(target.options.forwardAllArgs).toBe(true);
     expect(Object.keys(target.configurations).sort()).toEqual(['dev', 'prod', 'staging']);
   });
