@@ -1,7 +1,7 @@
 /** Name of the CrossGuard pack built from {@link policies} (tools/policy-pack). */
 export const POLICY_PACK_NAME = 'tap-security';
 
-/** The platform's environments (mirrors `ENVIRONMENT_NAMES` of @tap/validation, which this package may not import). */
+/** The platform's environments (mirrors `ENVIRONMENT_NAMES` of @tap/validation). */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /**

@@ -161,9 +161,17 @@ export function grantIsForAwsResource(statement: KeyStatement): boolean {
   );
 }
 
-/** A positive `kms:ViaService` condition: the statement only works for calls made through the named services. */
+/**
+ * A positive `kms:ViaService` condition naming services: the statement only works for calls made through them
+ * (`*` or `*.amazonaws.com` names no service, so it restricts nothing).
+ */
 export function restrictedToServices(statement: KeyStatement): boolean {
-  return conditionsOn(statement, 'kms:ViaService').some((c) => ['StringEquals', 'StringLike', 'StringEqualsIgnoreCase'].includes(baseOperator(c.operator)));
+  return conditionsOn(statement, 'kms:ViaService').some(
+    (c) =>
+      ['StringEquals', 'StringLike', 'StringEqualsIgnoreCase'].includes(baseOperator(c.operator)) &&
+      c.values.length > 0 &&
+      c.values.every((v) => !v.startsWith('*')),
+  );
 }
 
 /**

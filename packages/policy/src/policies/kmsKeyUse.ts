@@ -210,7 +210,7 @@ export const kmsKeyUse: StackValidationPolicy = {
       }
       const region = regionFor(reference, key, args.resources);
       const note = reference.note ? `; ${reference.note}` : '';
-      const policyName = parsed.isDefault ? `the default key policy (the key sets none)` : 'its policy';
+      const policyLabel = parsed.isDefault ? `the default key policy (the key sets none)` : 'its policy';
       if (use.kind === 'via') {
         const endpoint = `${use.service}.${region ?? '<region>'}.amazonaws.com`;
         const via = (pattern: string, ignoreCase: boolean) =>
@@ -218,7 +218,7 @@ export const kmsKeyUse: StackValidationPolicy = {
         const missing = use.actions.filter((action) => !parsed.statements.some((s) => allowsVia(s, action, via)));
         if (missing.length === 0) return;
         report(
-          `${who} sets ${reference.property} to ${keyLabel} (${reference.ref}) for ${use.service}, but ${policyName} does not allow ` +
+          `${who} sets ${reference.property} to ${keyLabel} (${reference.ref}) for ${use.service}, but ${policyLabel} does not allow ` +
             `${missing.join(', ')} through ${endpoint} (${use.why}${note}), so the deploy or the service's use of the key fails. ` +
             `Fix: allow ${use.actions.join(', ')} in the key policy of '${key.name}' for the account with kms:ViaService including ${endpoint}, or point ${reference.property} at a key that does.`,
           resource.urn,
@@ -241,7 +241,7 @@ export const kmsKeyUse: StackValidationPolicy = {
       const missing = use.actions.filter((action) => !parsed.statements.some((s) => allowsPrincipal(s, action, isPrincipal, logGroupArn)));
       if (missing.length === 0) return;
       report(
-        `${who} sets ${reference.property} to ${keyLabel} (${reference.ref}), but ${policyName} does not allow the ${use.service} service principal ` +
+        `${who} sets ${reference.property} to ${keyLabel} (${reference.ref}), but ${policyLabel} does not allow the ${use.service} service principal ` +
           `${principalName} ${missing.join(', ')} (${use.why}${note}). Fix: in the key policy of '${key.name}', ${use.fix}.`,
         resource.urn,
       );

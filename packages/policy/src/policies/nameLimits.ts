@@ -24,6 +24,9 @@ function limitFor(type: string, property: string): Limit | undefined {
  * What an RDS identifier breaks of AWS's rules: 1–63 lowercase letters, digits and hyphens, first a letter, no two
  * hyphens in a row, no hyphen at the end (the AWS provider's validateRdsIdentifier enforces the same on plan).
  * A prefix is only checked for what the appended suffix cannot repair.
+ *
+ * @example
+ * rdsIdentifierProblems('aurora--dev-', false); // ['has two hyphens in a row', 'ends with a hyphen']
  */
 export function rdsIdentifierProblems(value: string, isPrefix: boolean): string[] {
   const problems: string[] = [];

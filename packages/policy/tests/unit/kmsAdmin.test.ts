@@ -49,9 +49,14 @@ describe('kms-key-admin-no-grants', () => {
     ['kms:Create*', ['kms:Create*', 'kms:Describe*'], 'gives kms:CreateGrant (through kms:Create*) without a'],
     ['kms:*Grant', 'kms:*Grant', 'gives kms:CreateGrant (through kms:*Grant) without a'],
     ['a GrantIsForAWSResource that is false', ['kms:CreateGrant'], 'gives kms:CreateGrant without a'],
+    ['a ViaService that names no service', ['kms:CreateGrant'], 'gives kms:CreateGrant without a'],
   ])('flags %s without a restricting condition', (label, actions, expected) => {
     // Prepare
-    const extra = label.includes('false') ? { Condition: { Bool: { 'kms:GrantIsForAWSResource': 'false' } } } : { Condition: { StringEquals: { 'kms:CallerAccount': '123456789012' } } };
+    const conditions: Record<string, unknown> = {
+      'a GrantIsForAWSResource that is false': { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
+      'a ViaService that names no service': { StringLike: { 'kms:ViaService': '*.amazonaws.com' } },
+    };
+    const extra = { Condition: conditions[label] ?? { StringEquals: { 'kms:CallerAccount': '123456789012' } } };
     // Act
     const { messages } = runResource(kmsKeyAdminNoGrants, key([admin(actions, extra)]));
     // Assess
