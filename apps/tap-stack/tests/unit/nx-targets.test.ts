@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { APP, ROOT, tempDir } from '../synth-helper';
+
+/*
+ * The tap-stack targets through Nx itself, as automation runs them (`nx run ...` with NX_DAEMON=false), because what
+ * Nx does around a command (exit codes, configurations, dependencies) is the point. Nx is slow to start, so these are
+ * few. The drift and drift-check runs use --exclude-task-dependencies: their only dependency is `build`, which this
+ * test target's own dependsOn has just run, so rebuilding it here would test nothing. The deploy run keeps its
+ * dependencies: they ARE the gate under test.
+ */
+const STATUS = join(ROOT, 'dist', 'apps', 'tap-stack', 'status');
+const NX = join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+const NODE_ONLY_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
+
+interface NxRun {
+  code: number | null;
+  output: string;
+}
+
+function nx(args: string[], env: Record<string, string> = {}): NxRun {
+  const run = spawnSync(process.execPath, [NX, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+const status = (name: string) => {
+  const file = join(STATUS, `${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+};
+
+describe('tap-stack targets as Nx resolves them', () => {
+  it('gates the inferred deploy behind drift-check and policy; networking-stack deploys as before', () => {
+    // Act
+    const tap = JSON.parse(nx(['show', 'project', 'tap-stack', '--json']).output.replace(/^[^{]*/, ''));
+    const net = JSON.parse(nx(['show', 'project', 'networking-stack', '--json']).output.replace(/^[^{]*/, ''));
+    // Assess
+    expect(tap.targets.deploy.dependsOn).toEqual(['^build', 'build', '^deploy', 'drift-check', 'policy']);
+    expect(tap.targets.deploy.options.command).toMatch(/pulumi-run\.mjs up --yes --non-interactive --skip-preview/);
+    expect(Object.keys(tap.targets.deploy.configurations).sort()).toEqual(['dev', 'prod', 'staging']);
+    // The gate's policy run covers the deployed environment (deploy --configuration=prod -> policy:prod -> synth:prod).
+    expect(tap.targets.policy.configurations.prod.command).toContain('dist/apps/tap-stack/synth/prod/resources.json');
+    expect(tap.targets.policy.configurations.prod.command).not.toContain('/dev/');
+    expect(net.targets.deploy.dependsOn).toEqual(expect.arrayContaining(['^build', '^deploy']));
+    expect(net.targets.deploy.dependsOn).not.toContain('drift-check');
+    expect(net.targets.deploy.options.command).toMatch(/pulumi-run\.mjs up /);
+  }, 120_000);
+
+  it.each(['synth', 'drift', 'deploy'])('fails %s --configuration=qa before running anything, listing the valid ones', (target) => {
+    // Prepare
+    rmSync(join(STATUS, `${target}.json`), { force: true });
+    // Act
+    const run = nx(['run', `tap-stack:${target}`, '--configuration=qa'], { PATH: NODE_ONLY_PATH });
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(new RegExp(`unknown configuration "qa" for tap-stack:${target}: use --configuration=(dev\\|staging\\|prod|dev\\|prod\\|staging), or none for the default`));
+    // Without the guard Nx would have run the default options (every environment, or pulumi without a stack).
+    expect(status(target)).toBeUndefined();
+  }, 120_000);
+});
+
+describe('the nightly job: npx nx run tap-stack:drift --configuration=dev, then the status file', () => {
+  it('tells a missing Pulumi CLI (error) from live drift (drift), though Nx exits 1 for both', () => {
+    // Prepare: the stand-in pulumi replays console drift (refresh exit 7); the deployed stack has no configManifest.
+    const scenario = tempDir('nightly-scenario');
+    writeFileSync(join(scenario, 'refresh.json'), readFileSync(join(APP, 'tests', 'fixtures', 'refresh', 'drift.json')));
+    writeFileSync(join(scenario, 'refresh.exit'), '7');
+    const args = ['run', 'tap-stack:drift', '--configuration=dev', '--exclude-task-dependencies'];
+    // Act: as the nightly job does, clear the status folder first, run, read the status.
+    rmSync(STATUS, { recursive: true, force: true });
+    const missing = nx(args, { PATH: NODE_ONLY_PATH });
+    const missingStatus = status('drift-dev');
+    rmSync(STATUS, { recursive: true, force: true });
+    const drift = nx(args, { PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_ONLY_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario });
+    const driftStatus = status('drift-dev');
+    // Assess
+    expect([missing.code, drift.code]).toEqual([1, 1]);
+    expect(missingStatus).toMatchObject({ target: 'drift', configuration: 'dev', status: 'error', exitCode: 2 });
+    expect(missingStatus.message).toContain('the Pulumi CLI was not found');
+    expect(driftStatus).toMatchObject({ target: 'drift', configuration: 'dev', status: 'drift', exitCode: 1 });
+    expect(drift.output).not.toMatch(/^\s+at /m);
+  }, 300_000);
+
+  it('runs drift-check --format=json through Nx: JSON, no stack trace, a final status', () => {
+    // Act
+    rmSync(STATUS, { recursive: true, force: true });
+    const run = nx(['run', 'tap-stack:drift-check', '--format=json', '--exclude-task-dependencies']);
+    // Assess
+    expect(run.output).not.toMatch(/^\s+at /m);
+    expect(run.output).toMatch(/"status": "(in-sync|drift|error)"/);
+    expect(['in-sync', 'drift', 'error']).toContain(status('drift-check').status);
+  }, 300_000);
+});
+
+describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
+  it('never runs pulumi up for tap-stack when the drift check fails', () => {
+    // Prepare: a stand-in pulumi that records every call; approved baselines that cannot match (an empty folder).
+    const bin = tempDir('deploy-pulumi');
+    const log = join(bin, 'calls.jsonl');
+    writeFileSync(
+      join(bin, 'pulumi'),
+      `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd() }) + '\\n');\n`,
+    );
+    chmodSync(join(bin, 'pulumi'), 0o755);
+    rmSync(STATUS, { recursive: true, force: true });
+    // Act
+    const run = nx(['run', 'tap-stack:deploy', '--configuration=prod'], {
+      PATH: [bin, NODE_ONLY_PATH].join(delimiter),
+      TAP_DRIFT_BASELINE: tempDir('deploy-no-baselines'),
+    });
+    // Assess
+    const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; cwd: string }) : [];
+    expect(run.code).not.toBe(0);
+    expect(calls.filter((c) => c.cwd === APP)).toEqual([]);
+    expect(status('drift-check')).toMatchObject({ status: 'error', exitCode: 2 });
+    expect(status('deploy-prod')).toBeUndefined();
+  }, 600_000);
+});
