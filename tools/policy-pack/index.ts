@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /**
  * `@tap/policy` as installed (a published install, where the package is compiled), else this workspace's build
- * (`npx nx build policy` → dist/packages/policy): in the workspace the package links to its TypeScript sources, which
+ * (`npx nx run policy:link-built` → dist/packages/policy, its @tap/* dependencies linked beside it): in the workspace the package links to its TypeScript sources, which
  * Node cannot load without the workspace's path mapping.
  */
 function loadPolicies(): Policies {
@@ -20,7 +20,7 @@ function loadPolicies(): Policies {
       if (!missing) throw error;
     }
   }
-  throw new Error('@tap/policy is not built: run `npx nx build policy` at the repository root, then retry.');
+  throw new Error('@tap/policy is not built: run `npx nx run policy:link-built` at the repository root, then retry.');
 }
 
 new PolicyPack('tap-security', { policies: loadPolicies(), enforcementLevel: 'mandatory' });
