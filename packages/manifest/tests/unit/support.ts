@@ -1,8 +1,8 @@
 import { environmentProfile, type EnvironmentConfig, type EnvironmentName } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createConfigManifest } from '../../src';
+import { createConfigManifest, manifestToEnvironmentConfig } from '../../src';
 import type { ConfigManifest } from '../../src';
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
@@ -60,4 +60,72 @@ export function runBin(bin: string, args: string[], cwd: string): CliResult {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+export const SYNTH_FIXTURES = resolve(__dirname, '../fixtures/synth');
+
+/** One record of a synth `resources.json`, as the fixtures hold them. */
+export interface SynthRecordFixture {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  custom: boolean;
+  id?: string;
+  inputs: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  dependencies?: string[];
+  [key: string]: unknown;
+}
+
+/** The synth output of `env` (tests/fixtures/synth, copied from `nx run tap-stack:synth`). */
+export function synthFixture(env: EnvironmentName): { manifest: ConfigManifest; records: SynthRecordFixture[] } {
+  return {
+    manifest: JSON.parse(readFileSync(join(SYNTH_FIXTURES, env, 'manifest.json'), 'utf8')) as ConfigManifest,
+    records: JSON.parse(readFileSync(join(SYNTH_FIXTURES, env, 'resources.json'), 'utf8')) as SynthRecordFixture[],
+  };
+}
+
+/** The fixture record named `name` (logical name); throws when there is none, so a stale fixture fails loudly. */
+export function record(records: SynthRecordFixture[], name: string): SynthRecordFixture {
+  const found = records.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name} in the synth fixture`);
+  return found;
+}
+
+/**
+ * Writes `<dir>/<env>/manifest.json` and `<dir>/<env>/resources.json` (the synth layout) from the fixtures. The
+ * configuration is rebuilt with today's pinned engine version (in the manifest and on the cluster) so the fixtures stay
+ * valid when @tap/validation moves it; `config` and `records` change the copy before it is written.
+ */
+export function writeSynth(
+  dir: string,
+  env: EnvironmentName,
+  change: { config?: (config: EnvironmentConfig) => void; records?: (records: SynthRecordFixture[]) => void } = {},
+): { manifest: ConfigManifest; records: SynthRecordFixture[] } {
+  const fixture = synthFixture(env);
+  const config = manifestToEnvironmentConfig(fixture.manifest);
+  config.database.engineVersion = environmentProfile(env).database.engineVersion;
+  change.config?.(config);
+  const manifest = createConfigManifest(config, { imageUri: fixture.manifest.configuration.docker.imageUri, timestamp: fixture.manifest.timestamp });
+  const records = fixture.records;
+  record(records, 'tap-db-cluster').inputs['engineVersion'] = config.database.engineVersion;
+  change.records?.(records);
+  writeJson(join(dir, env, 'manifest.json'), manifest);
+  writeJson(join(dir, env, 'resources.json'), records);
+  return { manifest, records };
+}
+
+/** A stand-in `tap-policy check --format json` report over the given environments. */
+export function policyReport(
+  entries: Array<{ environment: EnvironmentName; resourceCount: number; violations?: Array<{ policyName: string; enforcementLevel: string; message: string; resourceName?: string; resourceType?: string }> }>,
+): unknown {
+  const files = entries.map((e) => ({
+    file: `dist/apps/tap-stack/synth/${e.environment}/resources.json`,
+    stackName: e.environment,
+    environment: e.environment,
+    resourceCount: e.resourceCount,
+    violations: (e.violations ?? []).map((v) => ({ stackName: e.environment, environment: e.environment, ...v })),
+  }));
+  return { ok: files.every((f) => f.violations.every((v) => v.enforcementLevel !== 'mandatory')), policyCount: 28, files };
 }
