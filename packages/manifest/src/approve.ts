@@ -1,72 +1,134 @@
 import type { EnvironmentName } from '@tap/validation';
 import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkPolicyReport, resolveApprover, summarizeResourceChanges, type GitIdentityFn } from './audit';
 import { checkManifests } from './check';
 import { DEFAULT_HISTORY_FILE } from './constants';
 import { ManifestError } from './errors';
+import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
 import { loadManifestSet, writeFileAtomic } from './io';
-import type { ApprovalRecord, ApproveReport, LoadedManifest } from './types';
+import type { ApprovalRecord, ApproveReport, ChangedResources, LoadedInventory, LoadedManifest, PolicyResult } from './types';
 
 /** Options of `approveManifests`. */
 export interface ApproveOptions {
   /** Baseline directory (or a single baseline file when `current` is one file). Created when missing. */
   baseline: string;
-  /** Current manifest file or directory (`<env>.json` files). */
+  /** Current manifest file or directory (`<env>.json` files, or the synth's `<env>/manifest.json`), each with its inventory beside it. */
   current: string;
+  /** Why the change is approved (`--reason`). Required. */
+  reason: string;
+  /** Who approves (`--approver`); default: the CI actor (`GITHUB_ACTOR`), else the git identity. */
+  approver?: string;
+  /** The JSON report of `tap-policy check --format json` over the current synth. Required unless `noPolicyCheck`. */
+  policyReport?: string;
+  /** Approve without a policy report (`--no-policy-check`); recorded as `policy: not checked`. */
+  noPolicyCheck?: boolean;
   /** JSON Lines audit log. Default: `approvals.jsonl` in the baseline directory. */
   history?: string;
   /** Clock for the history lines. Default: the system clock. */
   now?: () => Date;
+  /** Environment variables for the approver. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** The git identity for the approver. Default: `git config user.name` / `user.email`. */
+  git?: GitIdentityFn;
 }
 
 /**
- * Accepts the current manifests as the new baselines. Only changed or new environments are written (each
- * atomically); baselines without a current manifest are kept. One history line per written environment is
- * appended BEFORE the baselines move, so an approval can never happen without its audit record.
+ * Accepts the current manifests and resource inventories as the new baselines, with an audit record. Refused (nothing
+ * written) without a reason, without an approver, without a policy report (unless `noPolicyCheck`), or when the policy
+ * report has blocking violations. Only changed or new environments are written (each file atomically): `<env>.json`
+ * when the configuration changed, `<env>.resources.json` when the resources changed or were never approved (an
+ * old-format baseline). One history line per approved environment is appended BEFORE any baseline moves, so an
+ * approval can never happen without its audit record.
  *
- * @throws ManifestError on any bad manifest (current or baseline), before anything is written.
+ * @throws ManifestError (exit 2) on bad input: no reason, no approver, a bad manifest, inventory or policy report.
+ * @throws ApprovalRefusedError (exit 1) when the policy report has mandatory violations.
  * @example
- * const report = approveManifests({ baseline: 'apps/tap-stack/manifests', current: 'dist/apps/tap-stack/synth' });
+ * const report = approveManifests({
+ *   baseline: 'apps/tap-stack/manifests',
+ *   current: 'dist/apps/tap-stack/synth',
+ *   reason: 'prod error alarm: 3 errors in 5 minutes (INC-1234)',
+ *   policyReport: 'dist/apps/tap-stack/policy.json',
+ * });
  * report.approved.map((r) => r.environment); // ['prod']
  */
 export function approveManifests(options: ApproveOptions): ApproveReport {
+  const reason = options.reason?.trim() ?? '';
+  if (reason === '') throw new ManifestError('bad-argument', '--reason', 'is required: say why this change is approved, e.g. --reason "raise prod memory for the Black Friday load (CHG-42)"');
+  if (options.policyReport && options.noPolicyCheck) {
+    throw new ManifestError('bad-argument', '--no-policy-check', 'contradicts --policy-report; give one of them');
+  }
+  if (!options.policyReport && !options.noPolicyCheck) {
+    throw new ManifestError('bad-argument', '--policy-report', 'is required: pass the JSON report of `tap-policy check --format json` over the current synth, or --no-policy-check to approve without one (recorded)');
+  }
+  const approver = resolveApprover({ flag: options.approver, env: options.env, git: options.git });
+
   const current = loadManifestSet(options.current);
+  const currentInventories = loadInventorySet(current);
+  for (const [environment, loaded] of current) {
+    if (!currentInventories.has(environment)) {
+      throw new ManifestError('no-inventory', inventoryFileFor(loaded.file), `${environment} has no resource inventory beside ${loaded.file}; approve the synth output (dist/apps/tap-stack/synth), which has one`);
+    }
+  }
   const currentIsFile = !statSync(options.current).isDirectory();
   const baselineExists = existsSync(options.baseline);
   const baselineIsDir = baselineExists ? statSync(options.baseline).isDirectory() : !currentIsFile;
   if (!currentIsFile && !baselineIsDir) {
     throw new ManifestError('bad-argument', options.baseline, 'is a file, but --current is a directory; give a baseline directory');
   }
-  mkdirSync(baselineIsDir ? options.baseline : dirname(options.baseline), { recursive: true });
-
   const baseline = baselineExists && hasManifests(options.baseline) ? loadManifestSet(options.baseline) : new Map<EnvironmentName, LoadedManifest>();
-  const check = checkManifests(baseline, current);
+  const baselineInventories = loadInventorySet(baseline);
+  const check = checkManifests(baseline, current, { baseline: baselineInventories, current: currentInventories });
   const historyFile = options.history ?? join(baselineIsDir ? options.baseline : dirname(options.baseline), DEFAULT_HISTORY_FILE);
   const time = (options.now ?? (() => new Date()))().toISOString();
 
+  const pending = check.environments.filter(
+    (entry) => (entry.status === 'changed' || entry.status === 'added' || entry.resources?.status === 'no-baseline') && current.has(entry.environment),
+  );
+  const counts = Object.fromEntries(pending.map((e) => [e.environment, Object.keys((currentInventories.get(e.environment) as LoadedInventory).inventory.resources).length]));
+  // Judged before anything is written; a report that does not cover what is approved is refused too.
+  const policy: PolicyResult = options.policyReport ? checkPolicyReport(options.policyReport, counts) : { result: 'not checked' };
+
   const approved: ApprovalRecord[] = [];
-  const approvedManifests = new Map<string, LoadedManifest>();
-  for (const entry of check.environments) {
-    const loaded = current.get(entry.environment);
-    if ((entry.status !== 'changed' && entry.status !== 'added') || !loaded) continue;
-    approvedManifests.set(entry.environment, loaded);
+  const writes: Array<{ file: string; content: string }> = [];
+  for (const entry of pending) {
+    const loaded = current.get(entry.environment) as LoadedManifest;
+    const inventory = currentInventories.get(entry.environment) as LoadedInventory;
+    // Overwrite the file the baseline came from (it may use the `<env>/manifest.json` layout).
+    const baselineFile =
+      baseline.get(entry.environment)?.file ?? (baselineIsDir ? join(options.baseline, `${entry.environment}.json`) : options.baseline);
+    const inventoryFile = baselineInventories.get(entry.environment)?.file ?? inventoryFileFor(baselineFile);
+    const resources = entry.resources;
+    const resourceCount = Object.keys(inventory.inventory.resources).length;
+    const changedResources: ChangedResources =
+      resources && resources.status === 'changed'
+        ? summarizeResourceChanges(resources.diff)
+        : { added: resourceCount, removed: 0, changed: 0, properties: 0, list: [`* ${resourceCount} resources (first approved inventory)`] };
     approved.push({
       time,
       environment: entry.environment,
       oldHash: entry.baselineHash ?? null,
       newHash: loaded.manifest.configHash,
       changedPaths: entry.status === 'added' ? ['*'] : entry.changes.map((change) => change.path),
-      // Overwrite the file the baseline came from (it may use the `<env>/manifest.json` layout).
-      baselineFile:
-        baseline.get(entry.environment)?.file ?? (baselineIsDir ? join(options.baseline, `${entry.environment}.json`) : options.baseline),
+      baselineFile,
       currentFile: loaded.file,
+      approver,
+      reason,
+      oldInventoryHash: resources?.baselineHash ?? null,
+      newInventoryHash: inventory.inventory.inventoryHash,
+      inventoryFile,
+      changedResources,
+      policy,
     });
+    if (entry.status === 'added' || entry.changes.length > 0) writes.push({ file: baselineFile, content: `${JSON.stringify(loaded.manifest, null, 2)}\n` });
+    if (resources?.baselineHash !== inventory.inventory.inventoryHash) writes.push({ file: inventoryFile, content: serializeInventory(inventory.inventory) });
   }
   if (approved.length > 0) {
     mkdirSync(dirname(historyFile), { recursive: true });
     appendFileSync(historyFile, approved.map((record) => `${JSON.stringify(record)}\n`).join(''));
-    for (const record of approved) {
-      writeFileAtomic(record.baselineFile, `${JSON.stringify(approvedManifests.get(record.environment)?.manifest, null, 2)}\n`);
+    for (const write of writes) {
+      mkdirSync(dirname(write.file), { recursive: true });
+      writeFileAtomic(write.file, write.content);
     }
   }
   return { check, approved, historyFile };

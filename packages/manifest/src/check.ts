@@ -1,20 +1,40 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { diffManifests } from './diff';
-import type { CheckReport, EnvironmentCheck, LoadedManifest } from './types';
+import { canonicalJson } from './hash';
+import { inventoryFileFor } from './inventory';
+import { diffInventories, emptyInventoryDiff } from './resourceDiff';
+import type { CheckReport, EnvironmentCheck, InventoryCheck, LoadedInventory, LoadedManifest } from './types';
+
+/** The inventories of both sides of a check, by environment (see `loadInventorySet`). */
+export interface CheckInventories {
+  baseline: ReadonlyMap<EnvironmentName, LoadedInventory>;
+  current: ReadonlyMap<EnvironmentName, LoadedInventory>;
+}
+
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+
+/** The fix for a baseline without an inventory, in the words the drift gate uses. */
+const APPROVE_FIX = 'run `npx nx run tap-stack:drift-approve` (tap-drift approve) to record it, review and commit it';
 
 /**
  * Each environment against its approved baseline: unchanged, changed (with every path old -> new), added (no
- * baseline yet) or removed (baseline without a current manifest).
+ * baseline yet) or removed (baseline without a current manifest). With `inventories`, each environment's resources
+ * are checked too (every resource added, removed or changed, grouped by component); a baseline without an inventory
+ * (the old, configuration-only format) or a current manifest without one is an error in `errors` (exit 2), never a pass.
  *
  * @example
- * const report = checkManifests(loadManifestSet('manifests'), loadManifestSet('dist/synth'));
+ * const baseline = loadManifestSet('manifests');
+ * const current = loadManifestSet('dist/synth');
+ * const report = checkManifests(baseline, current, { baseline: loadInventorySet(baseline), current: loadInventorySet(current) });
  * report.changed; // true when anything needs approval
  */
 export function checkManifests(
   baseline: ReadonlyMap<EnvironmentName, LoadedManifest>,
   current: ReadonlyMap<EnvironmentName, LoadedManifest>,
+  inventories?: CheckInventories,
 ): CheckReport {
   const environments: EnvironmentCheck[] = [];
+  const errors: string[] = [];
   for (const environment of ENVIRONMENT_NAMES) {
     const before = baseline.get(environment);
     const after = current.get(environment);
@@ -34,7 +54,46 @@ export function checkManifests(
     } else {
       entry.status = after ? 'added' : 'removed';
     }
+    if (inventories && after) {
+      entry.resources = checkInventory(environment, before, after, inventories, errors);
+      if (entry.status === 'unchanged' && entry.resources.status === 'changed') entry.status = 'changed';
+    }
     environments.push(entry);
   }
-  return { environments, changed: environments.some((entry) => entry.status !== 'unchanged') };
+  return { environments, changed: environments.some((entry) => entry.status !== 'unchanged'), errors };
+}
+
+function checkInventory(
+  environment: EnvironmentName,
+  before: LoadedManifest | undefined,
+  after: LoadedManifest,
+  inventories: CheckInventories,
+  errors: string[],
+): InventoryCheck {
+  const a = inventories.baseline.get(environment);
+  const b = inventories.current.get(environment);
+  const check: InventoryCheck = {
+    status: 'unchanged',
+    baselineFile: a?.file ?? (before ? inventoryFileFor(before.file) : undefined),
+    currentFile: b?.file ?? inventoryFileFor(after.file),
+    baselineHash: a?.inventory.inventoryHash,
+    currentHash: b?.inventory.inventoryHash,
+    diff: emptyInventoryDiff(),
+  };
+  if (!b) {
+    errors.push(`${check.currentFile}: ${environment} has no resource inventory beside ${after.file}; run the synth (npx nx run tap-stack:synth) so resources are checked too`);
+    return { ...check, status: 'no-current' };
+  }
+  if (!before) return { ...check, status: 'added' };
+  if (!a) {
+    errors.push(
+      `${check.baselineFile}: the approved baseline of ${environment} has no resource inventory (old format: configuration only), so its resources cannot be checked; ${APPROVE_FIX}`,
+    );
+    return { ...check, status: 'no-baseline' };
+  }
+  check.diff = diffInventories(a.inventory, b.inventory);
+  // The hash also covers the normalisation record (which values were replaced or parsed): a change there alone is a
+  // change too, shown as such, so the approved hash always equals the current one after approval.
+  if (!same(a.inventory.normalisation, b.inventory.normalisation)) check.normalisationChanged = true;
+  return { ...check, status: a.inventory.inventoryHash === b.inventory.inventoryHash ? 'unchanged' : 'changed' };
 }

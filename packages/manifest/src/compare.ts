@@ -3,7 +3,8 @@ import { CONFIG_PATHS } from './constants';
 import { flattenConfiguration } from './diff';
 import { ManifestError } from './errors';
 import { manifestToEnvironmentConfig } from './manifest';
-import type { CompareReport, CompareRow, LoadedManifest } from './types';
+import { compareInventories } from './parity';
+import type { CompareReport, CompareRow, LoadedInventory, LoadedManifest } from './types';
 
 /** Manifest path -> its validation policy; the image is set per deployment. */
 function policyOf(path: string): FieldPolicy {
@@ -14,14 +15,16 @@ function policyOf(path: string): FieldPolicy {
 /**
  * Lines up every configuration path across environments. A difference is `expected` when the profiles say the
  * environments differ there; `drift` when a parity field differs or a value breaks its environment's profile
- * (even when all environments agree on it).
+ * (even when all environments agree on it). With `inventories` (one per environment), the resources are compared too
+ * (`compareInventories`: the same resources with the same inputs, except where `RESOURCE_PARITY_RULES` says otherwise).
  *
- * @throws ManifestError when two manifests describe the same environment.
+ * @throws ManifestError when two manifests describe the same environment, or an environment has no inventory while
+ * others have one.
  * @example
  * const report = compareManifests([loadManifest('dev.json'), loadManifest('prod.json')]);
  * report.drift; // false when only expected differences exist
  */
-export function compareManifests(manifests: readonly LoadedManifest[]): CompareReport {
+export function compareManifests(manifests: readonly LoadedManifest[], inventories?: ReadonlyMap<EnvironmentName, LoadedInventory>): CompareReport {
   const byEnv = new Map<EnvironmentName, LoadedManifest>();
   for (const loaded of manifests) {
     const seen = byEnv.get(loaded.manifest.environment);
@@ -66,10 +69,25 @@ export function compareManifests(manifests: readonly LoadedManifest[]): CompareR
     const status = reasons.length > 0 ? 'drift' : distinct > 1 ? 'expected' : 'same';
     rows.push({ path, policy, values, status, reasons });
   }
+  let resources: CompareReport['resources'];
+  if (inventories) {
+    const missing = environments.filter((env) => !inventories.has(env));
+    if (missing.length > 0) {
+      throw new ManifestError(
+        'no-inventory',
+        loadedByEnv[missing[0]].file,
+        `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no resource inventory beside the manifest, so resource parity cannot be checked; compare the synth output (dist/apps/tap-stack/synth) or baselines approved with drift-approve`,
+      );
+    }
+    resources = compareInventories(
+      environments.map((env) => ({ environment: env, config: manifestToEnvironmentConfig(loadedByEnv[env].manifest), loaded: inventories.get(env) as LoadedInventory })),
+    );
+  }
   return {
     environments,
     files: Object.fromEntries(environments.map((env) => [env, loadedByEnv[env].file])),
     rows,
-    drift: rows.some((row) => row.status === 'drift'),
+    ...(resources ? { resources } : {}),
+    drift: rows.some((row) => row.status === 'drift') || (resources?.drift ?? false),
   };
 }

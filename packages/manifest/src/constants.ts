@@ -75,3 +75,112 @@ export const IMAGE_URI_PATH = 'docker.imageUri';
 
 /** The stack output that holds the deployed configuration manifest. */
 export const CONFIG_MANIFEST_OUTPUT = 'configManifest';
+
+/** Version of the resource-inventory format; bump it when a field changes meaning. */
+export const INVENTORY_VERSION = 1;
+
+/** A baseline's resource inventory sits beside its configuration manifest: `<env>.json` -> `<env>.resources.json`. */
+export const INVENTORY_FILE_SUFFIX = '.resources.json';
+
+/** The offline synth's per-environment record of every registered resource (`<synth>/<env>/resources.json`). */
+export const SYNTH_RESOURCES_FILE = 'resources.json';
+
+/**
+ * Outputs a resource is referred to by. A string input equal to another resource's `id` or to one of these outputs
+ * (at any depth, e.g. `masterUserSecrets[0].secretArn`) is recorded as `${ref:<name>.<attribute>}`: references say
+ * what is wired to what, whatever account, region or mock id the value had. Only identifying outputs are used, so a
+ * plain value that happens to equal an output (`$LATEST`, an account id) is never mistaken for a reference, and no
+ * output other than these is ever read (the synth's outputs hold unmasked values, e.g. a random password's result).
+ */
+export const REFERENCE_ATTRIBUTES = [
+  'arn',
+  'keyId',
+  'endpoint',
+  'readerEndpoint',
+  'repositoryUrl',
+  'secretArn',
+  'invokeArn',
+  'qualifiedArn',
+  'functionUrl',
+] as const;
+
+/**
+ * Input keys whose string values are always masked, even when the program forgot to mark them secret (the synth
+ * masks Pulumi secrets already; this is the second line).
+ */
+export const SECRET_INPUT_KEYS = [
+  'password',
+  'masterPassword',
+  'secretString',
+  'secretBinary',
+  'authToken',
+  'privateKey',
+  'token',
+] as const;
+
+/**
+ * Values that change with every build although nothing the reviewer approves changed. Each is replaced by a fixed
+ * text and every place it was found is listed in the inventory (`normalisation.volatile`).
+ */
+export const VOLATILE_VALUES = [
+  {
+    rule: 'image-digest',
+    // A registry digest is the hash of the pushed manifest: a rebuild of the same content can give a new one. The
+    // content itself is approved through the image's content tag (`docker.imageUri` in the configuration manifest).
+    pattern: /@sha256:[0-9a-f]{64}/g,
+    replacement: '@sha256:<digest>',
+    reason: 'registry digest of the pushed image; the content is approved through its content tag (docker.imageUri)',
+  },
+] as const;
+
+/** How many changed properties (or parity rows) a Markdown report lists before "…and N more". */
+export const MARKDOWN_DETAIL_CAP = 50;
+
+/** How many resources a Markdown report details per component before "…and N more". */
+export const MARKDOWN_RESOURCE_CAP = 25;
+
+/**
+ * THE table of resource-level parity: which resource properties may differ between environments, and why. A property
+ * of a resource that differs between dev, staging and prod (after environment names, the suffix, regions and account
+ * ids are normalised) is expected only when a rule here explains it; anything else is parity drift.
+ *
+ * - `value`: in every environment the property equals the environment's configuration value of `fields` (one of them,
+ *   the same for all environments); the configuration itself is checked against the profiles by the config compare.
+ * - `text`: the property differs only by that configuration value written into it (e.g. an alarm description).
+ * - `count`: the NUMBER of resources of `type` follows the configuration value (only presence differs).
+ * - `network`: a value from the networking stack (each environment has its own VPC); every environment's value must
+ *   match `pattern`, so e.g. `0.0.0.0/0` in one environment is never passed off as "its VPC".
+ */
+export const RESOURCE_PARITY_RULES = [
+  { type: 'aws:lambda/function:Function', property: 'memorySize', kind: 'value', fields: ['lambda.memoryMb'] },
+  { type: 'aws:lambda/function:Function', property: 'reservedConcurrentExecutions', kind: 'value', fields: ['lambda.reservedConcurrency'] },
+  { type: 'aws:lambda/function:Function', property: 'timeout', kind: 'value', fields: ['lambda.timeoutSeconds'] },
+  { type: 'aws:rds/cluster:Cluster', property: 'engineVersion', kind: 'value', fields: ['database.engineVersion'] },
+  { type: 'aws:rds/cluster:Cluster', property: 'backupRetentionPeriod', kind: 'value', fields: ['database.backupRetentionDays'] },
+  { type: 'aws:rds/clusterInstance:ClusterInstance', property: 'instanceClass', kind: 'value', fields: ['database.instanceClass'] },
+  { type: 'aws:rds/clusterInstance:ClusterInstance', property: '(count)', kind: 'count', fields: ['database.instanceCount'] },
+  { type: 'aws:cloudwatch/logGroup:LogGroup', property: 'retentionInDays', kind: 'value', fields: ['logging.retentionDays'] },
+  { type: 'aws:secretsmanager/secretRotation:SecretRotation', property: 'rotationRules.automaticallyAfterDays', kind: 'value', fields: ['secrets.rotationDays'] },
+  {
+    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+    property: 'threshold',
+    kind: 'value',
+    fields: ['monitoring.errorThreshold', 'monitoring.latencyThresholdMs', 'monitoring.dbCpuThresholdPercent', 'monitoring.dbConnectionsThreshold'],
+  },
+  {
+    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+    property: 'alarmDescription',
+    kind: 'text',
+    fields: ['monitoring.errorThreshold', 'monitoring.latencyThresholdMs', 'monitoring.dbCpuThresholdPercent', 'monitoring.dbConnectionsThreshold'],
+  },
+  { type: 'aws:ec2/securityGroup:SecurityGroup', property: 'vpcId', kind: 'network', pattern: /^vpc-[0-9a-f]+$/ },
+  { type: 'aws:rds/subnetGroup:SubnetGroup', property: 'subnetIds', kind: 'network', pattern: /^subnet-[0-9a-f]+$/ },
+  { type: 'aws:lambda/function:Function', property: 'vpcConfig.subnetIds', kind: 'network', pattern: /^subnet-[0-9a-f]+$/ },
+  {
+    type: 'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule',
+    property: 'cidrIpv4',
+    kind: 'network',
+    // The VPC's own CIDR (RFC 1918 ranges only): egress to AWS endpoints inside the VPC.
+    pattern: /^(10\.\d{1,3}|172\.(1[6-9]|2\d|3[01])|192\.168)\.\d{1,3}\.\d{1,3}\/\d{1,2}$/,
+  },
+] as const;

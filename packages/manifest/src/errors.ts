@@ -8,7 +8,10 @@ export type ManifestErrorCode =
   | 'file-name'
   | 'duplicate-environment'
   | 'no-manifests'
-  | 'bad-argument';
+  | 'bad-argument'
+  | 'no-inventory'
+  | 'policy-report'
+  | 'approver';
 
 /** Bad input: a manifest (or path) that cannot be used. `message` is one line that names the file. */
 export class ManifestError extends Error {
@@ -46,6 +49,47 @@ export class ManifestHashMismatchError extends ManifestError {
       `configHash ${storedHash} does not match the configuration (recomputed ${computedHash}); the file was edited by hand — regenerate it instead`,
     );
     this.name = 'ManifestHashMismatchError';
+  }
+}
+
+/** A resource inventory (stored, or the synth's `resources.json`) that does not have the expected shape. */
+export class InventorySchemaError extends ManifestError {
+  constructor(
+    source: string,
+    readonly issues: readonly string[],
+  ) {
+    super('schema', source, `not a valid resource inventory: ${issues.join('; ')}`);
+    this.name = 'InventorySchemaError';
+  }
+}
+
+/** The stored `inventoryHash` does not match the resources: the file was edited by hand or tampered with. */
+export class InventoryHashMismatchError extends ManifestError {
+  constructor(
+    source: string,
+    readonly storedHash: string,
+    readonly computedHash: string,
+  ) {
+    super(
+      'hash-mismatch',
+      source,
+      `inventoryHash ${storedHash} does not match the resources (recomputed ${computedHash}); the file was edited by hand — regenerate it with drift-approve`,
+    );
+    this.name = 'InventoryHashMismatchError';
+  }
+}
+
+/**
+ * `approve` refused to approve (exit 1): the policy report has blocking violations. `violations` lists each one as
+ * `<environment>: <policy> on <resource>: <message>`.
+ */
+export class ApprovalRefusedError extends Error {
+  constructor(
+    readonly source: string,
+    readonly violations: readonly string[],
+  ) {
+    super(`${source}: approval refused, ${violations.length} mandatory policy violation(s): ${violations.join('; ')}`);
+    this.name = 'ApprovalRefusedError';
   }
 }
 

@@ -1,6 +1,9 @@
 export { approveManifests } from './approve';
 export type { ApproveOptions } from './approve';
+export { checkPolicyReport, gitIdentity, readApprovalHistory, resolveApprover, summarizeResourceChanges } from './audit';
+export type { ApproverSources, GitIdentityFn } from './audit';
 export { checkManifests } from './check';
+export type { CheckInventories } from './check';
 export { compareManifests } from './compare';
 export {
   CONFIG_MANIFEST_OUTPUT,
@@ -8,17 +11,48 @@ export {
   DEFAULT_HISTORY_FILE,
   EXIT_CODES,
   IMAGE_URI_PATH,
+  INVENTORY_FILE_SUFFIX,
+  INVENTORY_VERSION,
   MANIFEST_VERSION,
+  MARKDOWN_DETAIL_CAP,
+  MARKDOWN_RESOURCE_CAP,
   OUTPUT_FORMATS,
   PULUMI_EXIT_CHANGES,
+  REFERENCE_ATTRIBUTES,
   REFRESH_OP_KINDS,
+  RESOURCE_PARITY_RULES,
+  SECRET_INPUT_KEYS,
   SECRET_PLACEHOLDER,
+  SYNTH_RESOURCES_FILE,
+  VOLATILE_VALUES,
 } from './constants';
 export { diffManifests, flattenConfiguration } from './diff';
-export { LiveDriftError, ManifestError, ManifestHashMismatchError, ManifestSchemaError } from './errors';
+export {
+  ApprovalRefusedError,
+  InventoryHashMismatchError,
+  InventorySchemaError,
+  LiveDriftError,
+  ManifestError,
+  ManifestHashMismatchError,
+  ManifestSchemaError,
+} from './errors';
 export type { LiveDriftErrorCode, ManifestErrorCode } from './errors';
 export { canonicalJson, computeConfigHash } from './hash';
+export {
+  computeInventoryHash,
+  createInventory,
+  formatPath,
+  inventoryFileFor,
+  inventorySchema,
+  loadInventory,
+  loadInventorySet,
+  serializeInventory,
+  verifyInventory,
+} from './inventory';
 export { loadManifest, loadManifestSet, writeFileAtomic } from './io';
+export { compareInventories } from './parity';
+export type { ParityInput } from './parity';
+export { diffInventories, diffValues, shortUrn } from './resourceDiff';
 export { createConfigManifest, manifestToEnvironmentConfig, verifyManifest } from './manifest';
 export { comparableImageUri, compareDeployed } from './live/deployed';
 export { applyIgnoreRules, ignoreFileSchema, loadIgnoreRules, parseIgnoreRules } from './live/ignore';
@@ -42,13 +76,29 @@ export { renderApprove, renderCheck, renderCompare, renderHash, renderLive } fro
 export { configurationSchema, manifestSchema } from './schema';
 export type {
   ApprovalRecord,
+  Approver,
   ApproveReport,
+  ChangedResources,
   CheckReport,
   CompareReport,
   CompareRow,
+  ComponentChanges,
   ConfigManifest,
   EnvironmentCheck,
+  InventoryCheck,
+  InventoryCounts,
+  InventoryDiff,
+  InventoryNormalisation,
+  InventoryResource,
+  LoadedInventory,
   LoadedManifest,
+  ParityRow,
+  PolicyResult,
+  PropertyChange,
+  ResourceChange,
+  ResourceInventory,
+  ResourceParityReport,
+  VolatileOccurrence,
   ManifestChange,
   ManifestConfiguration,
   ManifestExtras,

@@ -1,9 +1,36 @@
+import { MARKDOWN_DETAIL_CAP, MARKDOWN_RESOURCE_CAP } from './constants';
 import type { LiveDriftReport } from './live/types';
-import type { ApproveReport, CheckReport, CompareReport, ConfigManifest, LoadedManifest, OutputFormat } from './types';
+import type {
+  ApproveReport,
+  CheckReport,
+  CompareReport,
+  ComponentChanges,
+  ConfigManifest,
+  EnvironmentCheck,
+  InventoryCheck,
+  LoadedManifest,
+  OutputFormat,
+  ResourceChange,
+  ResourceParityReport,
+} from './types';
 
 const short = (hash: string | undefined): string => (hash ? hash.slice(0, 12) : '-');
 const show = (value: unknown): string => (value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
 const cell = (value: unknown): string => show(value).replace(/\|/g, '\\|');
+/** Longest value a Markdown cell shows: a comment stays readable (and under GitHub's 65,536 characters). */
+const CELL_MAX = 160;
+/** A value as inline code, cut to CELL_MAX; `<`, `|` and backticks cannot break the table or turn into HTML. */
+function code(value: unknown): string {
+  if (value === undefined) return '-';
+  let text = show(value).replace(/\s*\n\s*/g, ' ');
+  if (text.length > CELL_MAX) text = `${text.slice(0, CELL_MAX - 1)}…`;
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const padded = text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text;
+  return `${fence}${padded}${fence}`.replace(/\|/g, '\\|');
+}
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+/** `tap-db (tap:database:DatabaseComponent)` -> `tap-db`, and the type's last part for a label. */
+const typeName = (type: string): string => type.split(':').pop() ?? type;
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
@@ -15,17 +42,49 @@ function markdownTable(headers: string[], rows: string[][]): string {
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
+/** Resource-parity rows: drift first, then expected differences; the status words of the config table. */
+function parityRows(parity: ResourceParityReport) {
+  return [...parity.rows.filter((row) => row.status === 'drift'), ...parity.rows.filter((row) => row.status === 'expected')];
+}
+
+function paritySummary(parity: ResourceParityReport): string {
+  const drift = parity.rows.filter((row) => row.status === 'drift').length;
+  return `${plural(parity.resourceCount, 'resource')}: ${drift} drift, ${plural(parity.rows.length - drift, 'expected difference')}`;
+}
+
+function parityMarkdown(parity: ResourceParityReport): string[] {
+  const lines = ['#### Resources', '', `${paritySummary(parity)} across ${parity.environments.join(', ')} (environment names, suffix, regions and account ids normalised)`, ''];
+  if (parity.rows.length === 0) return [...lines, 'Every resource has the same settings in every environment.', ''];
+  const tableOf = (rows: ResourceParityReport['rows']): string[] => {
+    const shown = rows.slice(0, MARKDOWN_DETAIL_CAP);
+    const table = markdownTable(
+      ['resource', 'property', ...parity.environments, 'why'],
+      shown.map((row) => [`${code(row.name)} (${typeName(row.type)})`, code(row.path), ...parity.environments.map((env) => code(row.values[env])), cell(row.reason)]),
+    );
+    return [table, ...(rows.length > shown.length ? ['', `…and ${rows.length - shown.length} more; \`tap-drift compare --format json\` has all of them`] : [])];
+  };
+  const drift = parity.rows.filter((row) => row.status === 'drift');
+  const expected = parity.rows.filter((row) => row.status === 'expected');
+  if (drift.length) lines.push('**Drift** (fix the environment, or the profile and `RESOURCE_PARITY_RULES` if the difference is meant)', '', ...tableOf(drift), '');
+  // Expected differences collapsed: nothing to act on, there for the reviewer who wants to see them.
+  if (expected.length) lines.push('<details>', `<summary>${plural(expected.length, 'expected difference')}</summary>`, '', ...tableOf(expected), '', '</details>', '');
+  return lines;
+}
+
 /**
- * The `compare` report as text (a side-by-side table), JSON, or Markdown (for pull-request comments).
+ * The `compare` report as text (a side-by-side table), JSON, or Markdown (for pull-request comments), with the
+ * resource parity when inventories were compared.
  *
  * @example
- * process.stdout.write(renderCompare(compareManifests(loaded), 'markdown'));
+ * process.stdout.write(renderCompare(compareManifests(loaded, inventories), 'markdown'));
  */
 export function renderCompare(report: CompareReport, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const drift = report.rows.filter((row) => row.status === 'drift');
   const expected = report.rows.filter((row) => row.status === 'expected').length;
-  const summary = `${drift.length} drift, ${expected} expected difference${expected === 1 ? '' : 's'} across ${report.environments.join(', ')}`;
+  const parity = report.resources;
+  const resourceSummary = parity ? `; ${paritySummary(parity)}` : '';
+  const summary = `${drift.length} drift, ${expected} expected difference${expected === 1 ? '' : 's'} across ${report.environments.join(', ')}${resourceSummary}`;
   const headers = ['path', ...report.environments, 'status'];
   const reasons = drift.flatMap((row) => row.reasons.map((reason) => `${row.path}: ${reason}`));
   if (format === 'markdown') {
@@ -42,10 +101,21 @@ export function renderCompare(report: CompareReport, format: OutputFormat): stri
       markdownTable(headers, rows),
       ...(reasons.length ? ['', '**Drift**', '', ...reasons.map((reason) => `- ${reason.replace(/\|/g, '\\|')}`)] : []),
       '',
+      ...(parity ? parityMarkdown(parity) : []),
     ].join('\n');
   }
   const rows = report.rows.map((row) => [row.path, ...report.environments.map((env) => show(row.values[env])), row.status === 'drift' ? 'DRIFT' : row.status]);
-  return [table(headers, rows), '', ...reasons.map((reason) => `DRIFT ${reason}`), `${report.drift ? 'drift' : 'in sync'}: ${summary}`, ''].join('\n');
+  const resourceLines = parity
+    ? [
+        `resources: ${paritySummary(parity)}`,
+        ...parityRows(parity).map(
+          (row) =>
+            `  ${row.status === 'drift' ? 'DRIFT' : 'expected'} ${row.name} (${row.type}) ${row.path}: ${parity.environments.map((env) => `${env}=${show(row.values[env])}`).join(', ')}${row.status === 'drift' ? '' : ` (${row.reason})`}`,
+        ),
+        '',
+      ]
+    : [];
+  return [table(headers, rows), '', ...reasons.map((reason) => `DRIFT ${reason}`), ...resourceLines, `${report.drift ? 'drift' : 'in sync'}: ${summary}`, ''].join('\n');
 }
 
 const STATUS_WORDS = {
@@ -55,11 +125,81 @@ const STATUS_WORDS = {
   removed: 'baseline only, no current manifest',
 } as const;
 
+const INVENTORY_WORDS = {
+  unchanged: 'unchanged',
+  changed: 'changed',
+  added: 'new, no approved inventory',
+  'no-baseline': 'ERROR: no approved inventory (old baseline format)',
+  'no-current': 'ERROR: no current inventory',
+} as const;
+
+function inventorySummary(check: InventoryCheck): string {
+  if (check.status !== 'changed') return INVENTORY_WORDS[check.status];
+  const { added, removed, changed, properties } = check.diff.counts;
+  const parts = [`${changed} changed (${plural(properties, 'property', 'properties')})`, `${added} added`, `${removed} removed`];
+  return `${parts.join(', ')}${check.normalisationChanged ? ', normalisation list changed' : ''}`;
+}
+
+const resourceMark = { added: '+', removed: '-', changed: '~' } as const;
+
+function checkText(entry: EnvironmentCheck): string[] {
+  const hashes = entry.status === 'changed' && entry.baselineHash !== entry.currentHash ? ` (${short(entry.baselineHash)} -> ${short(entry.currentHash)})` : '';
+  const lines = [`${entry.environment}: ${STATUS_WORDS[entry.status]}${hashes}`];
+  for (const change of entry.changes) lines.push(`  ${change.path}: ${show(change.before)} -> ${show(change.after)}`);
+  const resources = entry.resources;
+  if (!resources || (resources.status === 'unchanged' && entry.status === 'unchanged')) return lines;
+  const inventoryHashes = resources.status === 'changed' ? ` (${short(resources.baselineHash)} -> ${short(resources.currentHash)})` : '';
+  lines.push(`  resources: ${inventorySummary(resources)}${inventoryHashes}`);
+  for (const component of resources.diff.components) {
+    lines.push(`    ${component.label}`);
+    for (const r of component.resources) {
+      lines.push(`      ${resourceMark[r.kind]} ${r.name} (${r.type})`);
+      for (const p of r.properties) lines.push(`          ${p.path}: ${show(p.before)} -> ${show(p.after)}`);
+    }
+  }
+  return lines;
+}
+
+const html = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** One component's changes as a collapsed block: added and removed resources first, then property rows, at most `budget` rows. */
+function componentDetails(component: ComponentChanges, budget: number): string[] {
+  const rows: string[][] = [];
+  let hidden = 0;
+  const push = (row: string[]) => (rows.length < budget ? rows.push(row) : hidden++);
+  const label = (r: ResourceChange) => `${code(r.name)} (${typeName(r.type)})`;
+  const ordered = [...component.resources.filter((r) => r.kind !== 'changed'), ...component.resources.filter((r) => r.kind === 'changed')];
+  for (const r of ordered.slice(0, MARKDOWN_RESOURCE_CAP)) {
+    if (r.kind !== 'changed') push([label(r), `**${r.kind}**`, '', '']);
+    else for (const p of r.properties) push([label(r), code(p.path), code(p.before), code(p.after)]);
+  }
+  const unlisted = ordered.slice(MARKDOWN_RESOURCE_CAP);
+  hidden += unlisted.reduce((n, r) => n + Math.max(1, r.properties.length), 0);
+  const counts = [
+    component.changed ? `${component.changed} changed (${plural(component.properties, 'property', 'properties')})` : '',
+    component.added ? `${component.added} added` : '',
+    component.removed ? `${component.removed} removed` : '',
+  ].filter(Boolean);
+  // HTML inside <summary>: GitHub does not render Markdown there reliably.
+  const lines = ['<details>', `<summary><code>${html(component.label)}</code>: ${counts.join(', ')}</summary>`, ''];
+  if (rows.length) lines.push(markdownTable(['resource', 'property', 'approved', 'current'], rows));
+  if (hidden > 0) {
+    lines.push('', `…and ${hidden} more${unlisted.length > 0 ? ` (${plural(unlisted.length, 'resource')} not listed)` : ''}; \`tap-drift check --format json\` has all of them`);
+  }
+  lines.push('', '</details>', '');
+  return lines;
+}
+
+const hashPair = (a: string | undefined, b: string | undefined): string => (a === b ? `\`${short(a)}\`` : `\`${short(a)}\` → \`${short(b)}\``);
+
 /**
- * The `check` report: per environment its status and every changed path (old -> new).
+ * The `check` report: per environment its status, every changed configuration path (old -> new) and every resource
+ * added, removed or changed (each property old -> new), grouped by component. Markdown (for a pull-request comment)
+ * puts a summary table first and collapses each component's details, capped so a change of hundreds of properties
+ * stays a readable comment ("…and N more").
  *
  * @example
- * process.stdout.write(renderCheck(checkManifests(baseline, current), 'text'));
+ * process.stdout.write(renderCheck(checkManifests(baseline, current, inventories), 'markdown'));
  */
 export function renderCheck(report: CheckReport, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
@@ -67,47 +207,107 @@ export function renderCheck(report: CheckReport, format: OutputFormat): string {
   const summary = report.changed
     ? `${changed} of ${report.environments.length} environment${report.environments.length === 1 ? '' : 's'} differ from the approved baseline`
     : `all ${report.environments.length} environment${report.environments.length === 1 ? '' : 's'} match the approved baseline`;
+  const verdict = report.errors.length ? 'error' : report.changed ? 'changed' : 'in sync';
   if (format === 'markdown') {
-    const lines = [`### tap-drift check: ${report.changed ? 'changes need approval' : 'in sync'}`, '', summary, ''];
-    lines.push(markdownTable(['environment', 'status', 'baseline', 'current'], report.environments.map((e) => [e.environment, STATUS_WORDS[e.status], `\`${short(e.baselineHash)}\``, `\`${short(e.currentHash)}\``])));
-    for (const entry of report.environments.filter((e) => e.changes.length > 0)) {
-      lines.push('', `#### ${entry.environment}`, '', markdownTable(['path', 'approved', 'current'], entry.changes.map((c) => [`\`${c.path}\``, cell(c.before), cell(c.after)])));
+    const title = report.errors.length ? 'cannot check everything' : report.changed ? 'changes need approval' : 'in sync';
+    const lines = [`### tap-drift check: ${title}`, '', summary, ''];
+    if (report.errors.length) lines.push('**Errors** (the check is incomplete)', '', ...report.errors.map((e) => `- ${cell(e)}`), '');
+    const withInventory = report.environments.some((e) => e.resources);
+    lines.push(
+      markdownTable(
+        ['environment', 'status', 'configuration', ...(withInventory ? ['resources'] : []), 'config hash', ...(withInventory ? ['inventory hash'] : [])],
+        report.environments.map((e) => [
+          e.environment,
+          STATUS_WORDS[e.status],
+          e.changes.length ? plural(e.changes.length, 'changed path') : e.status === 'changed' ? 'unchanged' : '-',
+          ...(withInventory ? [e.resources ? inventorySummary(e.resources) : '-'] : []),
+          hashPair(e.baselineHash, e.currentHash),
+          ...(withInventory ? [e.resources ? hashPair(e.resources.baselineHash, e.resources.currentHash) : '-'] : []),
+        ]),
+      ),
+    );
+    // One budget of detail rows for the whole comment, shared fairly by the components that changed.
+    const changedComponents = report.environments.reduce((n, e) => n + (e.resources?.diff.components.length ?? 0), 0);
+    const perComponent = Math.max(5, Math.floor(MARKDOWN_DETAIL_CAP / Math.max(1, changedComponents)));
+    for (const entry of report.environments.filter((e) => e.changes.length > 0 || (e.resources?.diff.components.length ?? 0) > 0)) {
+      lines.push('', `#### ${entry.environment}`, '');
+      if (entry.changes.length > 0) {
+        lines.push('Configuration:', '', markdownTable(['path', 'approved', 'current'], entry.changes.map((c) => [`\`${c.path}\``, cell(c.before), cell(c.after)])), '');
+      }
+      const components = entry.resources?.diff.components ?? [];
+      if (components.length === 0) continue;
+      lines.push(
+        `Resources: ${inventorySummary(entry.resources as InventoryCheck)}`,
+        '',
+        markdownTable(
+          ['component', 'changed', 'properties', 'added', 'removed'],
+          components.map((c) => [code(c.label), String(c.changed), String(c.properties), String(c.added), String(c.removed)]),
+        ),
+        '',
+      );
+      for (const component of components) lines.push(...componentDetails(component, perComponent));
     }
-    return `${lines.join('\n')}\n`;
+    return `${lines.join('\n').replace(/\n+$/, '')}\n`;
   }
-  const lines: string[] = [];
-  for (const entry of report.environments) {
-    const hashes = entry.status === 'changed' ? ` (${short(entry.baselineHash)} -> ${short(entry.currentHash)})` : '';
-    lines.push(`${entry.environment}: ${STATUS_WORDS[entry.status]}${hashes}`);
-    for (const change of entry.changes) lines.push(`  ${change.path}: ${show(change.before)} -> ${show(change.after)}`);
-  }
-  lines.push(`${report.changed ? 'changed' : 'in sync'}: ${summary}`);
+  const lines = report.environments.flatMap(checkText);
+  for (const error of report.errors) lines.push(`ERROR ${error}`);
+  lines.push(`${verdict}: ${summary}`);
   return `${lines.join('\n')}\n`;
 }
 
 /**
- * The `approve` report: which baselines were written and where the history went.
+ * The `approve` report: which baselines were written, by whom, why, with which policy result, and where the history went.
  *
  * @example
- * process.stdout.write(renderApprove(approveManifests({ baseline: 'manifests', current: 'synth' }), 'text'));
+ * process.stdout.write(renderApprove(approveManifests({ baseline: 'manifests', current: 'synth', reason, noPolicyCheck: true }), 'text'));
  */
 export function renderApprove(report: ApproveReport, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const kept = report.check.environments.filter((e) => e.status === 'removed').map((e) => e.environment);
-  const unchanged = report.check.environments.filter((e) => e.status === 'unchanged').map((e) => e.environment);
+  const unchanged = report.check.environments.filter((e) => e.status === 'unchanged' && e.resources?.status !== 'no-baseline').map((e) => e.environment);
   const summary = report.approved.length
     ? `approved ${report.approved.length} environment${report.approved.length === 1 ? '' : 's'}; history appended to ${report.historyFile}`
     : 'nothing to approve: every environment matches its baseline';
+  const first = report.approved[0];
+  const who = first
+    ? [
+        `approver: ${first.approver?.name ?? '-'}${first.approver?.email ? ` <${first.approver.email}>` : ''} (${first.approver?.source ?? '-'})`,
+        `reason: ${first.reason ?? '-'}`,
+        `policy: ${first.policy?.result ?? '-'}${first.policy?.report ? ` (${first.policy.report}: ${plural(first.policy.violations ?? 0, 'advisory violation')})` : ''}`,
+      ]
+    : [];
   const notes = [
     ...(unchanged.length ? [`unchanged: ${unchanged.join(', ')}`] : []),
     ...(kept.length ? [`kept (no current manifest): ${kept.join(', ')}`] : []),
   ];
+  const resources = (r: (typeof report.approved)[number]) => {
+    const c = r.changedResources;
+    return c ? `${c.changed} changed, ${c.added} added, ${c.removed} removed` : '-';
+  };
   if (format === 'markdown') {
-    const rows = report.approved.map((r) => [r.environment, `\`${short(r.oldHash ?? undefined)}\``, `\`${short(r.newHash)}\``, r.changedPaths.map((p) => `\`${p}\``).join(', ')]);
-    return [`### tap-drift approve`, '', summary, '', ...(rows.length ? [markdownTable(['environment', 'old hash', 'new hash', 'changed paths'], rows), ''] : []), ...notes.map((n) => `- ${n}`), ''].join('\n');
+    const rows = report.approved.map((r) => [
+      r.environment,
+      `\`${short(r.oldHash ?? undefined)}\` → \`${short(r.newHash)}\``,
+      r.changedPaths.length ? r.changedPaths.map((p) => `\`${p}\``).join(', ') : '-',
+      resources(r),
+    ]);
+    return [
+      `### tap-drift approve`,
+      '',
+      summary,
+      '',
+      ...who.map((line) => `- ${cell(line)}`),
+      ...(who.length ? [''] : []),
+      ...(rows.length ? [markdownTable(['environment', 'config hash', 'changed paths', 'resources'], rows), ''] : []),
+      ...notes.map((n) => `- ${n}`),
+      '',
+    ].join('\n');
   }
-  const lines = report.approved.map((r) => `${r.environment}: approved ${short(r.oldHash ?? undefined)} -> ${short(r.newHash)} (${r.changedPaths.join(', ')}) -> ${r.baselineFile}`);
-  return `${[...lines, ...notes, summary].join('\n')}\n`;
+  const lines = report.approved.map(
+    (r) =>
+      `${r.environment}: approved ${short(r.oldHash ?? undefined)} -> ${short(r.newHash)} (${r.changedPaths.join(', ') || 'configuration unchanged'}; resources: ${resources(r)}) -> ${r.baselineFile}`,
+  );
+  return `${[...lines, ...who, ...notes, summary].join('\n')}\n`;
 }
 
 /**

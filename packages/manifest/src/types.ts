@@ -57,6 +57,9 @@ export interface CompareReport {
   environments: EnvironmentName[];
   files: Partial<Record<EnvironmentName, string>>;
   rows: CompareRow[];
+  /** Resource-level parity of the environments' inventories (absent when compared without inventories). */
+  resources?: ResourceParityReport;
+  /** Configuration or resource drift. */
   drift: boolean;
 }
 
@@ -69,23 +72,72 @@ export interface EnvironmentCheck {
   currentFile?: string;
   baselineHash?: string;
   currentHash?: string;
+  /** Configuration paths that changed. */
   changes: ManifestChange[];
+  /** The resource inventory against the approved one (absent when checked without inventories). */
+  resources?: InventoryCheck;
 }
 
 export interface CheckReport {
   environments: EnvironmentCheck[];
+  /** Anything (configuration or resources) needs approval. */
   changed: boolean;
+  /** Problems that make the check incomplete (exit 2), each one line with its fix, e.g. an old-format baseline. */
+  errors: string[];
 }
 
-/** One line of the approval history (JSON Lines). */
+/** Who approved: the `--approver` flag, the CI actor, or the git identity. */
+export interface Approver {
+  name: string;
+  email?: string;
+  source: 'flag' | 'ci' | 'git';
+}
+
+/** The policy result an approval was given with. */
+export interface PolicyResult {
+  /** `passed`: a `tap-policy check --format json` report without blocking violations; `not checked`: `--no-policy-check`. */
+  result: 'passed' | 'not checked';
+  /** The report file. */
+  report?: string;
+  /** Violations in the report (all advisory when passed). */
+  violations?: number;
+  /** Policies the report ran. */
+  policies?: number;
+}
+
+/** The resources an approval accepted: counts, and short names (`<name> (<type>)`) of each. */
+export interface ChangedResources {
+  added: number;
+  removed: number;
+  changed: number;
+  properties: number;
+  /** `+ name (type)`, `- name (type)`, `~ name (type): path, path` — capped, see `truncated`. */
+  list: string[];
+  /** How many entries `list` leaves off. */
+  truncated?: number;
+}
+
+/**
+ * One line of the approval history (JSON Lines). Lines written before audited approvals have only `time` to
+ * `currentFile`; `readApprovalHistory` reads both.
+ */
 export interface ApprovalRecord {
   time: string;
   environment: EnvironmentName;
+  /** Configuration hash before (null: first approval) and after. */
   oldHash: string | null;
   newHash: string;
   changedPaths: string[];
   baselineFile: string;
   currentFile: string;
+  approver?: Approver;
+  reason?: string;
+  /** Inventory hash before (null: none approved yet) and after. */
+  oldInventoryHash?: string | null;
+  newInventoryHash?: string;
+  inventoryFile?: string;
+  changedResources?: ChangedResources;
+  policy?: PolicyResult;
 }
 
 export interface ApproveReport {
@@ -94,4 +146,139 @@ export interface ApproveReport {
   /** Environments whose baseline was written, with their history line. */
   approved: ApprovalRecord[];
   historyFile: string;
+}
+
+/** One resource of a resource inventory (the key is its URN). */
+export interface InventoryResource {
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** URN of the parent (the component that created it); absent only for the root stack. */
+  parent?: string;
+  /** `false` for component resources (they have no inputs of their own). */
+  custom: boolean;
+  /** Inputs: secrets `[secret]`, references `${ref:<name>.<attribute>}`, JSON strings parsed, volatile values fixed. */
+  inputs: Record<string, unknown>;
+  /** URNs this resource waits for (explicit `dependsOn` and references), sorted; absent when the synth records none. */
+  dependencies?: string[];
+}
+
+/** One place where a volatile value (see `VOLATILE_VALUES`) was replaced. */
+export interface VolatileOccurrence {
+  rule: string;
+  urn: string;
+  /** Input path, e.g. `imageUri` or `triggers.imageDigest`. */
+  path: string;
+}
+
+/** What was done to the inputs so the inventory is stable and safe to commit; part of the hash. */
+export interface InventoryNormalisation {
+  /** Every replaced volatile value, so a reviewer sees what the gate does not compare. */
+  volatile: VolatileOccurrence[];
+  /** Inputs whose JSON-string value (an IAM or key policy, ...) is stored parsed, so it diffs structurally. */
+  jsonStrings: Array<{ urn: string; path: string }>;
+}
+
+/** The canonical, hashed record of every resource an environment declares. */
+export interface ResourceInventory {
+  inventoryVersion: 1;
+  environment: EnvironmentName;
+  normalisation: InventoryNormalisation;
+  /** By URN, sorted. */
+  resources: Record<string, InventoryResource>;
+  /** Lowercase hex SHA-256 of the RFC 8785 canonical JSON of `{ normalisation, resources }`. */
+  inventoryHash: string;
+}
+
+/** An inventory and the file it came from (a stored inventory or the synth's `resources.json`). */
+export interface LoadedInventory {
+  file: string;
+  inventory: ResourceInventory;
+}
+
+/** One changed input (or `(parent)` / `(dependencies)`) of a resource. */
+export interface PropertyChange {
+  /** e.g. `period`, `policy.Statement[2].Action`, `tags["team.name"]`. */
+  path: string;
+  kind: 'changed' | 'added' | 'removed';
+  before?: unknown;
+  after?: unknown;
+}
+
+/** One resource that differs between two inventories. */
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  name: string;
+  kind: 'added' | 'removed' | 'changed';
+  /** Changed properties (only for `changed`). */
+  properties: PropertyChange[];
+}
+
+/** The changes under one parent component. */
+export interface ComponentChanges {
+  /** URN of the parent component; `''` for the root stack. */
+  parent: string;
+  /** Short label, e.g. `tap-monitoring (tap:monitoring:MonitoringComponent)`. */
+  label: string;
+  added: number;
+  removed: number;
+  changed: number;
+  /** Number of changed properties. */
+  properties: number;
+  resources: ResourceChange[];
+}
+
+/** Counts of an inventory diff. */
+export interface InventoryCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  properties: number;
+}
+
+/** Everything that differs between two inventories, grouped by component. */
+export interface InventoryDiff {
+  counts: InventoryCounts;
+  components: ComponentChanges[];
+}
+
+/** The resource side of one environment's check. */
+export interface InventoryCheck {
+  /**
+   * `unchanged` / `changed`; `added`: no approved inventory because the environment is new; `no-baseline`: the baseline
+   * is in the old format (configuration only) — an error, fixed by drift-approve; `no-current`: nothing to compare.
+   */
+  status: 'unchanged' | 'changed' | 'added' | 'no-baseline' | 'no-current';
+  baselineFile?: string;
+  currentFile?: string;
+  baselineHash?: string;
+  currentHash?: string;
+  diff: InventoryDiff;
+  /** The list of normalised values (volatile values, parsed JSON strings) differs too. */
+  normalisationChanged?: boolean;
+}
+
+/** One resource property across environments in the resource-parity compare. */
+export interface ParityRow {
+  /** URN with the stack, environment, suffix, region and account normalised. */
+  resource: string;
+  type: string;
+  name: string;
+  /** Input path, `(count)` or `(present)`. */
+  path: string;
+  values: Partial<Record<EnvironmentName, unknown>>;
+  status: 'expected' | 'drift';
+  /** Why: the rule's configuration field (`lambda.memoryMb`) or the drift reason. */
+  reason: string;
+}
+
+/** Resource-level parity of the environments' inventories. */
+export interface ResourceParityReport {
+  environments: EnvironmentName[];
+  files: Partial<Record<EnvironmentName, string>>;
+  /** Resources compared (normalised URNs in at least one environment). */
+  resourceCount: number;
+  rows: ParityRow[];
+  drift: boolean;
 }

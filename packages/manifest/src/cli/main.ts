@@ -3,23 +3,30 @@ import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { approveManifests } from '../approve';
+import type { GitIdentityFn } from '../audit';
 import { checkManifests } from '../check';
 import { compareManifests } from '../compare';
 import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
-import { LiveDriftError, ManifestError } from '../errors';
+import { ApprovalRefusedError, LiveDriftError, ManifestError } from '../errors';
+import { loadInventorySet } from '../inventory';
 import { loadManifest, loadManifestSet, writeFileAtomic } from '../io';
 import { emptyPreview } from '../live/refresh';
 import { buildLiveReport } from '../live/report';
 import { runLiveDrift, type SpawnFn } from '../live/run';
 import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
-import type { OutputFormat } from '../types';
+import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
+import type { EnvironmentName } from '@tap/validation';
 
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   /** How `live` runs Pulumi; tests inject a stand-in. Default: the real executable. */
   spawn?: SpawnFn;
+  /** Environment variables `approve` reads the CI actor from. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** The git identity `approve` falls back to. Default: `git config user.name` / `user.email`. */
+  git?: GitIdentityFn;
 }
 
 const formatOption = (): Option =>
@@ -35,7 +42,9 @@ const formatOption = (): Option =>
 export function runCli(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
   let exitCode: number = EXIT_CODES.ok;
   const program = new Command('tap-drift')
-    .description('Compare, check and approve TAP configuration manifests, and check live drift (exit 0 in sync, 1 drift, 2 bad input or error).')
+    .description(
+      'Compare, check and approve TAP configuration manifests and resource inventories, and check live drift (exit 0 in sync, 1 drift, 2 bad input or error).',
+    )
     .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError()
@@ -47,40 +56,73 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
 
   program
     .command('compare')
-    .description('side-by-side table of every configuration path; differences are expected (profiles) or drift')
-    .argument('<manifest...>', 'manifest files or directories of <env>.json files')
+    .description('every configuration path and every resource across environments; differences are expected (profiles) or drift')
+    .argument('<manifest...>', 'manifest files or directories (<env>.json or <env>/manifest.json), each with its resource inventory beside it')
     .addOption(formatOption())
     .action((paths: string[], options: { format: OutputFormat }) => {
-      const loaded = paths.flatMap((path) => [...loadManifestSet(path).values()]);
-      const report = compareManifests(loaded);
+      const sets = paths.map((path) => loadManifestSet(path));
+      const inventories = new Map<EnvironmentName, LoadedInventory>();
+      for (const set of sets) for (const [env, loaded] of loadInventorySet(set)) inventories.set(env, loaded);
+      const report = compareManifests(
+        sets.flatMap((set) => [...set.values()]),
+        inventories,
+      );
       io.out(renderCompare(report, options.format));
       exitCode = report.drift ? EXIT_CODES.drift : EXIT_CODES.ok;
     });
 
   program
     .command('check')
-    .description('each environment against its approved baseline: every changed path, old -> new')
-    .requiredOption('--baseline <path>', 'approved manifest file or directory')
-    .requiredOption('--current <path>', 'current manifest file or directory')
+    .description('each environment against its approved baseline: every changed configuration path and resource property, old -> new')
+    .requiredOption('--baseline <path>', 'approved manifest file or directory (<env>.json with <env>.resources.json)')
+    .requiredOption('--current <path>', 'current manifest file or directory (the synth: <env>/manifest.json with <env>/resources.json)')
     .addOption(formatOption())
     .action((options: { baseline: string; current: string; format: OutputFormat }) => {
-      const report = checkManifests(loadManifestSet(options.baseline), loadManifestSet(options.current));
+      const baseline: Map<EnvironmentName, LoadedManifest> = loadManifestSet(options.baseline);
+      const current: Map<EnvironmentName, LoadedManifest> = loadManifestSet(options.current);
+      const report = checkManifests(baseline, current, { baseline: loadInventorySet(baseline), current: loadInventorySet(current) });
       io.out(renderCheck(report, options.format));
-      exitCode = report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;
+      for (const error of report.errors) io.err(`tap-drift: ${error}\n`);
+      exitCode = report.errors.length > 0 ? EXIT_CODES.badInput : report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;
     });
 
   program
     .command('approve')
-    .description('accept the current manifests as the new baselines and append one history line per environment')
+    .description('accept the current manifests and inventories as the new baselines; one audited history line per environment')
     .requiredOption('--baseline <path>', 'baseline directory (created when missing) or file')
-    .requiredOption('--current <path>', 'current manifest file or directory')
+    .requiredOption('--current <path>', 'current manifest file or directory, with the inventories beside it')
+    .option('--reason <text>', 'why the change is approved (required; recorded in the history)')
+    .option('--approver <name>', 'who approves, e.g. "Jane Doe <jane@example.com>" (default: GITHUB_ACTOR in CI, else git config user.name/user.email)')
+    .option('--policy-report <file>', 'JSON report of `tap-policy check --format json` over the current synth; mandatory violations refuse the approval (exit 1)')
+    .option('--no-policy-check', 'approve without a policy report (recorded as "policy: not checked")')
     .option('--history <file>', 'JSON Lines audit log (default: <baseline dir>/approvals.jsonl)')
     .addOption(formatOption())
-    .action((options: { baseline: string; current: string; history?: string; format: OutputFormat }) => {
-      const report = approveManifests({ baseline: options.baseline, current: options.current, history: options.history });
-      io.out(renderApprove(report, options.format));
-      exitCode = EXIT_CODES.ok;
-    });
+    .action(
+      (options: {
+        baseline: string;
+        current: string;
+        reason?: string;
+        approver?: string;
+        policyReport?: string;
+        policyCheck: boolean;
+        history?: string;
+        format: OutputFormat;
+      }) => {
+        const report = approveManifests({
+          baseline: options.baseline,
+          current: options.current,
+          reason: options.reason ?? '',
+          approver: options.approver,
+          policyReport: options.policyReport,
+          noPolicyCheck: !options.policyCheck,
+          history: options.history,
+          env: io.env,
+          git: io.git,
+        });
+        io.out(renderApprove(report, options.format));
+        exitCode = EXIT_CODES.ok;
+      },
+    );
 
   program
     .command('hash')
@@ -127,6 +169,12 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     program.parse([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
+    if (error instanceof ApprovalRefusedError) {
+      // Refused, not bad input: one line, then each blocking violation on its own line.
+      io.err(`tap-drift: ${error.source}: approval refused, ${error.violations.length} mandatory policy violation(s); fix them (or the policy) and synth again:\n`);
+      for (const violation of error.violations) io.err(`  ${violation.replace(/\s*\n\s*/g, ' ')}\n`);
+      return EXIT_CODES.drift;
+    }
     if (error instanceof CommanderError) {
       // Help and --version are successes; every usage error (unknown flag, missing argument, bad choice) is bad input.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CODES.ok : EXIT_CODES.badInput;

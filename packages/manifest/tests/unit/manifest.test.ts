@@ -15,7 +15,10 @@ import {
   loadManifestSet,
   verifyManifest,
 } from '../../src';
-import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson } from './support';
+import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson, writeSynth } from './support';
+
+/** The Aurora version the profiles pin (it moves with AWS's supported minors; the tests follow it). */
+const PINNED_ENGINE = environmentProfile('prod').database.engineVersion;
 
 describe('createConfigManifest', () => {
   it('keeps the seed shape, adds what drift detection needs, and hashes only the configuration', () => {
@@ -30,7 +33,7 @@ describe('createConfigManifest', () => {
       configuration: {
         region: 'us-east-1',
         lambda: { memory: 4096, cpu: 2, timeoutSeconds: 30 },
-        database: { instanceClass: 'db.r6g.large', engineVersion: '15.4', instanceCount: 2 },
+        database: { instanceClass: 'db.r6g.large', engineVersion: PINNED_ENGINE, instanceCount: 2 },
         secrets: { rotationDays: 30 },
         backup: { retentionDays: 7 },
         logging: { retentionDays: 30 },
@@ -138,15 +141,15 @@ describe('compareManifests', () => {
 
   it('flags a parity field that differs as drift', () => {
     // Act
-    const report = compareManifests([load('dev'), load('prod', (c) => (c.database.engineVersion = '15.5'))]);
+    const report = compareManifests([load('dev'), load('prod', (c) => (c.database.engineVersion = '15.8'))]);
 
     // Assess
     const row = report.rows.find((r) => r.path === 'database.engineVersion')!;
     expect(report.drift).toBe(true);
     expect(row.status).toBe('drift');
     expect(row.reasons).toEqual([
-      'must be identical in every environment, got dev=15.4, prod=15.5',
-      'prod: All environments must use Aurora PostgreSQL 15.4, got 15.5',
+      `must be identical in every environment, got dev=${PINNED_ENGINE}, prod=15.8`,
+      expect.stringMatching(new RegExp(`^prod: All environments must use Aurora PostgreSQL ${PINNED_ENGINE.replace('.', '\\.')}, got 15\\.8`)),
     ]);
   });
 
@@ -198,14 +201,15 @@ describe('checkManifests and approveManifests', () => {
   it('approves into an empty baseline, then appends history only for what changed, keeping other baselines', () => {
     // Prepare
     const base = join(dir, 'base');
-    writeJson(join(dir, 'cur', 'dev.json'), manifestFor('dev'));
-    writeJson(join(dir, 'cur', 'prod.json'), manifestFor('prod'));
+    writeSynth(join(dir, 'cur'), 'dev');
+    writeSynth(join(dir, 'cur'), 'prod');
     const now = () => new Date(FIXED_TIME);
+    const audit = { reason: 'first baselines', approver: 'Jane Doe <jane@example.com>', noPolicyCheck: true, now };
 
     // Act
-    const first = approveManifests({ baseline: base, current: join(dir, 'cur'), now });
-    writeJson(join(dir, 'cur2', 'prod.json'), manifestFor('prod', (c) => (c.lambda.reservedConcurrency = 100)));
-    const second = approveManifests({ baseline: base, current: join(dir, 'cur2'), now });
+    const first = approveManifests({ baseline: base, current: join(dir, 'cur'), ...audit });
+    writeSynth(join(dir, 'cur2'), 'prod', { config: (c) => (c.lambda.reservedConcurrency = 100) });
+    const second = approveManifests({ baseline: base, current: join(dir, 'cur2'), ...audit });
 
     // Assess
     expect(first.approved.map((r) => [r.environment, r.oldHash, r.changedPaths])).toEqual([
@@ -217,20 +221,20 @@ describe('checkManifests and approveManifests', () => {
     const history = readFileSync(join(base, 'approvals.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(history.map((h) => h.environment)).toEqual(['dev', 'prod', 'prod']);
     expect(history[2].time).toBe(FIXED_TIME);
-    expect(readdirSync(base).sort()).toEqual(['approvals.jsonl', 'dev.json', 'prod.json']);
+    expect(readdirSync(base).sort()).toEqual(['approvals.jsonl', 'dev.json', 'dev.resources.json', 'prod.json', 'prod.resources.json']);
     expect(JSON.parse(readFileSync(join(base, 'prod.json'), 'utf8')).configuration.lambda.reservedConcurrency).toBe(100);
     expect(checkManifests(loadManifestSet(base), loadManifestSet(join(dir, 'cur2'))).environments.find((e) => e.environment === 'prod')!.status).toBe('unchanged');
   });
 
   it('writes nothing when a current manifest is tampered with', () => {
     // Prepare
-    const tampered = manifestFor('prod');
+    writeSynth(join(dir, 'cur'), 'dev');
+    const { manifest: tampered } = writeSynth(join(dir, 'cur'), 'prod');
     tampered.configuration.database.instanceCount = 1;
-    writeJson(join(dir, 'cur', 'dev.json'), manifestFor('dev'));
-    writeJson(join(dir, 'cur', 'prod.json'), tampered);
+    writeJson(join(dir, 'cur', 'prod', 'manifest.json'), tampered);
 
     // Act
-    const act = () => approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'cur') });
+    const act = () => approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'cur'), reason: 'r', noPolicyCheck: true, approver: 'x' });
 
     // Assess
     expect(act).toThrow(ManifestHashMismatchError);
