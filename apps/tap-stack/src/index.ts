@@ -1,9 +1,10 @@
 // The TapStack Pulumi program: `pulumi up --stack <env>` (through `nx run tap-stack:deploy --configuration=<env>`)
 // and the offline synth both run this module. Its exports are the stack outputs.
 import * as pulumi from '@pulumi/pulumi';
+import { defaultRotationCodeDir } from '@tap/components';
 import { ConfigValidationError } from '@tap/validation';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pulumiConfigSource, readStackSettings, type StackSettings } from './config';
 import { StackConfigError } from './errors';
 import { TapStack } from './tap-stack';
@@ -35,10 +36,15 @@ try {
   throw err;
 }
 
+// Paths in resource inputs are relative to the Pulumi project directory, where `pulumi` (and the offline synth) runs: an
+// absolute path changes with the checkout's location, so a deploy from another path would rebuild and push the image.
+const fromProjectDir = (path: string): string => relative(process.cwd(), resolve(workspaceRoot(), path)) || '.';
+
 const stack = new TapStack('tap', {
   config: settings.environment,
   networkingStackRef: settings.networkingStackRef,
-  imageBuildContext: resolve(workspaceRoot(), settings.imageBuildContext),
+  imageBuildContext: fromProjectDir(settings.imageBuildContext),
+  rotationCode: new pulumi.asset.FileArchive(fromProjectDir(defaultRotationCodeDir())),
   alarmEmail: settings.alarmEmail,
   manifestTimestamp: manifestTimestamp(),
 });

@@ -20,8 +20,13 @@ export interface TapStackArgs {
   config: EnvironmentConfig;
   /** Fully qualified networking stack reference. Required. */
   networkingStackRef: string;
-  /** Absolute path of the payment-processor Docker build context. Required. */
+  /**
+   * The payment-processor Docker build context, relative to the Pulumi project directory (where `pulumi` runs), so the
+   * image inputs are the same wherever the checkout lives. Required.
+   */
   imageBuildContext: string;
+  /** Code of the secret rotation function. Default: the bundle `@tap/secrets` ships (`defaultRotationCodeDir()`). */
+  rotationCode?: pulumi.asset.Archive;
   /** Email subscribed to the alarm topic. Default: no subscription. */
   alarmEmail?: string;
   /** Timestamp of the config manifest (ISO 8601). Default: now. */
@@ -84,12 +89,14 @@ export class TapStack extends pulumi.ComponentResource {
         instanceClass: config.database.instanceClass,
         instanceCount: config.database.instanceCount,
         backupRetentionPeriod: config.database.backupRetentionDays,
+        logRetentionDays: config.logging.retentionDays,
       },
       { parent: this },
     );
 
-    // The application's own credentials (least-privilege role), rotated every 30 days by a Lambda in the VPC. The
-    // master user's secret stays with RDS (managed rotation) and is only for migrations and operators.
+    // The application's own credentials (least-privilege role), rotated by a Lambda in the VPC. The master user's
+    // secret stays with RDS (managed rotation) and is only for migrations and operators. Rotation is configured once the
+    // migration has created the application role: configuring it runs the function's testSecret step, which logs in.
     const secrets = new SecretsComponent(
       `${name}-secrets`,
       {
@@ -104,7 +111,10 @@ export class TapStack extends pulumi.ComponentResource {
         host: database.endpoint,
         port: database.port,
         dbname: database.databaseName,
+        rotationDays: config.secrets.rotationDays,
         logRetentionDays: config.logging.retentionDays,
+        rotationCode: args.rotationCode,
+        deferRotation: true,
       },
       { parent: this },
     );
@@ -119,8 +129,9 @@ export class TapStack extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         dbSecretArn: secretArn,
-        dbEndpoint: database.endpoint,
         databaseSecurityGroupId: database.securityGroupId,
+        // HTTPS only inside the VPC: Secrets Manager through the networking stack's interface endpoint.
+        httpsEgressCidrBlocks: [network.vpcCidr],
         kmsKeyArn: key.arn,
         memorySize: config.lambda.memoryMb,
         timeoutSeconds: config.lambda.timeoutSeconds,
@@ -131,6 +142,9 @@ export class TapStack extends pulumi.ComponentResource {
         // and create the application role with the password in the application secret.
         migrations: {
           ownerSecretArn: database.masterUserSecretArn,
+          // On a first deploy the function exists long before the database can answer: wait for every instance and for
+          // the application secret's value (the migration creates the role with that password).
+          dependsOn: [...database.instances, secrets.secretVersion],
           environment: {
             DB_HOST: database.endpoint,
             DB_PORT: database.port.apply((port) => String(port)),
@@ -141,7 +155,8 @@ export class TapStack extends pulumi.ComponentResource {
       { parent: this },
     );
     const migrationFunctionName = lambda.migrationFunctionName;
-    if (!migrationFunctionName) throw new Error('LambdaComponent created no migration function');
+    if (!migrationFunctionName || !lambda.migration) throw new Error('LambdaComponent created no migration function');
+    secrets.configureRotation([lambda.migration]);
 
     new MonitoringComponent(
       `${name}-monitoring`,
@@ -162,6 +177,7 @@ export class TapStack extends pulumi.ComponentResource {
         ],
         alarmEmail: args.alarmEmail,
         logRetentionDays: config.logging.retentionDays,
+        databaseInstances: database.instances,
       },
       { parent: this },
     );

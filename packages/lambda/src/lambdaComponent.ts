@@ -48,6 +48,11 @@ export class LambdaComponent extends pulumi.ComponentResource {
   public readonly functionUrl: pulumi.Output<string> | undefined;
   /** Only with `migrations`: the migration function's name (watch it with alarms like the main one). */
   public readonly migrationFunctionName: pulumi.Output<string> | undefined;
+  /**
+   * Only with `migrations`: the invocation that runs them. What needs the migrated schema or the users it creates
+   * (configuring secret rotation, for one) `dependsOn` it.
+   */
+  public readonly migration: aws.lambda.Invocation | undefined;
 
   constructor(name: string, args: LambdaComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:lambda:LambdaComponent', name, {}, opts);
@@ -293,6 +298,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     this.logGroupName = logGroup.name;
     this.roleArn = role.arn;
     this.migrationFunctionName = migration?.fn.name;
+    this.migration = migration?.invocation;
 
     this.registerOutputs({
       repositoryUrl: this.repositoryUrl,

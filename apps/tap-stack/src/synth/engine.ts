@@ -16,8 +16,6 @@ export interface SynthOptions {
   config: StackConfig;
   /** Outputs of the stack references the program reads. */
   stackReferences: StackReferenceFixture[];
-  /** Absolute paths under this folder are recorded relative to it. */
-  root: string;
 }
 
 /** What the program declared: its stack outputs and every registered resource, secrets as "[secret]". */
@@ -49,7 +47,7 @@ function message(reason: unknown): string {
  * own messages. The Pulumi runtime is process-global: call once per process.
  *
  * @example
- * const run = await synthesize({ project: 'TapStack', stack: 'dev', programPath, config, stackReferences, root });
+ * const run = await synthesize({ project: 'TapStack', stack: 'dev', programPath, config, stackReferences });
  */
 export async function synthesize(options: SynthOptions): Promise<SynthRun> {
   const region = options.config.values['aws:region'];
@@ -61,7 +59,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthRun> {
     options.stack,
     false,
   );
-  const recording = recordRegistrations(options.root);
+  const recording = recordRegistrations();
 
   // Like Pulumi's own runner: one failure rejects several derived promises; keep every distinct message.
   const failures: unknown[] = [];

@@ -34,12 +34,11 @@ const UNKNOWN = pulumi.runtime.unknownValue;
 /**
  * Turns serialized resource inputs into plain JSON: secrets become "[secret]" (the mocks' `newResource` only ever
  * sees them unwrapped, so the recording must read the wire format), resource references their URN, assets their
- * path or text, and absolute paths under `root` become relative so the output does not depend on the checkout.
+ * path or text. Paths are recorded as the engine receives them: the program must not put absolute paths in inputs.
  */
-export function plainInputs(value: unknown, root: string): unknown {
+export function plainInputs(value: unknown): unknown {
   if (value === UNKNOWN) return '[unknown]';
-  if (typeof value === 'string') return root && value.includes(root) ? value.split(`${root}/`).join('').split(root).join('.') : value;
-  if (Array.isArray(value)) return value.map((v) => plainInputs(v, root));
+  if (Array.isArray(value)) return value.map((v) => plainInputs(v));
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     switch (obj[SIG_KEY]) {
@@ -49,13 +48,13 @@ export function plainInputs(value: unknown, root: string): unknown {
         return obj['urn'];
       case ASSET_SIG:
       case ARCHIVE_SIG:
-        return plainInputs(obj['path'] ?? obj['text'] ?? obj['uri'] ?? obj['assets'], root);
+        return plainInputs(obj['path'] ?? obj['text'] ?? obj['uri'] ?? obj['assets']);
       default:
         return Object.fromEntries(
           Object.keys(obj)
             .sort()
             .filter((k) => obj[k] !== undefined)
-            .map((k) => [k, plainInputs(obj[k], root)]),
+            .map((k) => [k, plainInputs(obj[k])]),
         );
     }
   }
@@ -63,9 +62,9 @@ export function plainInputs(value: unknown, root: string): unknown {
 }
 
 /** The outputs that differ from the inputs (what the provider computed), or nothing. */
-function computedOutputs(inputs: Record<string, unknown>, raw: Record<string, unknown> | undefined, root: string): { outputs?: Record<string, unknown> } {
+function computedOutputs(inputs: Record<string, unknown>, raw: Record<string, unknown> | undefined): { outputs?: Record<string, unknown> } {
   if (!raw) return {};
-  const all = plainInputs(raw, root) as Record<string, unknown>;
+  const all = plainInputs(raw) as Record<string, unknown>;
   const computed = Object.fromEntries(
     Object.entries(all).filter(([k, v]) => k !== 'id' && k !== 'urn' && JSON.stringify(v) !== JSON.stringify(inputs[k])),
   );
@@ -144,7 +143,7 @@ export interface Recording {
  * `custom: true`.
  * Call right after `setMocks`.
  */
-export function recordRegistrations(root: string): Recording {
+export function recordRegistrations(): Recording {
   const recorded: SynthResource[] = [];
   const outputs = new Map<string, Record<string, unknown>>();
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
@@ -153,7 +152,7 @@ export function recordRegistrations(root: string): Recording {
   monitor.registerResource = (req, callback) =>
     register(req, (err, resp) => {
       if (!err && resp) {
-        const inputs = plainInputs(req.getObject()?.toJavaScript() ?? {}, root) as Record<string, unknown>;
+        const inputs = plainInputs(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
@@ -162,7 +161,7 @@ export function recordRegistrations(root: string): Recording {
           custom: req.getCustom(),
           ...(req.getCustom() && resp.getId?.() ? { id: resp.getId?.() } : {}),
           inputs,
-          ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript(), root) : {}),
+          ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript()) : {}),
           ...dependenciesOf(req),
         });
       }
@@ -178,7 +177,7 @@ export function recordRegistrations(root: string): Recording {
           name: req.getName(),
           parent: req.getParent() || undefined,
           custom: true,
-          inputs: plainInputs(req.getProperties()?.toJavaScript() ?? {}, root) as Record<string, unknown>,
+          inputs: plainInputs(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
           ...dependenciesOf(req),
         });
       }
@@ -186,7 +185,7 @@ export function recordRegistrations(root: string): Recording {
     });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
-    outputs.set(req.getUrn(), plainInputs(req.getOutputs()?.toJavaScript() ?? {}, root) as Record<string, unknown>);
+    outputs.set(req.getUrn(), plainInputs(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
     registerOutputs(req, callback);
   };
   return { resources: recorded, outputs };

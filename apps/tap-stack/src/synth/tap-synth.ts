@@ -68,8 +68,10 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   }
   // Reproducible builds' convention: a fixed clock for the manifest's timestamp, unless the caller sets one.
   process.env['SOURCE_DATE_EPOCH'] ??= '0';
+  // `pulumi` runs the program in its project directory; so does the synth, so relative paths in inputs match a deploy.
+  process.chdir(appDir);
 
-  const run = await synthesize({ project, stack: env, programPath, config, stackReferences: [fixture], root });
+  const run = await synthesize({ project, stack: env, programPath, config, stackReferences: [fixture] });
   const manifest = run.outputs['configManifest'];
   if (manifest === undefined) throw new SynthError('the program exported no configManifest output');
   // Before writing anything: a cycle means no engine could deploy the program.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fixtureFile, imageContext, stackConfigFile, synth } from '../synth-helper';
+import { relative } from 'node:path';
+import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synth-helper';
 
 describe('tap-stack: a bad configuration fails before any resource', () => {
   it('rejects a Pulumi.prod.yaml with 2048 MB, naming the field and the config key, registering nothing', () => {
@@ -88,6 +89,7 @@ describe('tap-stack synth: bad input', () => {
     const run = synth('dev', { config: stackConfigFile('dev', '/nonexistent/payment-processor') });
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('build context /nonexistent/payment-processor does not exist');
+    // The program passes the context relative to the project directory, where pulumi runs.
+    expect(run.stderr).toContain(`build context ${relative(APP, '/nonexistent/payment-processor')} does not exist`);
   });
 });

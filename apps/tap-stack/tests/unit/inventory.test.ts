@@ -73,7 +73,7 @@ describe.each(EXPECTED)('tap-stack $env under mocks', (expected) => {
     expect(cluster.inputs).toMatchObject({
       clusterIdentifier: `aurora-cluster-${env}-001`,
       engine: 'aurora-postgresql',
-      engineVersion: '15.4',
+      engineVersion: '15.10',
       storageEncrypted: true,
       backupRetentionPeriod: 7,
     });
@@ -156,7 +156,7 @@ describe.each(EXPECTED)('tap-stack $env under mocks', (expected) => {
       region,
       environmentSuffix: '001',
       lambda: { memory: expected.memory },
-      database: { instanceClass: expected.instanceClass, instanceCount: expected.instances, engineVersion: '15.4' },
+      database: { instanceClass: expected.instanceClass, instanceCount: expected.instances, engineVersion: '15.10' },
       monitoring: { errorThreshold: expected.errors, latencyThresholdMs: expected.latency, dbConnectionsThreshold: expected.connections },
     });
     expect(run.manifest.configuration.docker.imageUri).toMatch(new RegExp(`payment-processor-${env}-001:[0-9a-f]{16}$`));
