@@ -125,8 +125,9 @@ export const SECRET_INPUT_KEYS = [
 export const VOLATILE_VALUES = [
   {
     rule: 'image-digest',
-    // A registry digest is the hash of the pushed manifest: a rebuild of the same content can give a new one. The
-    // content itself is approved through the image's content tag (`docker.imageUri` in the configuration manifest).
+    // A registry digest hashes the pushed image config, and `docker build` writes the build time into it (`created`):
+    // rebuilding the same content pushes a new digest. The content itself is approved through the image's content tag
+    // (`docker.imageUri` in the configuration manifest, `imageName` in the inventory).
     pattern: /@sha256:[0-9a-f]{64}/g,
     replacement: '@sha256:<digest>',
     reason: 'registry digest of the pushed image; the content is approved through its content tag (docker.imageUri)',

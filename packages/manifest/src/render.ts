@@ -247,7 +247,7 @@ export function renderCheck(report: CheckReport, format: OutputFormat): string {
       );
       for (const component of components) lines.push(...componentDetails(component, perComponent));
     }
-    return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+    return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '')}\n`;
   }
   const lines = report.environments.flatMap(checkText);
   for (const error of report.errors) lines.push(`ERROR ${error}`);

@@ -65,6 +65,7 @@ function resourceProperties(a: InventoryResource, b: InventoryResource): Propert
  * shortUrn('urn:pulumi:dev::TapStack::tap:stack:TapStack$tap:database:DatabaseComponent::tap-db'); // 'tap-db (tap:database:DatabaseComponent)'
  */
 export function shortUrn(urn: string): string {
+  // urn:pulumi:<stack>::<project>::<parent types and type, joined by $>::<name>; the name itself may hold `::`.
   const parts = urn.split('::');
   const name = parts.slice(3).join('::');
   const type = (parts[2] ?? '').split('$').pop() ?? '';

@@ -6,6 +6,7 @@ import {
   diffInventories,
   loadInventory,
   serializeInventory,
+  shortUrn,
   verifyInventory,
   type ResourceInventory,
 } from '../../src';
@@ -263,6 +264,12 @@ describe('diffInventories', () => {
     expect(diff.components[0].resources[0].properties).toEqual([
       { path: '(dependencies)', kind: 'changed', before: ['tap-payments-migrate-invocation (aws:lambda/invocation:Invocation)'], after: [] },
     ]);
+  });
+
+  it('shortens URNs to name and type, names with "::" included', () => {
+    // Act + Assess
+    expect(shortUrn('urn:pulumi:dev::TapStack::tap:stack:TapStack$tap:database:DatabaseComponent::tap-db')).toBe('tap-db (tap:database:DatabaseComponent)');
+    expect(shortUrn('urn:pulumi:dev::TapStack::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::a::b')).toBe('a::b (aws:s3/bucket:Bucket)');
   });
 
   it('is empty for the same inventory', () => {
