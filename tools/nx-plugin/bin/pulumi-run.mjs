@@ -13,7 +13,8 @@ export const EXIT_NO_STACK = 2;
 export const EXIT_CLI_MISSING = 3;
 export const EXIT_NOT_LOGGED_IN = 4;
 
-// The Nx target for a Pulumi command, when the runner is started outside Nx.
+// The inferred Nx target of each Pulumi command (the status file's name). Not NX_TASK_TARGET_TARGET: a child of
+// another task (a test) inherits that task's name.
 const TARGET_OF = { up: 'deploy', preview: 'preview', refresh: 'refresh', destroy: 'destroy' };
 
 const args = process.argv.slice(2);
@@ -32,7 +33,7 @@ const root = workspaceRoot();
 const status = startStatus({
   workspaceRoot: root,
   projectRoot: relative(root, resolve(process.cwd())).split('\\').join('/'),
-  target: process.env.NX_TASK_TARGET_TARGET ?? TARGET_OF[args[0]] ?? args[0] ?? 'pulumi',
+  target: TARGET_OF[args[0]] ?? args[0] ?? 'pulumi',
   configuration: stack,
 });
 

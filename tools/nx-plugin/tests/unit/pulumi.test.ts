@@ -172,9 +172,10 @@ describe('status files of the Pulumi targets', () => {
     // Prepare
     const { bin } = standInPulumi();
     // Act
-    const missing = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith(), NX_TASK_TARGET_TARGET: 'deploy' });
+    // Inside another Nx task (this test), the inherited NX_TASK_TARGET_TARGET must not rename the file.
+    const missing = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith(), NX_TASK_TARGET_TARGET: 'test' });
     const missingStatus = status('deploy-prod');
-    const ok = runCommand(command('preview', 'dev'), cwd, { PATH: pathWith(bin), NX_TASK_TARGET_TARGET: 'preview' });
+    const ok = runCommand(command('preview', 'dev'), cwd, { PATH: pathWith(bin) });
     const failed = runCommand(command('refresh', 'staging'), cwd, { PATH: pathWith(bin), PULUMI_STANDIN_EXIT: '255' });
     // Assess
     expect(missing.code).toBe(3);
@@ -183,7 +184,6 @@ describe('status files of the Pulumi targets', () => {
     expect(ok.code).toBe(0);
     expect(status('preview-dev')).toMatchObject({ target: 'preview', status: 'ok', exitCode: 0 });
     expect(failed.code).toBe(255);
-    // Outside Nx the target is named after the Pulumi command.
     expect(status('refresh-staging')).toMatchObject({ target: 'refresh', status: 'error', exitCode: 255 });
   });
 });
