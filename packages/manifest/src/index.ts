@@ -104,3 +104,4 @@ export type {
   ManifestExtras,
   OutputFormat,
 } from './types';
+export * from './approvals';

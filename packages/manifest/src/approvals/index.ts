@@ -1,0 +1,22 @@
+export { ApprovalInputError } from './errors';
+export { renderRequirements, renderVerify, TRIGGER_CAP } from './render';
+export { requirementsFor } from './load';
+export type { RequirementsInput } from './load';
+export { collectChanges, computeRequirements, describeChange } from './requirements';
+export type { CurrentSide } from './requirements';
+export { globToRegExp, isExempt, loadApprovalRules, matches, parseApprovalRules, pathAndParents, readJsonFile } from './rules';
+export { approvalRulesSchema, givenApprovalsSchema, resourceSelectorSchema } from './schema';
+export { loadGivenApprovals, loadRequirementsReport, parseGivenApprovals, verifyApprovals } from './verify';
+export type {
+  ApprovalRequirement,
+  ApprovalRule,
+  ApprovalRules,
+  ChangedItem,
+  CodeReviewOnly,
+  ExemptChange,
+  GivenApprovals,
+  RequirementsReport,
+  RequirementStatus,
+  ResourceSelector,
+  VerifyReport,
+} from './types';

@@ -1,0 +1,86 @@
+import type { OutputFormat } from '../types';
+import type { ApprovalRequirement, RequirementsReport, RequirementStatus, VerifyReport } from './types';
+
+/** How many triggering changes a report lists per requirement before "…and N more". */
+export const TRIGGER_CAP = 10;
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+
+function capped(lines: readonly string[], format: (line: string) => string, indent: string): string[] {
+  const shown = lines.slice(0, TRIGGER_CAP).map((line) => `${indent}${format(line)}`);
+  if (lines.length > TRIGGER_CAP) shown.push(`${indent}…and ${lines.length - TRIGGER_CAP} more`);
+  return shown;
+}
+
+const need = (r: ApprovalRequirement): string => `${r.approvals} approval${r.approvals === 1 ? '' : 's'} from ${r.group}`;
+
+/**
+ * The approvals a change needs, as text, JSON or Markdown (a section of the drift gate's pull-request comment).
+ *
+ * @example
+ * process.stdout.write(renderRequirements(report, 'markdown'));
+ */
+export function renderRequirements(report: RequirementsReport, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const summary = `${report.changeCount} change(s) in ${report.changedEnvironments.join(', ') || 'no environment'}, rules ${report.rulesFile}`;
+  if (format === 'markdown') {
+    const lines = [`${summary.replace(report.rulesFile, code(report.rulesFile))}.`, ''];
+    if (report.requirements.length === 0) {
+      lines.push('**No approval required** beyond code review.', '');
+    } else {
+      lines.push('| approvals | group | rule | environments | why |', '| ---: | --- | --- | --- | --- |');
+      for (const r of report.requirements) {
+        lines.push(`| ${r.approvals} | **${cell(r.group)}** | ${code(r.rule)} | ${r.environments.join(', ')} | ${cell(r.reason)} |`);
+      }
+      lines.push('', 'Triggered by:', '');
+      for (const r of report.requirements) {
+        lines.push(`- ${code(r.rule)} (${need(r)}):`, ...capped(r.triggeredBy, code, '  - '));
+      }
+      lines.push('');
+    }
+    if (report.exempt.length > 0) {
+      lines.push(`Code review only (${report.exempt.length}):`, '', ...capped(report.exempt.map((e) => `${e.change} [${e.exemption}]`), code, '- '), '');
+    }
+    if (report.unmatched.length > 0) {
+      lines.push(`No rule applies (code review only): ${report.unmatched.length} change(s).`, '');
+    }
+    return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+  }
+  const lines = [`approval requirements: ${summary}`];
+  if (report.requirements.length === 0) lines.push('  none beyond code review');
+  for (const r of report.requirements) {
+    lines.push(`  REQUIRED ${need(r)} [${r.rule}] (${r.environments.join(', ')}): ${r.reason}`, ...capped(r.triggeredBy, (t) => t, '    - '));
+  }
+  if (report.exempt.length > 0) lines.push(`  code review only: ${report.exempt.length} change(s) exempt (${[...new Set(report.exempt.map((e) => e.exemption))].join(', ')})`);
+  if (report.unmatched.length > 0) lines.push(`  no rule applies: ${report.unmatched.length} change(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+const statusLine = (r: RequirementStatus): string =>
+  r.met
+    ? `met: ${need(r)} [${r.rule}], by ${r.approvedBy.join(', ')}`
+    : `MISSING ${r.missing} of ${need(r)} [${r.rule}]${r.approvedBy.length ? ` (so far: ${r.approvedBy.join(', ')})` : ''}: ${r.reason}`;
+
+/**
+ * The result of `verify-approvals` as text, JSON or Markdown: each requirement met (by whom) or missing (how many).
+ *
+ * @example
+ * process.stdout.write(renderVerify(verifyApprovals(report, given), 'text'));
+ */
+export function renderVerify(report: VerifyReport, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const missing = report.requirements.filter((r) => !r.met);
+  const headline =
+    report.requirements.length === 0
+      ? 'no approval required beyond code review'
+      : missing.length === 0
+        ? `all ${report.requirements.length} approval requirement(s) met`
+        : `${missing.length} of ${report.requirements.length} approval requirement(s) not met`;
+  if (format === 'markdown') {
+    const lines = [`**Approvals: ${headline}.**`, ''];
+    for (const r of report.requirements) lines.push(`- ${r.met ? '✅' : '❌'} ${statusLine(r).replace(/^(met|MISSING)/, (w) => (w === 'met' ? 'met' : 'missing'))}`);
+    return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+  }
+  return `${[`approvals: ${headline}`, ...report.requirements.map((r) => `  ${statusLine(r)}`)].join('\n')}\n`;
+}
