@@ -1,4 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { SECRET_PLACEHOLDER } from './constants';
 
 /** One registered resource as `resources.json` lists it. */
@@ -48,7 +51,7 @@ export function plainInputs(value: unknown): unknown {
         return obj['urn'];
       case ASSET_SIG:
       case ARCHIVE_SIG:
-        return plainInputs(obj['path'] ?? obj['text'] ?? obj['uri'] ?? obj['assets']);
+        return typeof obj['path'] === 'string' ? pathWithContent(obj['path']) : plainInputs(obj['text'] ?? obj['uri'] ?? obj['assets']);
       default:
         return Object.fromEntries(
           Object.keys(obj)
@@ -61,12 +64,33 @@ export function plainInputs(value: unknown): unknown {
   return value;
 }
 
-/** The outputs that differ from the inputs (what the provider computed), or nothing. */
-function computedOutputs(inputs: Record<string, unknown>, raw: Record<string, unknown> | undefined): { outputs?: Record<string, unknown> } {
+/**
+ * A file or folder asset as its path and a SHA-256 of its content (sorted relative paths and bytes): the engine
+ * redeploys on a content change, so the recording must show one (e.g. new rotation function code), not just the path.
+ */
+function pathWithContent(path: string): { path: string; sha256?: string } {
+  if (!existsSync(path)) return { path };
+  const hash = createHash('sha256');
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(path, f)).isFile()).sort()
+    : [''];
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(path, file))).update('\0');
+  return { path, sha256: hash.digest('hex') };
+}
+
+/** The outputs that differ from the inputs (what the provider computed), or nothing; secret outputs as "[secret]". */
+function computedOutputs(
+  inputs: Record<string, unknown>,
+  raw: Record<string, unknown> | undefined,
+  secretOutputs: readonly string[],
+): { outputs?: Record<string, unknown> } {
   if (!raw) return {};
   const all = plainInputs(raw) as Record<string, unknown>;
   const computed = Object.fromEntries(
-    Object.entries(all).filter(([k, v]) => k !== 'id' && k !== 'urn' && JSON.stringify(v) !== JSON.stringify(inputs[k])),
+    Object.entries(all)
+      .filter(([k, v]) => k !== 'id' && k !== 'urn' && JSON.stringify(v) !== JSON.stringify(inputs[k]))
+      // The mocks answer in plain text; the engine keeps these outputs secret (e.g. RandomPassword.result).
+      .map(([k, v]) => [k, secretOutputs.includes(k) ? SECRET_PLACEHOLDER : v]),
   );
   return Object.keys(computed).length > 0 ? { outputs: computed } : {};
 }
@@ -89,6 +113,7 @@ interface RegisterRequest {
   getObject(): Struct | undefined;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): PropertyDependenciesMap;
+  getAdditionalsecretoutputsList(): string[];
 }
 interface ReadRequest {
   getType(): string;
@@ -161,7 +186,7 @@ export function recordRegistrations(): Recording {
           custom: req.getCustom(),
           ...(req.getCustom() && resp.getId?.() ? { id: resp.getId?.() } : {}),
           inputs,
-          ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript()) : {}),
+          ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript(), req.getAdditionalsecretoutputsList()) : {}),
           ...dependenciesOf(req),
         });
       }

@@ -89,6 +89,16 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
     for (const fn of byType(resources, 'aws:lambda/function:Function')) expect(fn.inputs['kmsKeyArn']).toBeUndefined();
   });
 
+  it('records the rotation code by content, and secret outputs masked', () => {
+    // Prepare
+    const rotation = named(resources, 'aws:lambda/function:Function', 'tap-secrets-rotation-function');
+    const password = named(resources, 'random:index/randomPassword:RandomPassword', 'tap-secrets-password');
+
+    // Assess: a change to the rotation code must reach the drift gate; the password never reaches a file.
+    expect(rotation.inputs['code']).toEqual({ path: '../../dist/packages/secrets/rotation', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((password as any).outputs?.result).toBe('[secret]');
+  });
+
   it('keeps HTTPS egress of every function inside the VPC', () => {
     // Prepare
     const vpcCidr = JSON.parse(readFileSync(join(ROOT, 'apps', 'tap-stack', 'fixtures', 'networking', `${env}.json`), 'utf8')).outputs.vpcCidr;
