@@ -101,7 +101,8 @@ function runPolicies(current, cli = join(root, 'dist/packages/policy/src/bin/tap
   }
   const file = join(dirname(resolve(current)), 'policy-report.json');
   writeJsonAtomic(file, report);
-  return file;
+  // Relative to the workspace: the path goes into history.jsonl, which must not depend on where the checkout lives.
+  return relative(process.cwd(), file);
 }
 
 function usageError(problem) {
