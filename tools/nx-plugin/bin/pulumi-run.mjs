@@ -17,7 +17,9 @@ export const EXIT_NOT_LOGGED_IN = 4;
 // another task (a test) inherits that task's name.
 const TARGET_OF = { up: 'deploy', preview: 'preview', refresh: 'refresh', destroy: 'destroy' };
 
-const args = process.argv.slice(2);
+// `nx run <app>:deploy --skip-preflight` forwards the flag to the preflight dependency (params: forward) and, as Nx
+// forwards every unknown flag, to this runner too: it is not a Pulumi flag, so it is dropped here.
+const args = process.argv.slice(2).filter((arg) => arg !== '--skip-preflight' && arg !== '--skip-preflight=true');
 
 function workspaceRoot() {
   if (process.env.NX_WORKSPACE_ROOT) return process.env.NX_WORKSPACE_ROOT;

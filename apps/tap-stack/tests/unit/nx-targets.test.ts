@@ -40,7 +40,7 @@ describe('tap-stack targets as Nx resolves them', () => {
     const tap = JSON.parse(nx(['show', 'project', 'tap-stack', '--json']).output.replace(/^[^{]*/, ''));
     const net = JSON.parse(nx(['show', 'project', 'networking-stack', '--json']).output.replace(/^[^{]*/, ''));
     // Assess
-    expect(tap.targets.deploy.dependsOn).toEqual(['^build', 'build', '^deploy', 'drift-check', 'policy']);
+    expect(tap.targets.deploy.dependsOn).toEqual(['^build', 'build', '^deploy', 'drift-check', 'policy', { target: 'preflight', params: 'forward' }]);
     expect(tap.targets.deploy.options.command).toMatch(/pulumi-run\.mjs up --yes --non-interactive --skip-preview/);
     expect(Object.keys(tap.targets.deploy.configurations).sort()).toEqual(['dev', 'prod', 'staging']);
     // The gate's policy run covers the deployed environment (deploy --configuration=prod -> policy:prod -> synth:prod).

@@ -128,6 +128,18 @@ describe('the inferred deploy command against a stand-in pulumi', () => {
     expect(preview.cwd).toBe(cwd);
   });
 
+  it('drops --skip-preflight (meant for the preflight dependency, forwarded by Nx to every command of deploy)', () => {
+    // Prepare
+    const { bin, log } = standInPulumi();
+    // Act
+    const run = runCommand(`${command('deploy', 'prod')} --skip-preflight`, cwd, { PATH: pathWith(bin) });
+    // Assess
+    expect(run.code).toBe(0);
+    const up = calls(log).find((c) => c.args[0] === 'up');
+    expect(up?.args).not.toContain('--skip-preflight');
+    expect(up?.args.slice(-2)).toEqual(['--stack', 'prod']);
+  });
+
   it('fails with one sentence and exit 3 when the Pulumi CLI is missing', () => {
     // Act
     const run = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith() });
@@ -191,7 +203,8 @@ describe('status files of the Pulumi targets', () => {
 describe('nx run tap-stack:deploy --configuration=prod (the real inferred target)', () => {
   it('builds, passes the gate, deploys networking-stack prod first, then tap-stack prod, each in its folder', () => {
     // Prepare: the deploy is gated by drift-check, so approve the current code into temporary baselines first
-    // (never the committed ones): synth every environment, then drift-gate approve into a temp folder.
+    // (never the committed ones): synth every environment, then drift-gate approve into a temp folder. The account
+    // checks (preflight) need AWS credentials this test has not: --skip-preflight bypasses them with a warning.
     const { bin, log } = standInPulumi();
     const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', PATH: [bin, process.env['PATH']].join(delimiter) };
     const synth = spawnSync('npx', ['nx', 'run', 'tap-stack:synth'], { cwd: WORKSPACE, encoding: 'utf8', env });
@@ -204,7 +217,7 @@ describe('nx run tap-stack:deploy --configuration=prod (the real inferred target
     );
     expect(approve.stderr).toBe('');
     // Act
-    const run = spawnSync('npx', ['nx', 'run', 'tap-stack:deploy', '--configuration=prod', '--outputStyle=stream'], {
+    const run = spawnSync('npx', ['nx', 'run', 'tap-stack:deploy', '--configuration=prod', '--skip-preflight', '--outputStyle=stream'], {
       cwd: WORKSPACE,
       encoding: 'utf8',
       env: { ...env, TAP_DRIFT_BASELINE: baselines },
@@ -216,5 +229,8 @@ describe('nx run tap-stack:deploy --configuration=prod (the real inferred target
       [join(WORKSPACE, 'apps', 'networking-stack'), '--stack prod'],
       [join(WORKSPACE, 'apps', 'tap-stack'), '--stack prod'],
     ]);
+    // The flag reached preflight (a warning) and never Pulumi.
+    expect(run.stdout + run.stderr).toContain('WARNING: preflight skipped (--skip-preflight)');
+    expect(ups.flatMap((c) => c.args)).not.toContain('--skip-preflight');
   }, 600_000);
 });

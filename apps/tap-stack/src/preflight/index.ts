@@ -1,0 +1,13 @@
+export { awsClients, isCredentialError, isThrottling, withThrottleRetry } from './aws';
+export type { AwsClients, Sleep } from './aws';
+export { CLASH_TYPES, checkCredentials, checkDatabase, checkLambda, checkNameClashes, checkNetworking, checkRegion, checkTools } from './checks';
+export type { CheckContext } from './checks';
+export { FIXED_RESERVED_CONCURRENCY, MIN_UNRESERVED_CONCURRENCY, PREFLIGHT_EXIT, PREFLIGHT_FORMATS } from './constants';
+export { PreflightError } from './errors';
+export { renderJson, renderMarkdown, renderText } from './report';
+export { runPreflight } from './run';
+export type { PreflightOptions } from './run';
+export { startStatus, workspaceRoot } from './status';
+export { preflightTarget, preflightTargetFromValues, valuesConfigSource } from './target';
+export { spawnTool } from './tools';
+export type { CheckResult, CheckStatus, PreflightReport, PreflightTarget, SpawnFn, SpawnResult } from './types';

@@ -1,0 +1,115 @@
+// tap-preflight: read-only checks that the AWS account and this machine can take a deploy of the tap-stack.
+// `nx run tap-stack:preflight [--configuration=<env>]` runs it (no configuration: dev, staging and prod); `deploy`
+// runs it first. Exit 0 ready, 1 not ready, 2 could not check; status in dist/apps/tap-stack/status/preflight[-<env>].json.
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ENVIRONMENT_NAMES } from '@tap/validation';
+import { PREFLIGHT_EXIT, PREFLIGHT_FORMATS } from './constants';
+import { PreflightError } from './errors';
+import { renderJson, renderMarkdown, renderText } from './report';
+import { runPreflight } from './run';
+import { startStatus, workspaceRoot } from './status';
+import { preflightTarget } from './target';
+import type { PreflightReport } from './types';
+
+const STATUS = ['ready', 'not-ready', 'error'];
+
+interface CliOptions {
+  environment?: string;
+  stack?: string;
+  config?: string;
+  app: string;
+  format: (typeof PREFLIGHT_FORMATS)[number];
+  pulumi?: string;
+  docker?: string;
+  skipPreflight?: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  // The SDK's eight-line Node 20 deprecation notice would bury the one line a run prints; Node 20 is still supported here.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const root = workspaceRoot();
+  const envArg = argv.find((a, i) => argv[i - 1] === '--environment' || a.startsWith('--environment='))?.replace(/^--environment=/, '');
+  // Named before anything can fail, so even bad input leaves "error" in the right file.
+  const status = startStatus(root, 'preflight', (ENVIRONMENT_NAMES as readonly string[]).includes(envArg ?? '') ? envArg : undefined);
+  const fail = (line: string): number => {
+    process.stderr.write(`preflight: ${line}\n`);
+    status.finish('error', PREFLIGHT_EXIT.couldNotCheck, line);
+    return PREFLIGHT_EXIT.couldNotCheck;
+  };
+
+  const program = new Command('tap-preflight')
+    .description('Read-only checks that the AWS account and this machine can take a deploy of the tap-stack.')
+    .addOption(new Option('--environment <env>', 'dev, staging or prod (default: all three)').choices([...ENVIRONMENT_NAMES]))
+    .option('--stack <name>', 'the Pulumi stack, <env> or <env>-<name> (default: the environment)')
+    .option('--config <file>', 'the stack config file (default: <app>/Pulumi.<env>.yaml)')
+    .option('--app <dir>', 'the Pulumi project folder', 'apps/tap-stack')
+    .addOption(new Option('--format <format>', 'report format').choices([...PREFLIGHT_FORMATS]).default('text'))
+    .option('--pulumi <path>', 'the Pulumi CLI (default: pulumi on PATH)')
+    .option('--docker <path>', 'the Docker CLI (default: docker on PATH)')
+    .option('--skip-preflight', 'skip every check (prints a warning; exit 0)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
+    .allowExcessArguments(false);
+
+  let opts: CliOptions;
+  try {
+    program.parse(argv, { from: 'user' });
+    opts = program.opts<CliOptions>();
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) {
+      status.finish('ready', 0, 'help');
+      return 0;
+    }
+    return fail((error as Error).message.replace(/^error: /, ''));
+  }
+  if (opts.skipPreflight) {
+    const line = 'WARNING: preflight skipped (--skip-preflight): the account was not checked before this deploy';
+    process.stderr.write(`${line}\n`);
+    status.finish('ready', PREFLIGHT_EXIT.ready, line, { skipped: true });
+    return PREFLIGHT_EXIT.ready;
+  }
+  if ((opts.stack || opts.config) && !opts.environment) return fail('--stack and --config need --environment');
+
+  const environments = opts.environment ? [opts.environment] : [...ENVIRONMENT_NAMES];
+  const app = resolve(root, opts.app);
+  const reports: PreflightReport[] = [];
+  for (const env of environments) {
+    const stack = opts.stack ?? env;
+    let target;
+    try {
+      target = preflightTarget(stack, resolve(root, opts.config ?? join(opts.app, `Pulumi.${stack}.yaml`)));
+    } catch (error) {
+      if (error instanceof PreflightError) return fail(error.message);
+      throw error;
+    }
+    if (target.environment !== env) return fail(`stack ${stack} deploys ${target.environment}, not ${env}`);
+    reports.push(await runPreflight({ target, cwd: app, pulumi: opts.pulumi, docker: opts.docker }));
+  }
+
+  const worst = Math.max(...reports.map((r) => r.exitCode));
+  const errors = reports.filter((r) => r.error);
+  if (opts.format === 'json') process.stdout.write(renderJson(reports));
+  else if (opts.format === 'markdown') process.stdout.write(renderMarkdown(reports));
+  else if (errors.length === reports.length) {
+    // Nothing could be checked: one line per environment, on stderr, and nothing else.
+    for (const r of errors) process.stderr.write(`preflight: ${r.stack}: ${r.error}\n`);
+  } else process.stdout.write(renderText(reports));
+
+  const message = reports
+    .map((r) => (r.error ? `${r.stack}: ${r.error}` : `${r.stack} ${STATUS[r.exitCode]}${r.exitCode ? `: ${r.checks.filter((c) => c.status === 'fail').map((c) => c.title).join('; ')}` : ''}`))
+    .join('; ');
+  status.finish(STATUS[worst] ?? 'error', worst, message, {
+    environments: Object.fromEntries(reports.map((r) => [r.stack, STATUS[r.exitCode] ?? 'error'])),
+    checks: Object.fromEntries(reports.map((r) => [r.stack, r.checks])),
+  });
+  return worst;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`preflight: unexpected error: ${error.stack ?? error.message}\n`);
+    process.exit(PREFLIGHT_EXIT.couldNotCheck);
+  },
+);
