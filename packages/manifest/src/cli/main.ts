@@ -15,6 +15,7 @@ import { buildLiveReport } from '../live/report';
 import { runLiveDrift, type SpawnFn } from '../live/run';
 import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
+import { registerApprovalCommands } from './approvals';
 import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
 import type { EnvironmentName } from '@tap/validation';
 
@@ -164,6 +165,8 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       io.out(renderLive(report, options.format));
       exitCode = report.exitCode;
     });
+
+  registerApprovalCommands(program, io, (code) => (exitCode = code));
 
   try {
     program.parse([...argv], { from: 'user' });

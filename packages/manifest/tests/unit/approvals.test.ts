@@ -16,6 +16,7 @@ import {
   ApprovalInputError,
 } from '../../src';
 import type { ConfigManifest, RequirementsReport } from '../../src';
+import { runCli } from '../../src/cli/main';
 import { WORKSPACE, record, removeDir, tempDir, writeJson, writeSynth, type SynthRecordFixture } from './support';
 
 const RULES = join(WORKSPACE, 'apps/tap-stack/approval-rules.json');
@@ -340,5 +341,120 @@ describe('verifyApprovals', () => {
   it('no requirements: met with no approvals at all', () => {
     // Act + Assess
     expect(verifyApprovals({ requirements: [] }, []).met).toBe(true);
+  });
+});
+
+describe('tap-drift requirements and verify-approvals', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('approvals-cli');
+    approveFixtures(dir);
+    changedSynth(dir, 'prod', { config: (c) => (c.encryption.kmsEnabled = false) });
+  });
+  afterAll(() => removeDir(dir));
+
+  const cli = (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  };
+  const source = () => ['--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--rules', RULES];
+  const given = (name: string, value: unknown) => writeJson(join(dir, name), value);
+
+  it('requirements: the Markdown names security and the platform leads for a prod encryption change; --out keeps the JSON', () => {
+    // Act
+    const run = cli('requirements', ...source(), '--format', 'markdown', '--out', join(dir, 'out', 'requirements.json'));
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('| 2 | **platform-leads** | `prod-any-change` | prod |');
+    expect(run.stdout).toContain('| 1 | **security** | `encryption` | prod |');
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'requirements.json'), 'utf8')).requirements).toHaveLength(2);
+  });
+
+  it('verify-approvals: one platform lead too few exits 1 and names what is missing', () => {
+    // Prepare
+    const file = given('one-short.json', [
+      { approver: 'alice', groups: ['platform-leads'] },
+      { approver: 'sam', groups: ['security'] },
+    ]);
+
+    // Act
+    const run = cli('verify-approvals', '--given', file, ...source());
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('approvals: 1 of 2 approval requirement(s) not met');
+    expect(run.stdout).toContain('MISSING 1 of 2 approvals from platform-leads [prod-any-change] (so far: alice)');
+    expect(run.stdout).toContain('met: 1 approval from security [encryption], by sam');
+    expect(run.stderr).toBe('tap-drift: missing 1 approval(s) from platform-leads (prod-any-change: 2 required, 1 given)\n');
+  });
+
+  it('verify-approvals: every requirement met exits 0, also from the saved requirements JSON', () => {
+    // Prepare
+    const file = given('enough.json', [
+      { approver: 'alice', groups: ['platform-leads'] },
+      { approver: 'bob', groups: ['platform-leads'] },
+      { approver: 'sam', groups: ['security'] },
+    ]);
+    cli('requirements', ...source(), '--format', 'json', '--out', join(dir, 'saved.json'));
+
+    // Act
+    const computed = cli('verify-approvals', '--given', file, ...source(), '--format', 'markdown');
+    const saved = cli('verify-approvals', '--given', file, '--requirements', join(dir, 'saved.json'));
+
+    // Assess
+    expect(computed.code).toBe(0);
+    expect(computed.stdout).toContain('**Approvals: all 2 approval requirement(s) met.**');
+    expect(saved.code).toBe(0);
+    expect(saved.stderr).toBe('');
+  });
+
+  it.each([
+    ['a given file that is not a list', () => ['--given', given('object.json', { approver: 'alice' })], /^tap-drift: .*object\.json: not a list of approvals: \(root\): Expected array/],
+    ['an approval without groups', () => ['--given', given('nogroups.json', [{ approver: 'alice' }])], /^tap-drift: .*nogroups\.json: not a list of approvals: 0\.groups: Required/],
+    ['a missing given file', () => ['--given', join(dir, 'nope.json')], /^tap-drift: .*nope\.json: given approvals file not found/],
+    ['given JSON that does not parse', () => ['--given', (writeFileSync(join(dir, 'bad.json'), '[{'), join(dir, 'bad.json'))], /^tap-drift: .*bad\.json: given approvals file is not valid JSON/],
+  ])('verify-approvals refuses %s: exit 2, one line', (_what, args, message) => {
+    // Act
+    const run = cli('verify-approvals', ...args(), ...source());
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    ['no source of requirements', () => ['--given', given('empty.json', [])], /^tap-drift: --baseline, --current, --rules: required \(or --requirements <file>/],
+    ['both a report and manifests', () => ['--given', given('empty.json', []), '--requirements', join(dir, 'saved.json'), ...source()], /^tap-drift: --requirements: contradicts --baseline\/--current/],
+    ['a requirements file that is no report', () => ['--given', given('empty.json', []), '--requirements', given('notreport.json', { rules: [] })], /^tap-drift: .*notreport\.json: not a requirements report/],
+  ])('verify-approvals refuses %s: exit 2', (_what, args, message) => {
+    // Act
+    const run = cli('verify-approvals', ...args());
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('requirements refuses a bad rules file with one line naming it (exit 2)', () => {
+    // Prepare
+    const rules = writeJson(join(dir, 'rules.json'), { version: 1, groups: {}, rules: [{ id: 'x', match: { config: ['**'] }, group: 'security', approvals: 1, reason: 'r' }] });
+    writeFileSync(join(dir, 'broken.json'), '{ "version": 1,');
+
+    // Act
+    const unknownGroup = cli('requirements', '--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--rules', rules);
+    const broken = cli('requirements', '--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--rules', join(dir, 'broken.json'));
+
+    // Assess
+    expect(unknownGroup.code).toBe(2);
+    expect(unknownGroup.stderr).toMatch(/^tap-drift: .*rules\.json: not a valid approval rules file: rules\.0\.group: unknown group "security" \(declared: none\)/);
+    expect(unknownGroup.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^tap-drift: .*broken\.json: approval rules file is not valid JSON/);
   });
 });
