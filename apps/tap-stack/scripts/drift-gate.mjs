@@ -3,7 +3,9 @@
 //   check:   (with --synthesize, the offline synth of every environment into --current first, so a failed synth is
 //            this run's error), then tap-drift check (each environment vs its approved baseline) AND tap-drift compare
 //            (parity across environments); both always run, the report has both, the exit code is the worse of the
-//            two (0 in sync, 1 unapproved change or parity drift, 2 error or bad input). The Markdown report goes to
+//            two (0 in sync, 1 unapproved change or parity drift, 2 error or bad input). When the check could run, the
+//            report also lists the approvals the change needs (tap-drift requirements, apps/tap-stack/approval-rules.json
+//            or $TAP_APPROVAL_RULES; a bad rules file is an error). The Markdown report goes to
 //            --report; a run that cannot produce one leaves an ERROR report there, never the previous run's. The
 //            status goes to dist/apps/tap-stack/status/drift-check.json (README "Exit codes and status files").
 //   approve: the tap-security policies over the current synth (tap-policy check --format json), then tap-drift approve
@@ -142,7 +144,12 @@ function check() {
 
   const check = runTapDrift(['check', '--baseline', values.baseline, '--current', values.current, '--format', 'markdown']);
   const compare = runTapDrift(['compare', values.current, '--format', 'markdown']);
-  const code = Math.max(check.code, compare.code);
+  // Who must approve the change (apps/tap-stack/approval-rules.json): only when the check could see all of it. A bad
+  // rules file is an error of the gate.
+  const rules = process.env.TAP_APPROVAL_RULES || join(root, 'apps/tap-stack/approval-rules.json');
+  const requirementsArgs = ['requirements', '--baseline', values.baseline, '--current', values.current, '--rules', rules];
+  const requirements = check.code < 2 ? runTapDrift([...requirementsArgs, '--format', 'markdown']) : undefined;
+  const code = Math.max(check.code, compare.code, requirements && requirements.code > 1 ? 2 : 0);
   const verdict = (c) => (c === 0 ? 'pass' : c === 1 ? 'FAIL' : 'ERROR');
   const markdown = [
     '# Drift gate',
@@ -157,6 +164,10 @@ function check() {
     '## Across environments',
     '',
     compare.out.trim() || `> ${compare.err.trim().split('\n')[0]}`,
+    '',
+    '## Approval requirements',
+    '',
+    !requirements ? '> Not computed: the check against the baselines could not run.' : requirements.out.trim() || `> ${requirements.err.trim().split('\n')[0]}`,
     '',
     ...(check.code === 1
       ? ['If the change is intended, run `npx nx run tap-stack:drift-approve --reason="..."` and commit `apps/tap-stack/manifests/`.', '']
@@ -174,6 +185,7 @@ function check() {
     const again = (args) => runTapDrift([...args, '--format', format], process.cwd(), { quiet: true }).out;
     const checkOut = again(['check', '--baseline', values.baseline, '--current', values.current]);
     const compareOut = again(['compare', values.current]);
+    const requirementsOut = requirements ? again(requirementsArgs) : '';
     if (format === 'json') {
       const parse = (text) => {
         try {
@@ -182,13 +194,13 @@ function check() {
           return null;
         }
       };
-      process.stdout.write(`${JSON.stringify({ status: driftStatus(code), exitCode: code, check: parse(checkOut), compare: parse(compareOut) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ status: driftStatus(code), exitCode: code, check: parse(checkOut), compare: parse(compareOut), requirements: parse(requirementsOut) }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${checkOut.trim()}\n\n${compareOut.trim()}\n\ndrift gate: baselines ${verdict(check.code)}, parity ${verdict(compare.code)}\n`);
+      process.stdout.write(`${checkOut.trim()}\n\n${compareOut.trim()}\n\n${requirementsOut.trim() || 'approval requirements: not computed'}\n\ndrift gate: baselines ${verdict(check.code)}, parity ${verdict(compare.code)}\n`);
     }
   }
 
-  const error = [check, compare].find((r) => r.code > 1);
+  const error = [check, compare, requirements].find((r) => r && r.code > 1);
   const message = error
     ? error.err.trim().split('\n')[0] || `tap-drift exited ${error.code}`
     : `baselines ${verdict(check.code)}, parity ${verdict(compare.code)}${reportFile ? `; report in ${relative(root, reportFile)}` : ''}`;

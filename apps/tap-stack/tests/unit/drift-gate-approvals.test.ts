@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { computeConfigHash, type ConfigManifest } from '@tap/manifest';
+import { APP, ROOT, tempDir } from '../synth-helper';
+
+/*
+ * The approval requirements section of the drift gate's report, on the synth fixtures of @tap/manifest (no synth
+ * needed): approved baselines in a temporary folder, then a prod encryption change in the current synth.
+ */
+const GATE = join(APP, 'scripts', 'drift-gate.mjs');
+const TAP_DRIFT = join(ROOT, 'dist', 'apps', 'tap-stack', 'tap-drift.js');
+const FIXTURES = join(ROOT, 'packages', 'manifest', 'tests', 'fixtures', 'synth');
+
+function gate(baseline: string, current: string, format: string, env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [GATE, 'check', '--baseline', baseline, '--current', current, '--format', format], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('drift gate: the approvals a change needs', () => {
+  const current = tempDir('approvals-current');
+  const baseline = join(tempDir('approvals-baseline'), 'manifests');
+
+  beforeAll(() => {
+    // Prepare: the fixtures as the synth, approved as they are, then prod's KMS switch turned off in the synth.
+    expect(existsSync(TAP_DRIFT)).toBe(true);
+    cpSync(FIXTURES, current, { recursive: true });
+    const approve = spawnSync(process.execPath, [TAP_DRIFT, 'approve', '--baseline', baseline, '--current', current, '--reason', 'fixtures', '--approver', 'test', '--no-policy-check'], {
+      encoding: 'utf8',
+    });
+    expect(approve.stderr).toBe('');
+    const file = join(current, 'prod', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as ConfigManifest;
+    manifest.configuration.encryption.kmsEnabled = false;
+    manifest.configHash = computeConfigHash(manifest.configuration);
+    writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+
+  it('lists security and two platform leads for a prod encryption change in the Markdown report', () => {
+    // Act
+    const run = gate(baseline, current, 'markdown');
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('## Approval requirements');
+    expect(run.stdout).toContain('| 2 | **platform-leads** | `prod-any-change` | prod |');
+    expect(run.stdout).toContain('| 1 | **security** | `encryption` | prod |');
+    expect(run.stdout).toContain('`prod: encryption.kmsEnabled true -> false`');
+  });
+
+  it('carries the requirements in the JSON report', () => {
+    // Act
+    const run = gate(baseline, current, 'json');
+
+    // Assess
+    const report = JSON.parse(run.stdout);
+    expect(report.requirements.requirements.map((r: { rule: string; group: string }) => `${r.rule}:${r.group}`)).toEqual(['prod-any-change:platform-leads', 'encryption:security']);
+  });
+
+  it('is an error (exit 2, one line, status "error") when the rules file is bad', () => {
+    // Prepare
+    const rules = join(tempDir('approvals-rules'), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ version: 1, groups: {}, rules: [] }));
+
+    // Act
+    const run = gate(baseline, current, 'markdown', { TAP_APPROVAL_RULES: rules });
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^tap-drift: .*rules\.json: not a valid approval rules file: rules: must hold at least one rule/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'tap-stack', 'status', 'drift-check.json'), 'utf8'))).toMatchObject({ status: 'error', exitCode: 2 });
+  });
+});
