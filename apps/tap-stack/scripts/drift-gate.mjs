@@ -10,7 +10,8 @@
 //            status goes to dist/apps/tap-stack/status/drift-check.json (README "Exit codes and status files").
 //   approve: the tap-security policies over the current synth (tap-policy check --format json), then tap-drift approve
 //            with that report (--policy-report) and every option this script does not know forwarded (--reason,
-//            --approver, ...): the current synth becomes the baselines, one audit line per environment.
+//            --approver, --approvals, ...) and the approval rules (--rules, default apps/tap-stack/approval-rules.json):
+//            the current synth becomes the baselines, one audit line per environment.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -69,6 +70,10 @@ function approve() {
   // --no-policy-check is tap-drift's to record ("policy: not checked"); otherwise it judges the policy report.
   if (!rest.includes('--no-policy-check')) args.push('--policy-report', runPolicies(values.current, values['policy-cli']));
   if (values.history) args.push('--history', values.history);
+  // Each history line records the approvals its change needed (and who gave them, with --approvals <file>).
+  if (!rest.some((arg) => arg === '--rules' || arg.startsWith('--rules='))) {
+    args.push('--rules', relative(process.cwd(), process.env.TAP_APPROVAL_RULES || join(root, 'apps/tap-stack/approval-rules.json')));
+  }
   const { code, out } = runTapDrift([...args, ...rest]);
   process.stdout.write(out);
   if (code === 0) process.stdout.write(`\nBaselines updated in ${values.baseline}: review and commit them with the change.\n`);

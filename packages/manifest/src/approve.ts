@@ -2,12 +2,15 @@ import type { EnvironmentName } from '@tap/validation';
 import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkPolicyReport, resolveApprover, summarizeResourceChanges, type GitIdentityFn } from './audit';
+import { collectChanges, computeRequirements, type CurrentSide } from './approvals/requirements';
+import { loadApprovalRules } from './approvals/rules';
+import { loadGivenApprovals, verifyApprovals } from './approvals/verify';
 import { checkManifests } from './check';
 import { DEFAULT_HISTORY_FILE } from './constants';
 import { ManifestError } from './errors';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
 import { loadManifestSet, writeFileAtomic } from './io';
-import type { ApprovalRecord, ApproveReport, ChangedResources, LoadedInventory, LoadedManifest, PolicyResult } from './types';
+import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
 
 /** Options of `approveManifests`. */
 export interface ApproveOptions {
@@ -31,6 +34,10 @@ export interface ApproveOptions {
   env?: NodeJS.ProcessEnv;
   /** The git identity for the approver. Default: `git config user.name` / `user.email`. */
   git?: GitIdentityFn;
+  /** Approval rules (`--rules`): each history line records the approvals its change needed. */
+  rules?: string;
+  /** The approvals given (`--approvals`, as `verify-approvals --given`): recorded per requirement, met and by whom. Needs `rules`. */
+  approvals?: string;
 }
 
 /**
@@ -88,6 +95,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const counts = Object.fromEntries(pending.map((e) => [e.environment, Object.keys((currentInventories.get(e.environment) as LoadedInventory).inventory.resources).length]));
   // Judged before anything is written; a report that does not cover what is approved is refused too.
   const policy: PolicyResult = options.policyReport ? checkPolicyReport(options.policyReport, counts) : { result: 'not checked' };
+  const approvals = recordApprovals(check, { manifests: current, inventories: currentInventories }, options);
 
   const approved: ApprovalRecord[] = [];
   const writes: Array<{ file: string; content: string }> = [];
@@ -119,6 +127,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
       inventoryFile,
       changedResources,
       policy,
+      ...(approvals ? { approvals: approvals(entry.environment) } : {}),
     });
     if (entry.status === 'added' || entry.changes.length > 0) writes.push({ file: baselineFile, content: `${JSON.stringify(loaded.manifest, null, 2)}\n` });
     if (resources?.baselineHash !== inventory.inventory.inventoryHash) writes.push({ file: inventoryFile, content: serializeInventory(inventory.inventory) });
@@ -144,4 +153,27 @@ function hasManifests(path: string): boolean {
     if (error instanceof ManifestError && error.code === 'no-manifests') return false;
     throw error;
   }
+}
+
+/**
+ * With `rules`, the approvals each environment's change needed, checked against `approvals` (none given: every
+ * requirement recorded as not met yet). Read before anything is written, so a bad file approves nothing.
+ */
+function recordApprovals(
+  check: CheckReport,
+  current: CurrentSide,
+  options: Pick<ApproveOptions, 'rules' | 'approvals'>,
+): ((environment: EnvironmentName) => RecordedApprovals) | undefined {
+  if (options.approvals && !options.rules) throw new ManifestError('bad-argument', '--approvals', 'needs --rules (the approval rules the approvals are checked against)');
+  if (!options.rules) return undefined;
+  const rules = options.rules;
+  const report = computeRequirements(collectChanges(check, current), loadApprovalRules(rules), rules);
+  const result = verifyApprovals(report, options.approvals ? loadGivenApprovals(options.approvals) : []);
+  return (environment) => ({
+    rules,
+    ...(options.approvals ? { given: options.approvals } : {}),
+    requirements: result.requirements
+      .filter((r) => r.environments.includes(environment))
+      .map((r) => ({ rule: r.rule, group: r.group, approvals: r.approvals, approvedBy: r.approvedBy, met: r.met })),
+  });
 }

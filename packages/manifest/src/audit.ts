@@ -211,6 +211,18 @@ const approvalRecordSchema = z
       })
       .strict()
       .optional(),
+    approvals: z
+      .object({
+        rules: z.string().min(1),
+        given: z.string().min(1).optional(),
+        requirements: z.array(
+          z
+            .object({ rule: z.string().min(1), group: z.string().min(1), approvals: z.number().int().positive(), approvedBy: z.array(z.string()), met: z.boolean() })
+            .strict(),
+        ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

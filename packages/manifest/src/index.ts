@@ -94,6 +94,7 @@ export type {
   LoadedManifest,
   ParityRow,
   PolicyResult,
+  RecordedApprovals,
   PropertyChange,
   ResourceChange,
   ResourceInventory,

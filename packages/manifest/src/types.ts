@@ -138,6 +138,18 @@ export interface ApprovalRecord {
   inventoryFile?: string;
   changedResources?: ChangedResources;
   policy?: PolicyResult;
+  /** The approvals the change needed (`approve --rules`), each met or not and by whom (`--approvals`). */
+  approvals?: RecordedApprovals;
+}
+
+/** The approval requirements of one approved environment, as `approve --rules [--approvals]` recorded them. */
+export interface RecordedApprovals {
+  /** The rules file. */
+  rules: string;
+  /** The given-approvals file; absent: none given at approval time (the pull request's verify-approvals check decides). */
+  given?: string;
+  /** Every requirement the change triggered in this environment. */
+  requirements: Array<{ rule: string; group: string; approvals: number; approvedBy: string[]; met: boolean }>;
 }
 
 export interface ApproveReport {

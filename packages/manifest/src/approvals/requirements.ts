@@ -35,7 +35,8 @@ export function collectChanges(check: CheckReport, current?: CurrentSide): Chang
       }
     }
     const resources = entry.resources;
-    if (resources?.status === 'added') {
+    // No approved inventory (a new environment, or a baseline from before inventories): every resource is unapproved.
+    if (resources?.status === 'added' || resources?.status === 'no-baseline') {
       const inventory = current?.inventories.get(environment)?.inventory;
       for (const [urn, resource] of Object.entries(inventory?.resources ?? {})) {
         items.push({ kind: 'resource', environment, urn, type: resource.type, name: resource.name, change: 'added' });

@@ -97,6 +97,8 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     .option('--policy-report <file>', 'JSON report of `tap-policy check --format json` over the current synth; mandatory violations refuse the approval (exit 1)')
     .option('--no-policy-check', 'approve without a policy report (recorded as "policy: not checked")')
     .option('--history <file>', 'JSON Lines audit log (default: <baseline dir>/approvals.jsonl)')
+    .option('--rules <file>', 'approval rules: each history line records the approvals its change needed')
+    .option('--approvals <file>', 'the approvals given (as for verify-approvals --given): recorded per requirement, met and by whom')
     .addOption(formatOption())
     .action(
       (options: {
@@ -107,6 +109,8 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
         policyReport?: string;
         policyCheck: boolean;
         history?: string;
+        rules?: string;
+        approvals?: string;
         format: OutputFormat;
       }) => {
         const report = approveManifests({
@@ -117,6 +121,8 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
           policyReport: options.policyReport,
           noPolicyCheck: !options.policyCheck,
           history: options.history,
+          rules: options.rules,
+          approvals: options.approvals,
           env: io.env,
           git: io.git,
         });

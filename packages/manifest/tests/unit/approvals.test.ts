@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   approvalRulesSchema,
@@ -10,6 +10,7 @@ import {
   manifestToEnvironmentConfig,
   parseApprovalRules,
   pathAndParents,
+  readApprovalHistory,
   renderRequirements,
   requirementsFor,
   verifyApprovals,
@@ -456,5 +457,86 @@ describe('tap-drift requirements and verify-approvals', () => {
     expect(unknownGroup.stderr.trim().split('\n')).toHaveLength(1);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^tap-drift: .*broken\.json: approval rules file is not valid JSON/);
+  });
+});
+
+describe('tap-drift approve --rules --approvals: the history records which requirements were met, and by whom', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('approvals-approve');
+    approveFixtures(dir);
+    changedSynth(dir, 'prod', { config: (c) => (c.encryption.kmsEnabled = false) });
+  });
+  afterEach(() => removeDir(dir));
+
+  const approve = (...extra: string[]) => {
+    let stderr = '';
+    const code = runCli(
+      ['approve', '--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--reason', 'KMS off in prod (CHG-1)', '--approver', 'ci', '--no-policy-check', ...extra],
+      { out: () => undefined, err: (t) => (stderr += t), env: {} },
+    );
+    return { code, stderr };
+  };
+  const lastLine = () => JSON.parse(readFileSync(join(dir, 'base', 'approvals.jsonl'), 'utf8').trim().split('\n').pop() as string);
+  const prodHash = () => JSON.parse(readFileSync(join(dir, 'base', 'prod.json'), 'utf8')).configHash;
+
+  it('records each requirement of the environment with its approvers', () => {
+    // Prepare
+    const given = writeJson(join(dir, 'given.json'), [
+      { approver: 'alice', groups: ['platform-leads'] },
+      { approver: 'sam', groups: ['security'] },
+    ]);
+
+    // Act
+    const run = approve('--rules', RULES, '--approvals', given);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(lastLine()).toMatchObject({
+      environment: 'prod',
+      approvals: {
+        rules: RULES,
+        given,
+        requirements: [
+          { rule: 'prod-any-change', group: 'platform-leads', approvals: 2, approvedBy: ['alice'], met: false },
+          { rule: 'encryption', group: 'security', approvals: 1, approvedBy: ['sam'], met: true },
+        ],
+      },
+    });
+    expect(readApprovalHistory(join(dir, 'base', 'approvals.jsonl')).at(-1)?.approvals?.requirements).toHaveLength(2);
+  });
+
+  it('without --approvals records the requirements as not met yet', () => {
+    // Act
+    const run = approve('--rules', RULES);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(lastLine().approvals).toEqual({
+      rules: RULES,
+      requirements: [
+        { rule: 'prod-any-change', group: 'platform-leads', approvals: 2, approvedBy: [], met: false },
+        { rule: 'encryption', group: 'security', approvals: 1, approvedBy: [], met: false },
+      ],
+    });
+  });
+
+  it.each([
+    ['--approvals without --rules', () => ['--approvals', writeJson(join(dir, 'g.json'), [])], /^tap-drift: --approvals: needs --rules/],
+    ['a bad rules file', () => ['--rules', writeJson(join(dir, 'r.json'), { version: 1 })], /^tap-drift: .*r\.json: not a valid approval rules file/],
+    ['a bad approvals file', () => ['--rules', RULES, '--approvals', writeJson(join(dir, 'g.json'), [{ who: 'x' }])], /^tap-drift: .*g\.json: not a list of approvals/],
+  ])('refuses %s: exit 2, nothing written', (_what, extra, message) => {
+    // Prepare
+    const before = prodHash();
+
+    // Act
+    const run = approve(...extra());
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(prodHash()).toBe(before);
+    expect(readFileSync(join(dir, 'base', 'approvals.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(existsSync(join(dir, 'base', 'prod.json'))).toBe(true);
   });
 });
