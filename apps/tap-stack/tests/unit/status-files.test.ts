@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synth-helper';
 
 /*
@@ -98,7 +98,8 @@ process.stdout.write(JSON.stringify(report));`,
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const [line] = readFileSync(join(baseline, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(line).toMatchObject({ environment: 'dev', reason: 'tighter dev alarm', policy: { result: 'passed', report: reportFile } });
+    // Recorded relative to the workspace (where the gate runs): history must not depend on the checkout's location.
+    expect(line).toMatchObject({ environment: 'dev', reason: 'tighter dev alarm', policy: { result: 'passed', report: relative(ROOT, reportFile) } });
   });
 
   it('approves nothing when the policy check cannot run', () => {

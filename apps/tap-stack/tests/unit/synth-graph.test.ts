@@ -1,7 +1,7 @@
 import { evaluatePolicies, orderingPolicies, type SynthResource } from '@tap/policy';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { DeploymentPlan } from '../../src/synth/plan';
 import { shortName } from '../../src/synth/plan';
 import { imageContext, ROOT, stackConfigFile, synth, tempDir, type SynthResult } from '../synth-helper';
@@ -54,7 +54,7 @@ describe('synth: dependencies and plan.json of the tap-stack program', () => {
     plan.longestChain.slice(1).forEach((urn, i) => expect(depsOf.get(urn)).toContain(plan.longestChain[i]));
     expect(run.stdout).toContain(`plan: ${plan.counts.resources} resources in ${plan.counts.waves} waves; longest chain: ${plan.counts.longestChain} resources`);
     expect(run.stdout).toContain(plan.longestChain.map(shortName).join(' → '));
-    expect(run.stdout).toContain(`${run.outDir.split(`${ROOT}/`).pop()}/plan.json`);
+    expect(run.stdout).toContain(`${relative(ROOT, run.outDir)}/plan.json`);
   });
 
   it('writes the same resources.json and plan.json for the same code', () => {
