@@ -151,7 +151,8 @@ function check() {
   const compare = runTapDrift(['compare', values.current, '--format', 'markdown']);
   // Who must approve the change (apps/tap-stack/approval-rules.json): only when the check could see all of it. A bad
   // rules file is an error of the gate.
-  const rules = process.env.TAP_APPROVAL_RULES || join(root, 'apps/tap-stack/approval-rules.json');
+  // Relative, as the report shows it: the same on every machine.
+  const rules = relative(process.cwd(), process.env.TAP_APPROVAL_RULES || join(root, 'apps/tap-stack/approval-rules.json'));
   const requirementsArgs = ['requirements', '--baseline', values.baseline, '--current', values.current, '--rules', rules];
   const requirements = check.code < 2 ? runTapDrift([...requirementsArgs, '--format', 'markdown']) : undefined;
   const code = Math.max(check.code, compare.code, requirements && requirements.code > 1 ? 2 : 0);

@@ -50,6 +50,7 @@ describe('drift gate: the approvals a change needs', () => {
     expect(run.stdout).toContain('| 2 | **platform-leads** | `prod-any-change` | prod |');
     expect(run.stdout).toContain('| 1 | **security** | `encryption` | prod |');
     expect(run.stdout).toContain('`prod: encryption.kmsEnabled true -> false`');
+    expect(run.stdout).toContain('rules `apps/tap-stack/approval-rules.json`');
   });
 
   it('carries the requirements in the JSON report', () => {
