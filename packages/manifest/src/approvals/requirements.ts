@@ -50,7 +50,7 @@ export function collectChanges(check: CheckReport, current?: CurrentSide): Chang
           continue;
         }
         for (const property of resource.properties) {
-          items.push({ ...base, change: 'changed', property: property.path, before: property.before, after: property.after });
+          items.push({ ...base, change: 'changed', property: property.path, propertyChange: property.kind, before: property.before, after: property.after });
         }
       }
     }
@@ -73,10 +73,11 @@ function shortValue(value: unknown): string | undefined {
  */
 export function describeChange(item: ChangedItem): string {
   const values = (): string => {
+    const kind = item.kind === 'resource' && item.propertyChange ? item.propertyChange : item.change;
     const before = shortValue(item.before);
     const after = shortValue(item.after);
-    if (item.change === 'changed' && before !== undefined && after !== undefined) return ` ${before} -> ${after}`;
-    return item.change === 'changed' ? '' : ` (${item.change})`;
+    if (kind === 'changed' && before !== undefined && after !== undefined) return ` ${before} -> ${after}`;
+    return kind === 'changed' ? '' : ` (${kind})`;
   };
   if (item.kind === 'config') return `${item.environment}: ${item.path}${values()}`;
   const resource = `${item.environment}: ${item.name} (${item.type})`;

@@ -41,6 +41,8 @@ export type ChangedItem =
       change: 'added' | 'removed' | 'changed';
       /** Changed input path (only for `changed`), e.g. `storageEncrypted`, `policy.Statement[0].Action`. */
       property?: string;
+      /** Whether that input was added, removed or changed (only with `property`). */
+      propertyChange?: 'added' | 'removed' | 'changed';
       before?: unknown;
       after?: unknown;
     };

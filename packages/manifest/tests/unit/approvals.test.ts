@@ -196,6 +196,27 @@ describe('requirements from the drift gate\'s check (configuration and resources
     expect(report.requirements[2].triggeredBy).toEqual(['prod: tap-db-cluster (aws:rds/cluster:Cluster) skipFinalSnapshot true -> false']);
   });
 
+  it('a widened IAM policy in dev needs security, each changed statement named (added, removed, old -> new)', () => {
+    // Prepare
+    changedSynth(dir, 'dev', {
+      records: (records) =>
+        (record(records, 'tap-payments-role-policy').inputs['policy'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })),
+    });
+
+    // Act
+    const report = requirements(dir);
+
+    // Assess
+    expect(needs(report)).toEqual(['iam: 1 x security']);
+    expect(report.requirements[0].triggeredBy).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^dev: tap-payments-role-policy \(aws:iam\/rolePolicy:RolePolicy\) policy\.Statement\[0\]\.Action \[.*\] -> \*$/),
+        'dev: tap-payments-role-policy (aws:iam/rolePolicy:RolePolicy) policy.Statement[0].Sid (removed)',
+        'dev: tap-payments-role-policy (aws:iam/rolePolicy:RolePolicy) policy.Statement[1] (removed)',
+      ]),
+    );
+  });
+
   it('prod sizing needs the cost owners and the platform leads, but not security', () => {
     // Prepare
     changedSynth(dir, 'prod', {
