@@ -1,0 +1,10 @@
+export { SMOKE_EXIT, SMOKE_STEPS, STACK_OUTPUTS } from './constants';
+export { SmokeCheckError, SmokeError } from './errors';
+export { afterRotationRequest, apiGatewayEvent, getPaymentRequest, paymentRequests, smokePayment } from './paymentEvents';
+export type { ApiGatewayV2Event, SmokeRequest } from './paymentEvents';
+export { runCommand } from './process';
+export type { CommandResult, RunCommandOptions } from './process';
+export { runSmoke, smokeClients } from './run';
+export type { SmokeClients, SmokeOptions } from './run';
+export { smokeStackName, smokeSuffix } from './suffix';
+export type { SmokeReport, SmokeStep, StepStatus } from './types';
