@@ -181,6 +181,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       const init = requirePulumi(await pulumiRun(['stack', 'init', stack, '--non-interactive']));
       if (init.code !== 0) throw new SmokeError(`pulumi stack init ${stack} exited ${init.code}: ${lastLine(init.stderr) ?? 'no reason given'}`);
       state.created = true;
+      if (state.interrupts > 0) throw new SmokeError('interrupted before pulumi up');
       const up = await pulumiRun(['up', '--yes', '--non-interactive', '--skip-preview', '--stack', stack], true);
       if (state.interrupts > 0) throw new SmokeError('interrupted during pulumi up');
       if (up.code !== 0) throw new SmokeCheckError(`pulumi up exited ${up.code}: ${lastLine(up.stderr + up.stdout) ?? 'no reason given'}`);
@@ -248,8 +249,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
         const messages = await logMessages(clients.logs, group, invokeStarted - 60_000, call);
         const leaked = messages.filter((m) => (password !== undefined && m.includes(password)) || (secret?.SecretString !== undefined && m.includes(secret.SecretString)));
         if (leaked.length > 0) throw new SmokeCheckError(`${group} holds the secret's value in ${leaked.length} line(s)`);
-        // Request lines: the handler's own lines carry Lambda's request id (START/END/REPORT lines are the platform's).
-        const own = messages.filter((m) => !/^(START|END|REPORT) RequestId:/.test(m));
+        // Request lines: the handler's own lines carry Lambda's request id; the platform's lines (START/END/REPORT, or
+        // platform.* records with the JSON log format the functions use) carry it too, and prove nothing.
+        const own = messages.filter((m) => !isPlatformLine(m));
         const missing = lambdaRequestIds.filter((id) => !own.some((m) => m.includes(id)));
         if (missing.length === 0) return `${group}: request lines of all ${lambdaRequestIds.length} invocations, no secret value`;
         if (attempt >= waits.logs.attempts) throw new SmokeCheckError(`${group}: no request line for ${missing.length} of ${lambdaRequestIds.length} invocations (${missing.join(', ')})`);
@@ -355,6 +357,16 @@ function readStackConfigOrThrow(file: string) {
 export function smokeClients(region: string): SmokeClients {
   const config = { region, ...SDK_RETRY };
   return { lambda: new LambdaClient(config), logs: new CloudWatchLogsClient(config), secrets: new SecretsManagerClient(config) };
+}
+
+/** A line Lambda itself writes for every invocation, in the text or the JSON log format. */
+function isPlatformLine(message: string): boolean {
+  if (/^(INIT_START|START|END|REPORT) RequestId:/.test(message)) return true;
+  try {
+    return String((JSON.parse(message) as { type?: unknown }).type ?? '').startsWith('platform.');
+  } catch {
+    return false;
+  }
 }
 
 /** The password field of the credentials secret, if it is JSON with one. */

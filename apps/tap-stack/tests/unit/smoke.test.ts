@@ -36,7 +36,7 @@ beforeAll(() => {
 });
 
 /** A payment function behind Lambda Invoke that keeps payments in memory and answers as the handler does. */
-function fakePaymentFunction(misbehave: { replayStatus?: number; logSecret?: boolean } = {}) {
+function fakePaymentFunction(misbehave: { replayStatus?: number; logSecret?: boolean; silent?: boolean } = {}) {
   const payments = new Map<string, { body: string; payment: Record<string, unknown> }>();
   const byId = new Map<string, Record<string, unknown>>();
   const lines: string[] = [];
@@ -46,7 +46,9 @@ function fakePaymentFunction(misbehave: { replayStatus?: number; logSecret?: boo
     const requestId = `lambda-request-${n}`;
     const event = JSON.parse(new TextDecoder().decode(input.Payload));
     const answer = (statusCode: number, body: unknown) => {
-      lines.push(`START RequestId: ${requestId} Version: $LATEST`, JSON.stringify({ level: 'INFO', requestId, statusCode, ...(misbehave.logSecret ? { password: PASSWORD } : {}) }));
+      // The platform's own records (JSON log format) name the request too; only the handler's line proves it ran.
+      lines.push(JSON.stringify({ time: '2026-11-29T19:20:55.000Z', type: 'platform.start', record: { requestId, version: '$LATEST' } }));
+      if (!misbehave.silent) lines.push(JSON.stringify({ level: 'INFO', requestId, statusCode, ...(misbehave.logSecret ? { password: PASSWORD } : {}) }));
       return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify({ statusCode, headers: {}, body: JSON.stringify(body) })), $metadata: { requestId } };
     };
     if (event.requestContext.http.method === 'GET') {
@@ -219,6 +221,19 @@ describe('runSmoke with a stand-in pulumi on PATH and mocked AWS', () => {
     // Assess
     expect(report.exitCode).toBe(1);
     expect(report.steps.find((x) => x.name === 'logs')?.detail).toMatch(/holds the secret's value in 5 line\(s\)/);
+    expect(report.tornDown).toBe(true);
+  }, 60_000);
+
+  it('a log group with only the platform\'s lines fails the logs step after polling', async () => {
+    // Prepare: the function answers but its own request lines never arrive
+    const s = scenario();
+    fakePaymentFunction({ silent: true });
+    // Act
+    const report = await runSmoke(s.options({ waits: { logs: { attempts: 3, delayMs: 0 }, rotation: { attempts: 1, delayMs: 0 } } }));
+    // Assess
+    expect(report.exitCode).toBe(1);
+    expect(report.steps.find((x) => x.name === 'logs')?.detail).toMatch(/^\/aws\/lambda\/payment-processor-smktest01: no request line for 5 of 5 invocations/);
+    expect(aws.logs.commandCalls(FilterLogEventsCommand)).toHaveLength(3);
     expect(report.tornDown).toBe(true);
   }, 60_000);
 
