@@ -2,13 +2,13 @@
 // `nx run tap-stack:preflight [--configuration=<env>]` runs it (no configuration: dev, staging and prod); `deploy`
 // runs it first. Exit 0 ready, 1 not ready, 2 could not check; status in dist/apps/tap-stack/status/preflight[-<env>].json.
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ENVIRONMENT_NAMES } from '@tap/validation';
 import { PREFLIGHT_EXIT, PREFLIGHT_FORMATS } from './constants';
 import { PreflightError } from './errors';
 import { renderJson, renderMarkdown, renderText } from './report';
 import { runPreflight } from './run';
-import { startStatus, workspaceRoot } from './status';
+import { startCli } from './status';
 import { preflightTarget } from './target';
 import type { PreflightReport } from './types';
 
@@ -26,17 +26,7 @@ interface CliOptions {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // The SDK's eight-line Node 20 deprecation notice would bury the one line a run prints; Node 20 is still supported here.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const root = workspaceRoot();
-  const envArg = argv.find((a, i) => argv[i - 1] === '--environment' || a.startsWith('--environment='))?.replace(/^--environment=/, '');
-  // Named before anything can fail, so even bad input leaves "error" in the right file.
-  const status = startStatus(root, 'preflight', (ENVIRONMENT_NAMES as readonly string[]).includes(envArg ?? '') ? envArg : undefined);
-  const fail = (line: string): number => {
-    process.stderr.write(`preflight: ${line}\n`);
-    status.finish('error', PREFLIGHT_EXIT.couldNotCheck, line);
-    return PREFLIGHT_EXIT.couldNotCheck;
-  };
+  const { root, status, fail, parse } = startCli('preflight', argv, PREFLIGHT_EXIT.couldNotCheck);
 
   const program = new Command('tap-preflight')
     .description('Read-only checks that the AWS account and this machine can take a deploy of the tap-stack.')
@@ -52,17 +42,9 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
     .allowExcessArguments(false);
 
-  let opts: CliOptions;
-  try {
-    program.parse(argv, { from: 'user' });
-    opts = program.opts<CliOptions>();
-  } catch (error) {
-    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) {
-      status.finish('ready', 0, 'help');
-      return 0;
-    }
-    return fail((error as Error).message.replace(/^error: /, ''));
-  }
+  const parsed = parse<CliOptions>(program, 'ready');
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { opts } = parsed;
   if (opts.skipPreflight) {
     const line = 'WARNING: preflight skipped (--skip-preflight): the account was not checked before this deploy';
     process.stderr.write(`${line}\n`);

@@ -3,9 +3,9 @@
 // or could not tear down; report in dist/apps/tap-stack/smoke/<env>.json, status in dist/apps/tap-stack/status/smoke-<env>.json.
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
-import { startStatus, workspaceRoot } from '../preflight/status';
+import { startCli } from '../preflight/status';
 import { SMOKE_EXIT } from './constants';
 import { runSmoke } from './run';
 
@@ -20,16 +20,7 @@ interface CliOptions {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // The SDK's eight-line Node 20 deprecation notice would bury the step lines; Node 20 is still supported here.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const root = workspaceRoot();
-  const envArg = argv.find((a, i) => argv[i - 1] === '--environment' || a.startsWith('--environment='))?.replace(/^--environment=/, '');
-  const status = startStatus(root, 'smoke', (ENVIRONMENT_NAMES as readonly string[]).includes(envArg ?? '') ? envArg : undefined);
-  const fail = (line: string): number => {
-    process.stderr.write(`smoke: ${line}\n`);
-    status.finish('error', SMOKE_EXIT.couldNotRun, line);
-    return SMOKE_EXIT.couldNotRun;
-  };
+  const { root, status, fail, parse } = startCli('smoke', argv, SMOKE_EXIT.couldNotRun);
 
   const program = new Command('tap-smoke')
     .description('Deploy an ephemeral copy of an environment, prove it takes payments end to end, and always destroy it.')
@@ -43,17 +34,9 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
     .allowExcessArguments(false);
-  let opts: CliOptions;
-  try {
-    program.parse(argv, { from: 'user' });
-    opts = program.opts<CliOptions>();
-  } catch (error) {
-    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') {
-      status.finish('ok', 0, 'help');
-      return 0;
-    }
-    return fail((error as Error).message.replace(/^error: /, ''));
-  }
+  const parsed = parse<CliOptions>(program, 'ok');
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { opts } = parsed;
   if (!opts.environment) return fail('choose the environment to copy: nx run tap-stack:smoke --configuration=<dev|staging|prod>');
   if (opts.skipPreflight) process.stderr.write('WARNING: preflight skipped (--skip-preflight): the account was not checked before this deploy\n');
 
