@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ApprovalRefusedError, ManifestError } from './errors';
+import { readTextFile } from './io';
 import { shortUrn } from './resourceDiff';
 import type { ApprovalRecord, Approver, ChangedResources, InventoryDiff, PolicyResult } from './types';
 
@@ -235,13 +236,7 @@ const approvalRecordSchema = z
  * readApprovalHistory('apps/tap-stack/manifests/history.jsonl').filter((r) => r.reason === undefined); // the old lines
  */
 export function readApprovalHistory(file: string): ApprovalRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError(code === 'ENOENT' ? 'not-found' : 'unreadable', file, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(error)})`);
-  }
+  const text = readTextFile(file);
   const records: ApprovalRecord[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;

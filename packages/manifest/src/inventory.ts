@@ -1,11 +1,12 @@
 import type { EnvironmentName } from '@tap/validation';
 import { ENVIRONMENT_NAMES } from '@tap/validation';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { INVENTORY_FILE_SUFFIX, INVENTORY_VERSION, REFERENCE_ATTRIBUTES, SECRET_INPUT_KEYS, SECRET_PLACEHOLDER, SYNTH_RESOURCES_FILE, VOLATILE_VALUES } from './constants';
 import { InventoryHashMismatchError, InventorySchemaError, ManifestError } from './errors';
 import { computeConfigHash } from './hash';
+import { readJsonFile } from './io';
 import { redactSecrets } from './live/refresh';
 import type { InventoryNormalisation, InventoryResource, LoadedInventory, LoadedManifest, ResourceInventory } from './types';
 
@@ -245,19 +246,7 @@ export function inventoryFileFor(manifestFile: string): string {
  * const { inventory } = loadInventory('apps/tap-stack/manifests/prod.resources.json', 'prod');
  */
 export function loadInventory(file: string, environment: EnvironmentName): LoadedInventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError(code === 'ENOENT' ? 'not-found' : 'unreadable', file, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(error)})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ManifestError('invalid-json', file, `invalid JSON (${(error as Error).message})`);
-  }
+  const value = readJsonFile(file);
   const inventory = Array.isArray(value) ? createInventory(value, environment, file) : verifyInventory(value, file);
   if (inventory.environment !== environment) {
     throw new ManifestError('file-name', file, `is the inventory of ${inventory.environment}, but its manifest is ${environment}'s; regenerate it`);

@@ -7,6 +7,40 @@ import { verifyManifest } from './manifest';
 import type { LoadedManifest } from './types';
 
 /**
+ * The text of `file`.
+ *
+ * @throws ManifestError naming the file: not found, a directory, unreadable.
+ * @example
+ * const text = readTextFile('apps/tap-stack/manifests/history.jsonl');
+ */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ManifestError('not-found', file, 'file not found');
+    if (code === 'EISDIR') throw new ManifestError('unreadable', file, 'is a directory, expected a file');
+    throw new ManifestError('unreadable', file, `cannot read file (${code ?? String(error)})`);
+  }
+}
+
+/**
+ * `file` parsed as JSON.
+ *
+ * @throws ManifestError naming the file: not found, a directory, unreadable, invalid JSON.
+ * @example
+ * const value = readJsonFile('apps/tap-stack/manifests/prod.json');
+ */
+export function readJsonFile(file: string): unknown {
+  const text = readTextFile(file);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ManifestError('invalid-json', file, `invalid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
  * Reads and verifies one manifest file (schema and hash).
  *
  * @throws ManifestError naming the file: not found, unreadable, invalid JSON, schema, hash mismatch.
@@ -14,22 +48,7 @@ import type { LoadedManifest } from './types';
  * const { manifest } = loadManifest('apps/tap-stack/manifests/prod.json');
  */
 export function loadManifest(file: string): LoadedManifest {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ManifestError('not-found', file, 'file not found');
-    if (code === 'EISDIR') throw new ManifestError('unreadable', file, 'is a directory, expected a manifest file');
-    throw new ManifestError('unreadable', file, `cannot read file (${code ?? String(error)})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ManifestError('invalid-json', file, `invalid JSON (${(error as Error).message})`);
-  }
-  return { file, manifest: verifyManifest(value, file) };
+  return { file, manifest: verifyManifest(readJsonFile(file), file) };
 }
 
 /**
