@@ -42,7 +42,7 @@ const USES = {
   sns: { kind: 'via', service: 'sns', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], why: 'SNS encrypts published messages with it' },
   // A function with kmsKeyArn makes Lambda create a grant and encrypt the environment through lambda.<region>;
   // without it the deploy fails with "Lambda was unable to configure access to your environment variables because
-  // the KMS key is invalid for CreateGrant" (terraform-provider-aws issue 4633).
+  // the KMS key is invalid for CreateGrant" (hashicorp/terraform-provider-aws#4633).
   lambda: {
     kind: 'via',
     service: 'lambda',
