@@ -21,9 +21,37 @@ export type ParsedDocument = { ok: true; statements: IamStatement[] } | { ok: fa
  * parsePolicyDocument('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}');
  */
 export function parsePolicyDocument(value: unknown): ParsedDocument {
-  if (isSecretPlaceholder(value)) {
-    return { ok: false, reason: 'it is marked secret, so it cannot be reviewed (policies are not secrets: do not wrap them in pulumi.secret)' };
-  }
+  const parsed = statementRecords(
+    value,
+    'it is marked secret, so it cannot be reviewed (policies are not secrets: do not wrap them in pulumi.secret)',
+  );
+  if (!parsed.ok) return parsed;
+  const statements = parsed.records.map(
+    (s): IamStatement => ({
+      sid: typeof s['Sid'] === 'string' ? s['Sid'] : undefined,
+      effect: typeof s['Effect'] === 'string' ? s['Effect'] : '',
+      actions: strings(s['Action']),
+      notActions: strings(s['NotAction']),
+      resources: strings(s['Resource']),
+      notResources: strings(s['NotResource']),
+      hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
+    }),
+  );
+  return { ok: true, statements };
+}
+
+/**
+ * The statements of a policy document (IAM or key policy) given as a JSON string or an object, each still raw, or
+ * why the document cannot be read. `secretReason` is the reason when the value is the synth's secret placeholder.
+ *
+ * @example
+ * statementRecords('{"Statement":{"Effect":"Allow","Action":"kms:*"}}', 'secret'); // { ok: true, records: [{ Effect: 'Allow', ... }] }
+ */
+export function statementRecords(
+  value: unknown,
+  secretReason: string,
+): { ok: true; records: Record<string, unknown>[] } | { ok: false; reason: string } {
+  if (isSecretPlaceholder(value)) return { ok: false, reason: secretReason };
   let doc: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -34,23 +62,14 @@ export function parsePolicyDocument(value: unknown): ParsedDocument {
   }
   const body = record(doc);
   if (!body) return { ok: false, reason: 'it is neither a JSON string nor an object' };
-  const rawStatements = body['Statement'];
-  const items = Array.isArray(rawStatements) ? Array.from(rawStatements as unknown[]) : [rawStatements];
-  const statements: IamStatement[] = [];
-  for (const item of items) {
+  const raw = body['Statement'];
+  const records: Record<string, unknown>[] = [];
+  for (const item of Array.isArray(raw) ? Array.from(raw as unknown[]) : [raw]) {
     const s = record(item);
     if (!s) return { ok: false, reason: 'it has a Statement that is not an object' };
-    statements.push({
-      sid: typeof s['Sid'] === 'string' ? s['Sid'] : undefined,
-      effect: typeof s['Effect'] === 'string' ? s['Effect'] : '',
-      actions: strings(s['Action']),
-      notActions: strings(s['NotAction']),
-      resources: strings(s['Resource']),
-      notResources: strings(s['NotResource']),
-      hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
-    });
+    records.push(s);
   }
-  return { ok: true, statements };
+  return { ok: true, records };
 }
 
 /** True when an IAM action pattern (with `*` / `?` wildcards, case-insensitive) matches `action`. */

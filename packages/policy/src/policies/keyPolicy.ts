@@ -1,6 +1,6 @@
 import { UnknownValueError } from '@pulumi/policy';
-import { actionMatches } from '../iamDocument';
-import { isSecretPlaceholder, record, strings } from '../values';
+import { actionMatches, statementRecords } from '../iamDocument';
+import { record, strings } from '../values';
 
 /*
  * KMS key policies as the kms-key-use and kms-key-admin-no-grants policies read them: principals and conditions
@@ -65,27 +65,13 @@ function conditionsOf(value: unknown): KeyStatement['conditions'] {
  */
 export function parseKeyPolicy(value: unknown): ParsedKeyPolicy {
   if (value === undefined || value === null || value === '') return { ok: true, statements: defaultKeyPolicy(), isDefault: true };
-  if (isSecretPlaceholder(value)) return { ok: false, reason: 'it is marked secret, so it cannot be reviewed' };
-  let doc: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      doc = JSON.parse(value);
-    } catch (error) {
-      return { ok: false, reason: `it is not valid JSON (${(error as Error).message})` };
-    }
-  }
-  const body = record(doc);
-  if (!body) return { ok: false, reason: 'it is neither a JSON string nor an object' };
-  const raw = body['Statement'];
-  const items = Array.isArray(raw) ? Array.from(raw as unknown[]) : [raw];
-  const statements: KeyStatement[] = [];
-  for (const [index, item] of items.entries()) {
-    const s = record(item);
-    if (!s) return { ok: false, reason: 'it has a Statement that is not an object' };
+  const parsed = statementRecords(value, 'it is marked secret, so it cannot be reviewed');
+  if (!parsed.ok) return parsed;
+  const statements = parsed.records.map((s, index): KeyStatement => {
     const principal = s['Principal'];
     const principals = record(principal) ?? {};
     const aws = strings(principals['AWS']);
-    statements.push({
+    return {
       label: typeof s['Sid'] === 'string' && s['Sid'].length > 0 ? `statement '${s['Sid']}'` : `statement #${index + 1}`,
       effect: typeof s['Effect'] === 'string' ? s['Effect'] : '',
       actions: strings(s['Action']),
@@ -94,8 +80,8 @@ export function parseKeyPolicy(value: unknown): ParsedKeyPolicy {
       awsPrincipals: aws.filter((p) => p !== '*'),
       servicePrincipals: strings(principals['Service']),
       conditions: conditionsOf(s['Condition']),
-    });
-  }
+    };
+  });
   return { ok: true, statements, isDefault: false };
 }
 
