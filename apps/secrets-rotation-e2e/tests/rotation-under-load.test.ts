@@ -7,7 +7,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { postPayment, waitFor } from './helpers';
 
 /**
- * Issue 6, "under load": the payment processor serves a continuous stream of payments from several execution
+ * Rotation under load: the payment processor serves a continuous stream of payments from several execution
  * environments while the rotation function runs all four steps against the same database and secret. The
  * environments' connections are then dropped, as Lambda recycles them: each reconnects with its cached (now
  * rejected) password, gets 28P01, refetches the secret once and retries — no payment fails, none is duplicated.

@@ -205,7 +205,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     });
 
     // --- logs ----------------------------------------------------------------------------------------------------
-    // The spec fixes the log group name without the environment, while the function is named
+    // The platform's documented log group name has no environment, while the function is named
     // `{service}-{env}-{suffix}`; Lambda would write to `/aws/lambda/{function name}`. `loggingConfig.logGroup`
     // below points the function at this group, so the group we create (with its retention) is the one it writes to.
     const logGroup = new aws.cloudwatch.LogGroup(

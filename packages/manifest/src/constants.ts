@@ -18,8 +18,8 @@ export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export const DEFAULT_HISTORY_FILE = 'approvals.jsonl';
 
 /**
- * Where each manifest configuration path comes from in `EnvironmentConfig`. The seed's field names
- * (`lambda.memory`, `backup.retentionDays`, ...) are kept; `docker.imageUri` has no config counterpart.
+ * Where each manifest configuration path comes from in `EnvironmentConfig`. The manifest's original field
+ * names (`lambda.memory`, `backup.retentionDays`, ...) are kept, so older manifests stay comparable; `docker.imageUri` has no config counterpart.
  */
 export const CONFIG_PATHS = {
   region: 'region',

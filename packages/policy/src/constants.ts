@@ -14,7 +14,7 @@ export const STACK_TAGS = {
   project: 'pulumi:project',
 } as const;
 
-/** Thresholds of the mandatory policies (issue 7). */
+/** Thresholds of the mandatory policies. */
 export const LIMITS = {
   minBackupRetentionDays: 7,
   minProdClusterInstances: 2,
@@ -64,7 +64,7 @@ export const ENGINE_PORTS: Readonly<Record<string, number>> = {
 export const DATABASE_SECRET_PATTERN = /(^|[^a-z])(db|database|rds|aurora|postgres(ql)?|mysql)([^a-z]|$)|credentials/i;
 
 /**
- * Log groups whose name the platform fixes without the environment (issue 3: `/aws/lambda/payment-processor-{suffix}`):
+ * Log groups whose name the platform fixes without the environment (`/aws/lambda/payment-processor-{suffix}`, the platform's documented name):
  * they must still carry the environment suffix.
  */
 export const SUFFIX_ONLY_NAME_PREFIXES = ['/aws/lambda/'] as const;

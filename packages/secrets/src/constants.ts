@@ -2,7 +2,7 @@
 export const SECRETS_DEFAULTS = {
   /** The payment processor's least-privilege role, the one the rotation function rotates. */
   username: 'tap_app',
-  /** Identical in every environment (issue 3); the policy pack allows at most 30. */
+  /** Identical in every environment (a parity field); the policy pack allows at most 30. */
   rotationDays: 30,
   /** Our policy requires reserved concurrency on every Lambda; one rotation at a time is all a secret needs. */
   rotationReservedConcurrency: 1,

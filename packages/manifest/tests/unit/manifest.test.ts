@@ -21,7 +21,7 @@ import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson, writeSyn
 const PINNED_ENGINE = environmentProfile('prod').database.engineVersion;
 
 describe('createConfigManifest', () => {
-  it('keeps the seed shape, adds what drift detection needs, and hashes only the configuration', () => {
+  it('keeps the original manifest shape, adds what drift detection needs, and hashes only the configuration', () => {
     // Act
     const manifest = createConfigManifest(environmentProfile('prod'), { imageUri: IMAGE, timestamp: FIXED_TIME });
 
