@@ -223,7 +223,7 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
  * Call it before creating any resource.
  *
  * @example
- * const config: unknown = readStackConfig();
+ * const config: unknown = JSON.parse(readFileSync('prod.json', 'utf8'));
  * assertValidEnvironmentConfig('prod', config);
  * config.database.instanceCount; // typed from here on
  */

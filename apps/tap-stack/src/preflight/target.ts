@@ -1,7 +1,7 @@
 import { environmentProfile, type EnvironmentName } from '@tap/validation';
 import { readStackSettings, type ConfigSource } from '../config';
 import { StackConfigError } from '../errors';
-import { readStackConfig } from '../synth/stackConfig';
+import { readStackConfigFile } from '../synth/stackConfig';
 import { PreflightError } from './errors';
 import type { PreflightTarget } from './types';
 
@@ -55,7 +55,7 @@ export function preflightTargetFromValues(stack: string, values: Readonly<Record
 export function preflightTarget(stack: string, file: string): PreflightTarget {
   let values: Record<string, string>;
   try {
-    values = readStackConfig(file).values;
+    values = readStackConfigFile(file).values;
   } catch (error) {
     throw new PreflightError((error as Error).message, 'input');
   }

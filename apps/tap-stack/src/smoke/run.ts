@@ -13,7 +13,7 @@ import { PreflightError } from '../preflight/errors';
 import { runPreflight } from '../preflight/run';
 import { preflightTargetFromValues } from '../preflight/target';
 import type { PreflightReport, PreflightTarget } from '../preflight/types';
-import { readStackConfig } from '../synth/stackConfig';
+import { readStackConfigFile } from '../synth/stackConfig';
 import { SDK_RETRY } from '../preflight/constants';
 import { SMOKE_EXIT, SMOKE_WAITS, STACK_OUTPUTS } from './constants';
 import { SmokeCheckError, SmokeError } from './errors';
@@ -342,7 +342,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 
 function readStackConfigOrThrow(file: string) {
   try {
-    return readStackConfig(file);
+    return readStackConfigFile(file);
   } catch (error) {
     throw new SmokeError((error as Error).message);
   }

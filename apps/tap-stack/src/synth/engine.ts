@@ -12,7 +12,7 @@ export interface SynthOptions {
   stack: string;
   /** Module to run: the program's entry, loaded with `require` exactly as the Pulumi Node.js host loads it. */
   programPath: string;
-  /** The stack's config (see `readStackConfig`). */
+  /** The stack's config (see `readStackConfigFile`). */
   config: StackConfig;
   /** Outputs of the stack references the program reads. */
   stackReferences: StackReferenceFixture[];

@@ -13,9 +13,9 @@ export interface StackConfig {
  * values, which only the stack's secrets provider can decrypt, become a fixed placeholder marked secret.
  *
  * @example
- * readStackConfig('apps/tap-stack/Pulumi.dev.yaml'); // { values: { 'aws:region': 'us-east-2', ... }, secretKeys: [] }
+ * readStackConfigFile('apps/tap-stack/Pulumi.dev.yaml'); // { values: { 'aws:region': 'us-east-2', ... }, secretKeys: [] }
  */
-export function readStackConfig(file: string): StackConfig {
+export function readStackConfigFile(file: string): StackConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

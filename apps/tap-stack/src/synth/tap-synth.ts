@@ -12,7 +12,7 @@ import { SynthProgramError, synthesize } from './engine';
 import { SynthError } from './errors';
 import type { StackReferenceFixture } from './mocks';
 import { planDeployment } from './plan';
-import { readStackConfig } from './stackConfig';
+import { readStackConfigFile } from './stackConfig';
 import { summarize } from './summary';
 
 interface CliOptions {
@@ -60,7 +60,7 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   const project = (parse(readFileSync(join(appDir, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
   const configFile = resolve(root, opts.config ?? join(opts.app, `Pulumi.${env}.yaml`));
   const fixtureFile = resolve(root, opts.fixture ?? join(opts.app, 'fixtures', 'networking', `${env}.json`));
-  const config = readStackConfig(configFile);
+  const config = readStackConfigFile(configFile);
   const fixture = readFixture(fixtureFile);
   const programPath = resolve(root, opts.program);
   if (!existsSync(programPath)) {
