@@ -6,8 +6,9 @@ import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../syn
 function gate(mode: 'check' | 'approve', baseline: string, current: string, history?: string) {
   const args = [join(APP, 'scripts', 'drift-gate.mjs'), mode, '--baseline', baseline, '--current', current];
   if (history) args.push('--history', history);
-  // Approvals need a reason; the policy check before them has its own test (status-files.test.ts).
-  if (mode === 'approve') args.push('--no-policy-check', '--reason', 'drift-gate test');
+  // Approvals need a reason and an approver (explicit, so the test does not depend on CI's or git's identity); the
+  // policy check before them has its own test (status-files.test.ts).
+  if (mode === 'approve') args.push('--no-policy-check', '--reason', 'drift-gate test', '--approver', 'test');
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }

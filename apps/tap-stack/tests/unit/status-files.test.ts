@@ -26,7 +26,7 @@ describe('drift-gate.mjs check: status file and report', () => {
     // Prepare: a synth of every environment, approved as the baselines (temporary, never the committed ones).
     const context = imageContext();
     for (const env of ['dev', 'staging', 'prod']) expect(synth(env, { config: stackConfigFile(env, context), out: current }).code).toBe(0);
-    expect(node(GATE, ['approve', '--baseline', baseline, '--current', current, '--no-policy-check', '--reason', 'test baselines']).code).toBe(0);
+    expect(node(GATE, ['approve', '--baseline', baseline, '--current', current, '--no-policy-check', '--reason', 'test baselines', '--approver', 'test']).code).toBe(0);
   });
 
   it('writes in-sync, the report, and prints JSON with --format=json', () => {
@@ -90,7 +90,7 @@ const report = { ok: true, policyCount: 1, files: files.map((file) => ({ file, s
 process.stdout.write(JSON.stringify(report));`,
     );
     // Act
-    const run = node(GATE, ['approve', '--baseline', baseline, '--current', current, '--history', join(baseline, 'history.jsonl'), '--policy-cli', policy, '--reason=tighter dev alarm']);
+    const run = node(GATE, ['approve', '--baseline', baseline, '--current', current, '--history', join(baseline, 'history.jsonl'), '--policy-cli', policy, '--reason=tighter dev alarm', '--approver', 'Jane Doe <jane@example.com>']);
     // Assess: the policy report sits beside the synth, and the audit line carries the reason and that report.
     const reportFile = join(dirname(current), 'policy-report.json');
     expect(JSON.parse(readFileSync(`${policy}.argv`, 'utf8'))).toEqual(['check', join(current, 'dev', 'resources.json'), '--format', 'json']);
@@ -99,7 +99,7 @@ process.stdout.write(JSON.stringify(report));`,
     expect(run.code).toBe(0);
     const [line] = readFileSync(join(baseline, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     // Recorded relative to the workspace (where the gate runs): history must not depend on the checkout's location.
-    expect(line).toMatchObject({ environment: 'dev', reason: 'tighter dev alarm', policy: { result: 'passed', report: relative(ROOT, reportFile) } });
+    expect(line).toMatchObject({ environment: 'dev', reason: 'tighter dev alarm', approver: { name: 'Jane Doe', email: 'jane@example.com', source: 'flag' }, policy: { result: 'passed', report: relative(ROOT, reportFile) } });
   });
 
   it('approves nothing when the policy check cannot run', () => {
@@ -111,7 +111,7 @@ process.stdout.write(JSON.stringify(report));`,
     writeFileSync(policy, "process.stderr.write('tap-policy: boom\\n'); process.exit(2);");
     const baseline = join(tempDir('approve-broken-baseline'), 'manifests');
     // Act
-    const run = node(GATE, ['approve', '--baseline', baseline, '--current', current, '--policy-cli', policy, '--reason', 'x']);
+    const run = node(GATE, ['approve', '--baseline', baseline, '--current', current, '--policy-cli', policy, '--reason', 'x', '--approver', 'test']);
     // Assess
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('drift-gate: the policy check could not run (tap-policy exited 2); nothing was approved');

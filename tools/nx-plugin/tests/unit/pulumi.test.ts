@@ -212,7 +212,7 @@ describe('nx run tap-stack:deploy --configuration=prod (the real inferred target
     const baselines = join(tempDir('baselines-'), 'manifests');
     const approve = spawnSync(
       process.execPath,
-      ['apps/tap-stack/scripts/drift-gate.mjs', 'approve', '--baseline', baselines, '--current', 'dist/apps/tap-stack/synth', '--history', join(baselines, 'history.jsonl'), '--no-policy-check', '--reason', 'nx-plugin deploy test'],
+      ['apps/tap-stack/scripts/drift-gate.mjs', 'approve', '--baseline', baselines, '--current', 'dist/apps/tap-stack/synth', '--history', join(baselines, 'history.jsonl'), '--no-policy-check', '--reason', 'nx-plugin deploy test', '--approver', 'test'],
       { cwd: WORKSPACE, encoding: 'utf8' },
     );
     expect(approve.stderr).toBe('');
