@@ -29,3 +29,20 @@ export type { NamedResourceType } from './limits';
 export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';
 export { KMS_KEY_ADMINISTRATION_ACTIONS, keyAdministrationStatement } from './kms';
+export {
+  BACKUP_RETENTION_DAYS_RANGE,
+  CLUSTER_INSTANCE_COUNT_RANGE,
+  LOG_RETENTION_DAYS,
+  ROTATION_DAYS_RANGE,
+  backupRetentionProblem,
+  clusterInstanceCountProblem,
+  errorThresholdProblem,
+  lambdaMemoryProblem,
+  lambdaTimeoutProblem,
+  latencyBelowTimeoutProblem,
+  logRetentionProblem,
+  percentThresholdProblem,
+  positiveThresholdProblem,
+  reservedConcurrencyProblem,
+  rotationDaysProblem,
+} from './settingRules';
