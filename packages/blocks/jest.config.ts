@@ -1,0 +1,5 @@
+export default {
+  displayName: 'blocks',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/packages/blocks',
+};

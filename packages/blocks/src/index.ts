@@ -1,0 +1,2 @@
+// The building blocks the components share; each is written once here.
+export {};
