@@ -5,9 +5,7 @@ export {
   DEFAULT_ENVIRONMENT_SUFFIX,
   DEFAULT_LAMBDA_TIMEOUT_SECONDS,
   ENVIRONMENT_NAMES,
-  FIELD_POLICIES,
   LAMBDA_LIMITS,
-  PARITY_FIELDS,
 } from './constants';
 export { defineEnvironment } from './define';
 export type { ProfiledEnvironmentConfig } from './define';
@@ -16,8 +14,24 @@ export { lambdaVcpuForMemory } from './lambda';
 export { NAME_PART, resourceName } from './naming';
 export { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
 export { assertValidEnvironmentConfig, validateEnvironmentConfig } from './rules';
+export {
+  FIELD_POLICIES,
+  PARITY_FIELDS,
+  SETTINGS,
+  SETTING_PATHS,
+  isConfigPath,
+  isSettingValue,
+  mapSettings,
+  setSettingValue,
+  settingMust,
+  settingOf,
+  settingProblem,
+  settingValue,
+} from './settings';
+export type { Setting, SettingFeeds, SettingType, SettingsTable } from './settings';
 export type {
   ConfigPath,
+  ConfigValue,
   EnvironmentConfig,
   EnvironmentName,
   EnvironmentProfile,

@@ -11,13 +11,14 @@ const SHARED = {
 } as const;
 
 /**
- * The three environment profiles: the ONE place that says what each environment is.
- * Everything else (validation, defaults, `tap-drift compare`) reads these.
+ * The three environment profiles: the ONE place that says what each environment is (which setting is what, its key
+ * and rules, is `SETTINGS`). Everything else (validation, the stack's defaults, `tap-drift compare`) reads these.
+ * Reserved concurrency caps the payment Lambda, so a runaway cannot starve the account; a deployment may change it.
  */
 export const PROFILES = {
   dev: {
     region: 'us-east-2',
-    lambda: { memoryMb: 1024, vcpu: 0.5, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
+    lambda: { memoryMb: 1024, vcpu: 0.5, reservedConcurrency: 5, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
     database: {
       instanceClass: 'db.t4g.medium',
       instanceCount: 1,
@@ -36,7 +37,7 @@ export const PROFILES = {
   },
   staging: {
     region: 'us-west-2',
-    lambda: { memoryMb: 2048, vcpu: 1, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
+    lambda: { memoryMb: 2048, vcpu: 1, reservedConcurrency: 10, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
     database: {
       instanceClass: 'db.r6g.large',
       instanceCount: 1,
@@ -55,7 +56,7 @@ export const PROFILES = {
   },
   prod: {
     region: 'us-east-1',
-    lambda: { memoryMb: 4096, vcpu: 2, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
+    lambda: { memoryMb: 4096, vcpu: 2, reservedConcurrency: 50, timeoutSeconds: DEFAULT_LAMBDA_TIMEOUT_SECONDS },
     database: {
       // Two instances: a writer and a reader in another AZ, so a failover keeps prod up.
       instanceClass: 'db.r6g.large',

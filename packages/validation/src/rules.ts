@@ -1,45 +1,59 @@
-import {
-  AURORA_POSTGRES_MAJOR,
-  AURORA_POSTGRES_VERSION,
-  DEFAULT_LAMBDA_TIMEOUT_SECONDS,
-  ENVIRONMENT_NAMES,
-  LAMBDA_LIMITS,
-  RETIRED_AURORA_POSTGRES_VERSIONS,
-} from './constants';
+import { AURORA_POSTGRES_MAJOR, AURORA_POSTGRES_VERSION, ENVIRONMENT_NAMES, LAMBDA_LIMITS, RETIRED_AURORA_POSTGRES_VERSIONS } from './constants';
 import { ConfigValidationError } from './errors';
 import { lambdaVcpuForMemory } from './lambda';
 import { NAME_PART } from './naming';
 import { nameLimitBreach } from './physicalNames';
-import { PROFILES, isEnvironmentName } from './profiles';
-import type { EnvironmentConfig, EnvironmentProfile, ValidationIssue } from './types';
+import { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
+import { latencyBelowTimeoutProblem } from './settingRules';
+import {
+  SETTINGS,
+  SETTING_PATHS,
+  isSettingValue,
+  settingMust,
+  settingOf,
+  settingProblem,
+  settingValue,
+  type SettingType,
+} from './settings';
+import type { ConfigPath, EnvironmentConfig, FieldPolicy, ValidationIssue } from './types';
 
-type Leaf = 'string' | 'integer' | 'number' | 'boolean';
+type Leaf = SettingType;
 type Shape = { readonly [key: string]: Leaf | `${Leaf}?` | Shape };
+type MutableShape = { [key: string]: Leaf | `${Leaf}?` | MutableShape };
 
-/** The structure of `EnvironmentConfig`; `?` marks optional settings. Anything else is an unknown key. */
-const SHAPE: Shape = {
-  environment: 'string',
-  region: 'string',
-  environmentSuffix: 'string',
-  lambda: { memoryMb: 'integer', vcpu: 'number', reservedConcurrency: 'integer?', timeoutSeconds: 'integer?' },
-  database: { instanceClass: 'string', instanceCount: 'integer', engineVersion: 'string', backupRetentionDays: 'integer' },
-  monitoring: {
-    errorThreshold: 'integer',
-    latencyThresholdMs: 'integer',
-    dbCpuThresholdPercent: 'integer',
-    dbConnectionsThreshold: 'integer',
-  },
-  secrets: { rotationDays: 'integer' },
-  logging: { retentionDays: 'integer' },
-  encryption: { kmsEnabled: 'boolean' },
-};
+/** The structure of `EnvironmentConfig`, from `SETTINGS`; `?` marks optional settings. Anything else is an unknown key. */
+const SHAPE: Shape = shapeOf(SETTING_PATHS);
+
+function shapeOf(paths: readonly ConfigPath[]): Shape {
+  const shape: MutableShape = {};
+  for (const path of paths) {
+    const keys = path.split('.');
+    const leaf = keys.pop() ?? path;
+    let node = shape;
+    for (const key of keys) {
+      const child = node[key];
+      if (typeof child === 'object') node = child;
+      else node = node[key] = {};
+    }
+    const { type, optional } = settingOf(path);
+    node[leaf] = optional ? `${type}?` : type;
+  }
+  return shape;
+}
 
 /** Parity values are the same in every profile; dev's copy is as good as any. */
-const PARITY = PROFILES.dev;
+const PARITY = environmentProfile('dev');
+
+/** The value every profile has at `path`, or undefined when the profiles differ there. */
+function commonProfileValue(path: ConfigPath): unknown {
+  const [first, ...rest] = ENVIRONMENT_NAMES.map((env) => settingValue(environmentProfile(env), path));
+  return rest.every((value) => value === first) ? first : undefined;
+}
 
 /**
  * Checks `config` against the profile of `environment` and returns EVERY violation (an empty array when valid).
- * Never throws: unknown environments, wrong types, missing fields and unknown keys are issues too.
+ * Never throws: unknown environments, wrong types, missing fields and unknown keys are issues too. Each setting is
+ * checked as its row of `SETTINGS` says: its type, then its rule, then its policy against the profile.
  *
  * @example
  * const issues = validateEnvironmentConfig('dev', { ...environmentProfile('dev'), region: 'eu-west-1' });
@@ -92,8 +106,7 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
     );
   }
 
-  // Exact per environment.
-  const profile: EnvironmentProfile | undefined = known ? PROFILES[environment] : undefined;
+  const profile: EnvironmentConfig | undefined = known ? environmentProfile(environment) : undefined;
   // A name over its AWS limit fails the deploy halfway, after everything before it was created: refuse the suffix now.
   if (known && has('environmentSuffix') && NAME_PART.test(str('environmentSuffix'))) {
     const count = has('database.instanceCount') && num('database.instanceCount') >= 1 ? num('database.instanceCount') : PROFILES[environment].database.instanceCount;
@@ -109,28 +122,35 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
     }
   }
   const label = known ? `${environment.charAt(0).toUpperCase()}${environment.slice(1)} environment` : '';
-  if (profile) {
-    exact('region', profile.region, (v) => `${label} must use region ${profile.region}, got ${v}`);
-    exact('lambda.memoryMb', profile.lambda.memoryMb, (v) => `${label} must use ${profile.lambda.memoryMb}MB Lambda memory, got ${v}`);
-    exact('lambda.vcpu', profile.lambda.vcpu, (v) => `${label} must use ${profile.lambda.vcpu} Lambda vCPU, got ${v}`);
-    exact(
-      'database.instanceClass',
-      profile.database.instanceClass,
-      (v) => `${label} must use ${profile.database.instanceClass} database instances, got ${v}`,
-    );
-    const count = profile.database.instanceCount;
-    exact(
-      'database.instanceCount',
-      count,
-      (v) => `${label} must run ${count} database instance${count === 1 ? '' : 's'}${count > 1 ? ' (high availability)' : ''}, got ${v}`,
-    );
-  } else if (has('lambda.memoryMb') && (num('lambda.memoryMb') < LAMBDA_LIMITS.minMemoryMb || num('lambda.memoryMb') > LAMBDA_LIMITS.maxMemoryMb)) {
-    add(
-      'lambda.memoryMb',
-      `${LAMBDA_LIMITS.minMemoryMb} to ${LAMBDA_LIMITS.maxMemoryMb}`,
-      `Lambda memory must be between ${LAMBDA_LIMITS.minMemoryMb} and ${LAMBDA_LIMITS.maxMemoryMb} MB, got ${num('lambda.memoryMb')}`,
-    );
+
+  // Every setting as its row says: its rule, then exact per profile (per-environment), identical everywhere (parity),
+  // or at most the profile's (threshold: stricter is allowed, looser never).
+  const broken = new Set<string>();
+  for (const path of SETTING_PATHS) {
+    if (!has(path)) continue;
+    const value = values.get(path);
+    if (!isSettingValue(path, value)) continue;
+    const setting: SettingCheck = settingOf(path);
+    const problem = settingProblem(path, value);
+    if (problem) {
+      broken.add(path);
+      add(path, problem.replace(/^must be /, ''), `${path} ${problem}, got ${String(value)}`);
+      continue;
+    }
+    const exact = setting.policy === 'per-environment' ? profile : setting.policy === 'parity' ? PARITY : undefined;
+    const expected = exact && settingValue(exact, path);
+    const must = exact && settingMust(path, settingValue(exact, path));
+    if (must && value !== expected) {
+      add(path, String(expected), `${setting.policy === 'parity' ? 'All environments' : label} must ${must}, got ${String(value)}`);
+    } else if (setting.policy === 'threshold' && setting.alarm) {
+      const limit = profile ? settingValue(profile, path) : commonProfileValue(path);
+      if (typeof limit === 'number' && num(path) > limit) {
+        const who = profile ? label : 'Every environment';
+        add(path, `at most ${limit}`, `${who} ${setting.alarm.what} must be at most ${limit}${setting.alarm.unit}, got ${num(path)}`);
+      }
+    }
   }
+
   // vCPU follows memory; only worth saying when the vCPU itself matched the profile (else it is already reported).
   const vcpuReported = issues.some((issue) => issue.path === 'lambda.vcpu');
   if (!vcpuReported && has('lambda.vcpu') && has('lambda.memoryMb') && num('lambda.memoryMb') >= 0) {
@@ -143,25 +163,8 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
       );
     }
   }
-  if (has('lambda.reservedConcurrency') && num('lambda.reservedConcurrency') < 1) {
-    add(
-      'lambda.reservedConcurrency',
-      'a positive integer',
-      `lambda.reservedConcurrency must be a positive integer (0 would throttle every invocation), got ${num('lambda.reservedConcurrency')}`,
-    );
-  }
-  const timeoutOk =
-    !has('lambda.timeoutSeconds') ||
-    (num('lambda.timeoutSeconds') >= 1 && num('lambda.timeoutSeconds') <= LAMBDA_LIMITS.maxTimeoutSeconds);
-  if (!timeoutOk) {
-    add(
-      'lambda.timeoutSeconds',
-      `1 to ${LAMBDA_LIMITS.maxTimeoutSeconds}`,
-      `lambda.timeoutSeconds must be between 1 and ${LAMBDA_LIMITS.maxTimeoutSeconds} seconds, got ${num('lambda.timeoutSeconds')}`,
-    );
-  }
 
-  // Identical in every environment.
+  // The engine version is pinned in one constant; say why another version is refused.
   if (has('database.engineVersion') && str('database.engineVersion') !== AURORA_POSTGRES_VERSION) {
     const version = str('database.engineVersion');
     const why = (RETIRED_AURORA_POSTGRES_VERSIONS as readonly string[]).includes(version)
@@ -175,47 +178,26 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
       `All environments must use Aurora PostgreSQL ${AURORA_POSTGRES_VERSION}, got ${version}: ${why}`,
     );
   }
-  exact(
-    'database.backupRetentionDays',
-    PARITY.database.backupRetentionDays,
-    (v) => `All environments must keep database backups for ${PARITY.database.backupRetentionDays} days, got ${v}`,
-  );
-  exact('secrets.rotationDays', PARITY.secrets.rotationDays, (v) => `All environments must rotate secrets every ${PARITY.secrets.rotationDays} days, got ${v}`);
-  exact('logging.retentionDays', PARITY.logging.retentionDays, (v) => `All environments must keep logs for ${PARITY.logging.retentionDays} days, got ${v}`);
-  exact('encryption.kmsEnabled', PARITY.encryption.kmsEnabled, (v) => `All environments must encrypt with a customer-managed KMS key (kmsEnabled true), got ${v}`);
 
-  // Alarm thresholds: positive integers, stricter than the profile allowed, looser never.
-  const thresholds = [
-    ['monitoring.errorThreshold', 'error alarm threshold', '', profile?.monitoring.errorThreshold],
-    ['monitoring.latencyThresholdMs', 'latency alarm threshold', 'ms', profile?.monitoring.latencyThresholdMs],
-    ['monitoring.dbCpuThresholdPercent', 'database CPU alarm threshold', '%', profile?.monitoring.dbCpuThresholdPercent ?? PARITY.monitoring.dbCpuThresholdPercent],
-    ['monitoring.dbConnectionsThreshold', 'database connections alarm threshold', '', profile?.monitoring.dbConnectionsThreshold],
-  ] as const;
-  for (const [path, what, unit, limit] of thresholds) {
-    if (!has(path)) continue;
-    const value = num(path);
-    if (value < 1) {
-      add(path, 'a positive integer', `${path} must be a positive integer, got ${value}`);
-    } else if (limit !== undefined && value > limit) {
-      const who = profile ? label : 'Every environment';
-      add(path, `at most ${limit}`, `${who} ${what} must be at most ${limit}${unit}, got ${value}`);
-    }
-  }
-  if (has('monitoring.latencyThresholdMs') && timeoutOk) {
-    const timeoutMs = (has('lambda.timeoutSeconds') ? num('lambda.timeoutSeconds') : DEFAULT_LAMBDA_TIMEOUT_SECONDS) * 1000;
-    if (num('monitoring.latencyThresholdMs') >= timeoutMs) {
+  // The latency alarm must fire before the function times out.
+  if (has('monitoring.latencyThresholdMs') && !broken.has('monitoring.latencyThresholdMs') && !broken.has('lambda.timeoutSeconds')) {
+    const timeoutSeconds = has('lambda.timeoutSeconds') ? num('lambda.timeoutSeconds') : SETTINGS['lambda.timeoutSeconds'].fallback;
+    const problem = latencyBelowTimeoutProblem(num('monitoring.latencyThresholdMs'), timeoutSeconds);
+    if (problem) {
       add(
         'monitoring.latencyThresholdMs',
-        `below ${timeoutMs}`,
-        `monitoring.latencyThresholdMs ${num('monitoring.latencyThresholdMs')} must be below the Lambda timeout (${timeoutMs}ms), or slow invocations time out before the alarm sees them`,
+        `below ${timeoutSeconds * 1000}`,
+        `monitoring.latencyThresholdMs ${num('monitoring.latencyThresholdMs')} ${problem}`,
       );
     }
   }
   return issues;
+}
 
-  function exact(path: string, expected: string | number | boolean, message: (actual: unknown) => string): void {
-    if (has(path) && values.get(path) !== expected) add(path, String(expected), message(values.get(path)));
-  }
+/** What validation reads of a row whatever its value type (its rule and message are `settingProblem`/`settingMust`). */
+interface SettingCheck {
+  readonly policy: FieldPolicy;
+  readonly alarm?: { readonly what: string; readonly unit: string };
 }
 
 /**

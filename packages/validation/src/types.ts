@@ -1,4 +1,4 @@
-import type { ENVIRONMENT_NAMES, FIELD_POLICIES } from './constants';
+import type { ENVIRONMENT_NAMES } from './constants';
 
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
@@ -38,11 +38,31 @@ export interface EnvironmentConfig {
 /** A profile: everything of an `EnvironmentConfig` but the environment's name and suffix. */
 export type EnvironmentProfile = Omit<EnvironmentConfig, 'environment' | 'environmentSuffix'>;
 
-/** A dotted path into `EnvironmentConfig`, e.g. `lambda.memoryMb`. */
-export type ConfigPath = keyof typeof FIELD_POLICIES;
+/** The dotted paths of the leaves of `T`, e.g. `lambda.memoryMb` (a block is an object; every other value a leaf). */
+type LeafPaths<T> = {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends object ? `${K}.${LeafPaths<NonNullable<T[K]>>}` : K;
+}[keyof T & string];
 
-/** How a path may vary between environments (see `FIELD_POLICIES`). */
-export type FieldPolicy = (typeof FIELD_POLICIES)[ConfigPath];
+/** The value at dotted path `P` of `T` (`undefined` included for an optional leaf). */
+type ValueAt<T, P extends string> = P extends `${infer K}.${infer Rest}`
+  ? K extends keyof T
+    ? ValueAt<NonNullable<T[K]>, Rest>
+    : never
+  : P extends keyof T
+    ? T[P]
+    : never;
+
+/** A dotted path to one setting of `EnvironmentConfig`, e.g. `lambda.memoryMb`: the keys of `SETTINGS`. */
+export type ConfigPath = LeafPaths<EnvironmentConfig>;
+
+/** The type of the setting at `P`, e.g. `number | undefined` for `lambda.timeoutSeconds`. */
+export type ConfigValue<P extends ConfigPath> = ValueAt<EnvironmentConfig, P>;
+
+/**
+ * How a path may vary between environments (see `FIELD_POLICIES`): `per-environment` (exact per profile), `parity`
+ * (identical everywhere), `threshold` (an alarm threshold, at most the profile's) or `deployment` (set per deployment).
+ */
+export type FieldPolicy = 'per-environment' | 'parity' | 'threshold' | 'deployment';
 
 /** One broken rule. `validateEnvironmentConfig` returns all of them at once. */
 export interface ValidationIssue {

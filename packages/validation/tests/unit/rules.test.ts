@@ -1,6 +1,7 @@
 import {
   ConfigValidationError,
   ENVIRONMENT_NAMES,
+  LOG_RETENTION_DAYS,
   assertValidEnvironmentConfig,
   environmentProfile,
   validateEnvironmentConfig,
@@ -11,7 +12,8 @@ type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no
 
 /** A valid config of `env` as a plain JSON-like object that a row may break. */
 function base(env: EnvironmentName): Mutable {
-  return environmentProfile(env) as unknown as Mutable;
+  const config: Mutable = JSON.parse(JSON.stringify(environmentProfile(env)));
+  return config;
 }
 
 interface Row {
@@ -67,7 +69,15 @@ const ROWS: Row[] = [
   { name: 'prod latency looser', env: 'prod', config: broken('prod', (c) => (c.monitoring.latencyThresholdMs = 2500)), issues: [{ path: 'monitoring.latencyThresholdMs', message: 'Prod environment latency alarm threshold must be at most 2000ms, got 2500' }] },
   { name: 'db cpu looser', env: 'staging', config: broken('staging', (c) => (c.monitoring.dbCpuThresholdPercent = 95)), issues: [{ path: 'monitoring.dbCpuThresholdPercent', message: 'Staging environment database CPU alarm threshold must be at most 80%, got 95' }] },
   { name: 'dev connections looser', env: 'dev', config: broken('dev', (c) => (c.monitoring.dbConnectionsThreshold = 200)), issues: [{ path: 'monitoring.dbConnectionsThreshold', message: 'Dev environment database connections alarm threshold must be at most 100, got 200' }] },
-  { name: 'zero error threshold', env: 'prod', config: broken('prod', (c) => (c.monitoring.errorThreshold = 0)), issues: [{ path: 'monitoring.errorThreshold', message: 'monitoring.errorThreshold must be a positive integer, got 0' }] },
+  { name: 'negative error threshold', env: 'prod', config: broken('prod', (c) => (c.monitoring.errorThreshold = -1)), issues: [{ path: 'monitoring.errorThreshold', message: 'monitoring.errorThreshold must be a non-negative integer (0 alarms on any error), got -1' }] },
+  { name: 'zero connections threshold', env: 'prod', config: broken('prod', (c) => (c.monitoring.dbConnectionsThreshold = 0)), issues: [{ path: 'monitoring.dbConnectionsThreshold', message: 'monitoring.dbConnectionsThreshold must be a positive integer, got 0' }] },
+  { name: 'CPU threshold of 100%', env: 'dev', config: broken('dev', (c) => (c.monitoring.dbCpuThresholdPercent = 100)), issues: [{ path: 'monitoring.dbCpuThresholdPercent', message: 'monitoring.dbCpuThresholdPercent must be an integer from 1 to 99 (percent), got 100' }] },
+  // The shared setting rules come before the profile: a value AWS refuses is named as such.
+  { name: 'log retention CloudWatch refuses', env: 'dev', config: broken('dev', (c) => (c.logging.retentionDays = 31)), issues: [{ path: 'logging.retentionDays', message: `logging.retentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} days (the periods CloudWatch Logs accepts), got 31` }] },
+  { name: 'backup retention beyond 35 days', env: 'prod', config: broken('prod', (c) => (c.database.backupRetentionDays = 36)), issues: [{ path: 'database.backupRetentionDays', message: 'database.backupRetentionDays must be an integer from 1 to 35 days, got 36' }] },
+  { name: 'rotation of 0 days', env: 'staging', config: broken('staging', (c) => (c.secrets.rotationDays = 0)), issues: [{ path: 'secrets.rotationDays', message: 'secrets.rotationDays must be an integer from 1 to 1000 days, got 0' }] },
+  { name: 'memory below 128 MB', env: 'dev', config: broken('dev', (c) => (c.lambda.memoryMb = 64)), issues: [{ path: 'lambda.memoryMb', message: 'lambda.memoryMb must be an integer from 128 to 10240 MB, got 64' }, { path: 'lambda.vcpu', message: 'Lambda vCPU 0.5 does not match 64MB memory, which gives 0 vCPU (1 vCPU per 1769MB)' }] },
+  { name: 'no database instance', env: 'prod', config: broken('prod', (c) => (c.database.instanceCount = 0)), issues: [{ path: 'database.instanceCount', message: 'database.instanceCount must be an integer from 1 to 16, got 0' }] },
   { name: 'negative latency', env: 'dev', config: broken('dev', (c) => (c.monitoring.latencyThresholdMs = -5)), issues: [{ path: 'monitoring.latencyThresholdMs', message: 'monitoring.latencyThresholdMs must be a positive integer, got -5' }] },
   {
     name: 'latency not below the timeout',
@@ -75,7 +85,7 @@ const ROWS: Row[] = [
     config: broken('dev', (c) => (c.lambda.timeoutSeconds = 3)),
     issues: [{ path: 'monitoring.latencyThresholdMs', message: 'monitoring.latencyThresholdMs 5000 must be below the Lambda timeout (3000ms), or slow invocations time out before the alarm sees them' }],
   },
-  { name: 'timeout beyond 900 s', env: 'prod', config: broken('prod', (c) => (c.lambda.timeoutSeconds = 901)), issues: [{ path: 'lambda.timeoutSeconds', message: 'lambda.timeoutSeconds must be between 1 and 900 seconds, got 901' }] },
+  { name: 'timeout beyond 900 s', env: 'prod', config: broken('prod', (c) => (c.lambda.timeoutSeconds = 901)), issues: [{ path: 'lambda.timeoutSeconds', message: 'lambda.timeoutSeconds must be an integer from 1 to 900 seconds, got 901' }] },
   { name: 'zero reserved concurrency', env: 'prod', config: broken('prod', (c) => (c.lambda.reservedConcurrency = 0)), issues: [{ path: 'lambda.reservedConcurrency', message: 'lambda.reservedConcurrency must be a positive integer (0 would throttle every invocation), got 0' }] },
   // Wrong types, NaN, non-integers.
   { name: 'memory as a string', env: 'dev', config: broken('dev', (c) => (c.lambda.memoryMb = '1024')), issues: [{ path: 'lambda.memoryMb', message: 'lambda.memoryMb must be a number, got string "1024"' }] },
@@ -187,10 +197,23 @@ describe('validateEnvironmentConfig: good configurations', () => {
     expect(issues).toEqual([]);
   });
 
+  it('accepts an error threshold of 0: the alarm pages on any error', () => {
+    // Prepare
+    const config = environmentProfile('prod');
+    config.monitoring.errorThreshold = 0;
+
+    // Act
+    const issues = validateEnvironmentConfig('prod', config);
+
+    // Assess
+    expect(issues).toEqual([]);
+  });
+
   it('accepts a config without the optional Lambda settings (timeout defaults to 30 s)', () => {
     // Prepare
     const config = environmentProfile('staging');
     delete config.lambda.timeoutSeconds;
+    delete config.lambda.reservedConcurrency;
 
     // Act
     const issues = validateEnvironmentConfig('staging', config);

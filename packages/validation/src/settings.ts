@@ -1,0 +1,322 @@
+import { DEFAULT_LAMBDA_TIMEOUT_SECONDS, ENVIRONMENT_NAMES } from './constants';
+import {
+  backupRetentionProblem,
+  clusterInstanceCountProblem,
+  errorThresholdProblem,
+  lambdaMemoryProblem,
+  lambdaTimeoutProblem,
+  logRetentionProblem,
+  percentThresholdProblem,
+  positiveThresholdProblem,
+  reservedConcurrencyProblem,
+  rotationDaysProblem,
+} from './settingRules';
+import type { ConfigPath, ConfigValue, EnvironmentConfig, FieldPolicy } from './types';
+
+/** The JSON type of a setting's value; `integer` is a whole number. */
+export type SettingType = 'string' | 'integer' | 'number' | 'boolean';
+
+/** The setting types that can hold a value of type `V`. */
+type SettingTypeOf<V> = [NonNullable<V>] extends [number] ? 'integer' | 'number' : [NonNullable<V>] extends [string] ? 'string' : [NonNullable<V>] extends [boolean] ? 'boolean' : never;
+
+/**
+ * Where a setting ends up: `resource` — an input of a resource of the stack (the settings-wiring test proves each);
+ * `provider` — the AWS provider's configuration (`aws:region`), no resource input; `derived` — recorded and checked
+ * only, AWS derives it from another setting (Lambda's vCPU follows its memory).
+ */
+export type SettingFeeds = 'resource' | 'provider' | 'derived';
+
+/** One row of {@link SETTINGS}: everything the platform knows about one leaf of `EnvironmentConfig`. */
+export interface Setting<V> {
+  /** The `Pulumi.<stack>.yaml` key that sets it; absent when a stack cannot set it (it comes from the profile or the stack name). */
+  readonly key?: `TapStack:${string}` | `aws:${string}`;
+  /** Its JSON type, checked before any rule. */
+  readonly type: SettingTypeOf<V>;
+  /** Whether the config may leave it out (true exactly when `EnvironmentConfig` declares it optional). */
+  readonly optional: undefined extends V ? true : false;
+  /** Text values it may take (beyond "a non-empty string"). */
+  readonly oneOf?: readonly string[];
+  /** How it may differ between environments (read by `tap-drift compare`). */
+  readonly policy: FieldPolicy;
+  /** The rule a present value obeys, whatever the environment (one of `settingRules`). */
+  readonly rule?: (value: NonNullable<V>) => string | undefined;
+  /**
+   * The end of "`<Dev environment | All environments>` must …" when the value is not the profile's, e.g.
+   * `use 1024MB Lambda memory`. Absent: the value has its own check in `validateEnvironmentConfig`.
+   */
+  readonly must?: (expected: NonNullable<V>) => string;
+  /** For `threshold` settings: what the alarm is and the unit of its value, for "… must be at most 2000ms". */
+  readonly alarm?: { readonly what: string; readonly unit: string };
+  /** The value in effect when the config leaves an optional setting out (the component's own default). */
+  readonly fallback?: NonNullable<V>;
+  /** Its path in the configuration manifest (`lambda.memory`); `null` when the manifest records it elsewhere. */
+  readonly manifest: string | null;
+  /** Where it ends up (see {@link SettingFeeds}). */
+  readonly feeds: SettingFeeds;
+}
+
+/** The table's type: one row per leaf of `EnvironmentConfig`, each row typed by the value it describes. */
+export type SettingsTable = { readonly [P in ConfigPath]: Setting<ConfigValue<P>> };
+
+/**
+ * THE table of environment settings: for each leaf of `EnvironmentConfig`, its `Pulumi.<stack>.yaml` key, type, rule,
+ * drift policy and manifest path. Config reading, validation, `FIELD_POLICIES`, the manifest schema and both manifest
+ * conversions are derived from it; the values themselves are in `PROFILES`. Rows are in `EnvironmentConfig` order (the
+ * order validation lists known keys in). A leaf of `EnvironmentConfig` without a row does not compile.
+ *
+ * @example
+ * SETTINGS['lambda.memoryMb'].key;      // 'TapStack:lambdaMemoryMb'
+ * SETTINGS['lambda.memoryMb'].manifest; // 'lambda.memory'
+ */
+export const SETTINGS = {
+  environment: { type: 'string', optional: false, oneOf: ENVIRONMENT_NAMES, policy: 'per-environment', manifest: null, feeds: 'resource' },
+  region: { key: 'aws:region', type: 'string', optional: false, policy: 'per-environment', must: (v) => `use region ${v}`, manifest: 'region', feeds: 'provider' },
+  environmentSuffix: { key: 'TapStack:environmentSuffix', type: 'string', optional: false, policy: 'deployment', manifest: 'environmentSuffix', feeds: 'resource' },
+  'lambda.memoryMb': {
+    key: 'TapStack:lambdaMemoryMb',
+    type: 'integer',
+    optional: false,
+    policy: 'per-environment',
+    rule: lambdaMemoryProblem,
+    must: (v) => `use ${v}MB Lambda memory`,
+    manifest: 'lambda.memory',
+    feeds: 'resource',
+  },
+  'lambda.vcpu': { key: 'TapStack:lambdaVcpu', type: 'number', optional: false, policy: 'per-environment', must: (v) => `use ${v} Lambda vCPU`, manifest: 'lambda.cpu', feeds: 'derived' },
+  'lambda.reservedConcurrency': {
+    key: 'TapStack:lambdaReservedConcurrency',
+    type: 'integer',
+    optional: true,
+    policy: 'deployment',
+    rule: reservedConcurrencyProblem,
+    manifest: 'lambda.reservedConcurrency',
+    feeds: 'resource',
+  },
+  'lambda.timeoutSeconds': {
+    key: 'TapStack:lambdaTimeoutSeconds',
+    type: 'integer',
+    optional: true,
+    policy: 'deployment',
+    rule: lambdaTimeoutProblem,
+    fallback: DEFAULT_LAMBDA_TIMEOUT_SECONDS,
+    manifest: 'lambda.timeoutSeconds',
+    feeds: 'resource',
+  },
+  'database.instanceClass': {
+    key: 'TapStack:dbInstanceClass',
+    type: 'string',
+    optional: false,
+    policy: 'per-environment',
+    must: (v) => `use ${v} database instances`,
+    manifest: 'database.instanceClass',
+    feeds: 'resource',
+  },
+  'database.instanceCount': {
+    key: 'TapStack:dbInstanceCount',
+    type: 'integer',
+    optional: false,
+    policy: 'per-environment',
+    rule: clusterInstanceCountProblem,
+    must: (n) => `run ${n} database instance${n === 1 ? '' : 's'}${n > 1 ? ' (high availability)' : ''}`,
+    manifest: 'database.instanceCount',
+    feeds: 'resource',
+  },
+  'database.engineVersion': { type: 'string', optional: false, policy: 'parity', manifest: 'database.engineVersion', feeds: 'resource' },
+  'database.backupRetentionDays': {
+    type: 'integer',
+    optional: false,
+    policy: 'parity',
+    rule: backupRetentionProblem,
+    must: (v) => `keep database backups for ${v} days`,
+    manifest: 'backup.retentionDays',
+    feeds: 'resource',
+  },
+  'monitoring.errorThreshold': {
+    key: 'TapStack:errorThreshold',
+    type: 'integer',
+    optional: false,
+    policy: 'threshold',
+    rule: errorThresholdProblem,
+    alarm: { what: 'error alarm threshold', unit: '' },
+    manifest: 'monitoring.errorThreshold',
+    feeds: 'resource',
+  },
+  'monitoring.latencyThresholdMs': {
+    key: 'TapStack:latencyThresholdMs',
+    type: 'integer',
+    optional: false,
+    policy: 'threshold',
+    rule: positiveThresholdProblem,
+    alarm: { what: 'latency alarm threshold', unit: 'ms' },
+    manifest: 'monitoring.latencyThresholdMs',
+    feeds: 'resource',
+  },
+  'monitoring.dbCpuThresholdPercent': {
+    type: 'integer',
+    optional: false,
+    policy: 'threshold',
+    rule: percentThresholdProblem,
+    alarm: { what: 'database CPU alarm threshold', unit: '%' },
+    manifest: 'monitoring.dbCpuThresholdPercent',
+    feeds: 'resource',
+  },
+  'monitoring.dbConnectionsThreshold': {
+    key: 'TapStack:dbConnectionsThreshold',
+    type: 'integer',
+    optional: false,
+    policy: 'threshold',
+    rule: positiveThresholdProblem,
+    alarm: { what: 'database connections alarm threshold', unit: '' },
+    manifest: 'monitoring.dbConnectionsThreshold',
+    feeds: 'resource',
+  },
+  'secrets.rotationDays': {
+    type: 'integer',
+    optional: false,
+    policy: 'parity',
+    rule: rotationDaysProblem,
+    must: (v) => `rotate secrets every ${v} days`,
+    manifest: 'secrets.rotationDays',
+    feeds: 'resource',
+  },
+  'logging.retentionDays': {
+    type: 'integer',
+    optional: false,
+    policy: 'parity',
+    rule: logRetentionProblem,
+    must: (v) => `keep logs for ${v} days`,
+    manifest: 'logging.retentionDays',
+    feeds: 'resource',
+  },
+  'encryption.kmsEnabled': {
+    type: 'boolean',
+    optional: false,
+    policy: 'parity',
+    must: (v) => `encrypt with a customer-managed KMS key (kmsEnabled ${v})`,
+    manifest: 'encryption.kmsEnabled',
+    feeds: 'resource',
+  },
+} as const satisfies SettingsTable;
+
+/**
+ * True when `path` is a row of the table, i.e. a leaf of `EnvironmentConfig` (the table has exactly one row per leaf).
+ *
+ * @example
+ * isConfigPath('lambda.memoryMb'); // true
+ * isConfigPath('lambda.memory');   // false (a manifest path)
+ */
+export function isConfigPath(path: string): path is ConfigPath {
+  return Object.prototype.hasOwnProperty.call(SETTINGS, path);
+}
+
+/** Every setting's path, in table order. */
+export const SETTING_PATHS: readonly ConfigPath[] = Object.freeze(Object.keys(SETTINGS).filter(isConfigPath));
+
+/** The row of `path`, typed by its value. */
+export function settingOf<P extends ConfigPath>(path: P): SettingsTable[P] {
+  const table: SettingsTable = SETTINGS;
+  return table[path];
+}
+
+/**
+ * How each configuration path may vary between environments. The manifest's `compare` reads this.
+ * - `per-environment`: exact per profile; environments differ here on purpose.
+ * - `parity`: identical in every environment; any difference is drift.
+ * - `threshold`: an alarm threshold; each environment may be stricter (lower) than its profile, never looser.
+ * - `deployment`: set per deployment (suffix, concurrency, timeout); differences are expected.
+ */
+export const FIELD_POLICIES: Readonly<Record<ConfigPath, FieldPolicy>> = Object.freeze(mapSettings((path) => settingOf(path).policy));
+
+/**
+ * A record with one entry per setting, `f(path)` each.
+ *
+ * @example
+ * const keys = mapSettings((path) => SETTINGS[path].manifest); // { environment: null, region: 'region', ... }
+ */
+export function mapSettings<T>(f: (path: ConfigPath) => T): Record<ConfigPath, T> {
+  // Every path of the union is a key: SETTING_PATHS lists all of them.
+  return Object.fromEntries(SETTING_PATHS.map((path) => [path, f(path)])) as Record<ConfigPath, T>;
+}
+
+/** Configuration paths that must be identical in every environment. */
+export const PARITY_FIELDS: readonly ConfigPath[] = Object.freeze(SETTING_PATHS.filter((path) => FIELD_POLICIES[path] === 'parity'));
+
+/**
+ * True when `value` may be the value of setting `path`: its type (a whole number for `integer`, one of `oneOf`), or
+ * `undefined` for an optional setting. Type only: the setting's rule and the profile are `validateEnvironmentConfig`'s.
+ *
+ * @example
+ * isSettingValue('lambda.memoryMb', 1024);     // true
+ * isSettingValue('lambda.memoryMb', '1024');   // false
+ * isSettingValue('lambda.timeoutSeconds', undefined); // true (optional)
+ */
+export function isSettingValue<P extends ConfigPath>(path: P, value: unknown): value is ConfigValue<P> {
+  const setting: { type: SettingType; optional: boolean; oneOf?: readonly string[] } = settingOf(path);
+  if (value === undefined) return setting.optional;
+  switch (setting.type) {
+    case 'string':
+      return typeof value === 'string' && (setting.oneOf === undefined || setting.oneOf.includes(value));
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+  }
+}
+
+/**
+ * The value of setting `path` in `config`.
+ *
+ * @example
+ * settingValue(environmentProfile('prod'), 'database.instanceCount'); // 2
+ */
+export function settingValue<P extends ConfigPath>(config: EnvironmentConfig, path: P): ConfigValue<P> {
+  const value = path.split('.').reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), config);
+  if (!isSettingValue(path, value)) throw new TypeError(`${path} of the config is ${JSON.stringify(value)}, not a ${settingOf(path).type}`);
+  return value;
+}
+
+/**
+ * What is wrong with `value` by the rule of setting `path` ("must be …"), or undefined when it obeys (or is absent).
+ *
+ * @example
+ * settingProblem('monitoring.dbCpuThresholdPercent', 100); // 'must be an integer from 1 to 99 (percent)'
+ */
+export function settingProblem<P extends ConfigPath>(path: P, value: ConfigValue<P>): string | undefined {
+  const setting: Setting<ConfigValue<P>> = settingOf(path);
+  return value === undefined || value === null ? undefined : setting.rule?.(value);
+}
+
+/**
+ * The end of "… must …" for a value that is not `expected` (e.g. `use 1024MB Lambda memory`), or undefined when the
+ * setting has no exact-value message (it is not compared with the profile that way).
+ *
+ * @example
+ * settingMust('lambda.memoryMb', 1024); // 'use 1024MB Lambda memory'
+ */
+export function settingMust<P extends ConfigPath>(path: P, expected: ConfigValue<P>): string | undefined {
+  const setting: Setting<ConfigValue<P>> = settingOf(path);
+  return expected === undefined || expected === null ? undefined : setting.must?.(expected);
+}
+
+/**
+ * Sets setting `path` of `config` to `value`; `undefined` removes an optional setting.
+ *
+ * @example
+ * const config = environmentProfile('dev');
+ * setSettingValue(config, 'lambda.reservedConcurrency', 20);
+ */
+export function setSettingValue<P extends ConfigPath>(config: EnvironmentConfig, path: P, value: ConfigValue<P>): void {
+  const keys = path.split('.');
+  const leaf = keys.pop() ?? path;
+  let node: unknown = config;
+  for (const key of keys) node = isRecord(node) ? node[key] : undefined;
+  if (!isRecord(node)) throw new TypeError(`${path}: the config has no ${keys.join('.')} block`);
+  if (value === undefined) delete node[leaf];
+  else node[leaf] = value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
