@@ -1,9 +1,3 @@
-/** Fake account every synthesized ARN uses. */
-export const SYNTH_ACCOUNT_ID = '123456789012';
-
-/** What a secret value is replaced with in `resources.json` (the same text the Pulumi CLI prints). */
-export const SECRET_PLACEHOLDER = '[secret]';
-
 /** Exit codes of the synth CLI. */
 export const SYNTH_EXIT_CODES = {
   ok: 0,

@@ -1,4 +1,4 @@
-import { SynthError } from './errors';
+import { SynthError } from '@tap/synth';
 
 /** What {@link planDeployment} needs of a recorded resource (a `SynthResource` fits). */
 export interface PlanInput {

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { SynthError } from './errors';
-
-/** A stack's config as the Pulumi CLI hands it to a program: `project:key` -> string, plus the secret keys. */
-export interface StackConfig {
-  values: Record<string, string>;
-  secretKeys: string[];
-}
+import { SynthError, type StackConfig } from '@tap/synth';
 
 /**
  * Reads `Pulumi.<stack>.yaml`. Structured values become JSON strings (what `config.getObject` parses); `secure:`

@@ -1,4 +1,4 @@
-import type { SynthRun } from './engine';
+import type { SynthRun } from '@tap/synth';
 import { shortName, type DeploymentPlan } from './plan';
 
 /**

@@ -7,13 +7,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parse } from 'yaml';
+import { platformMocks } from '@tap/components/testing';
+import { SynthError, SynthProgramError, synthesize } from '@tap/synth';
 import { SYNTH_EXIT_CODES } from './constants';
-import { SynthProgramError, synthesize } from './engine';
-import { SynthError } from './errors';
-import type { StackReferenceFixture } from './mocks';
 import { planDeployment } from './plan';
 import { readStackConfigFile } from './stackConfig';
 import { summarize } from './summary';
+
+/** A networking fixture: the stack it stands for and the outputs that stack exports. */
+interface StackReferenceFixture {
+  stack: string;
+  outputs: Record<string, unknown>;
+}
 
 interface CliOptions {
   environment: string[];
@@ -71,7 +76,11 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   // `pulumi` runs the program in its project directory; so does the synth, so relative paths in inputs match a deploy.
   process.chdir(appDir);
 
-  const run = await synthesize({ project, stack: env, programPath, config, stackReferences: [fixture] });
+  const region = config.values['aws:region'];
+  if (!region) throw new SynthError(`stack ${env} sets no aws:region`);
+  // Hashed ids look like AWS's; strict: a stack reference or data source nobody mocked fails the synth.
+  const mocks = platformMocks({ region, stackReferences: { [fixture.stack]: fixture.outputs }, ids: 'hashed', strict: true });
+  const run = await synthesize({ project, stack: env, programPath, config, mocks });
   const manifest = run.outputs['configManifest'];
   if (manifest === undefined) throw new SynthError('the program exported no configManifest output');
   // Before writing anything: a cycle means no engine could deploy the program.

@@ -1,2 +1,14 @@
 // Pulumi mocks that know the platform's resources (what AWS returns for each type): `@tap/components/testing`.
-export {};
+export {
+  MOCK_ACCOUNT_ID,
+  MOCK_ECR_PASSWORD,
+  MOCK_REGION,
+  echoMocks,
+  platformMocks,
+  setPlatformMocks,
+  type MockStack,
+  type MockedCall,
+  type MockedResource,
+  type PlatformMockOptions,
+  type PlatformMocks,
+} from './mocks';

@@ -1,8 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { SynthError } from './errors';
-import { createSynthMocks, type StackReferenceFixture } from './mocks';
-import { recordRegistrations, type SynthResource } from './recorder';
-import type { StackConfig } from './stackConfig';
+import type { StackConfig, SynthResource } from './record';
+import { recordRegistrations } from './recorder';
 
 /** Inputs of {@link synthesize}. */
 export interface SynthOptions {
@@ -12,10 +11,10 @@ export interface SynthOptions {
   stack: string;
   /** Module to run: the program's entry, loaded with `require` exactly as the Pulumi Node.js host loads it. */
   programPath: string;
-  /** The stack's config (see `readStackConfigFile`). */
+  /** The stack's config. */
   config: StackConfig;
-  /** Outputs of the stack references the program reads. */
-  stackReferences: StackReferenceFixture[];
+  /** What answers for the cloud, e.g. `platformMocks({ ids: 'hashed', strict: true })` of `@tap/components/testing`. */
+  mocks: pulumi.runtime.Mocks;
 }
 
 /** What the program declared: its stack outputs and every registered resource, secrets as "[secret]". */
@@ -42,23 +41,16 @@ function message(reason: unknown): string {
 }
 
 /**
- * Runs a Pulumi program under the mock runtime, inside a root `pulumi:pulumi:Stack` as `pulumi up` would, and
+ * Runs a Pulumi program under the given mocks, inside a root `pulumi:pulumi:Stack` as `pulumi up` would, and
  * returns its outputs and resources. A program that fails rejects with a {@link SynthError} carrying the program's
  * own messages. The Pulumi runtime is process-global: call once per process.
  *
  * @example
- * const run = await synthesize({ project: 'TapStack', stack: 'dev', programPath, config, stackReferences });
+ * const run = await synthesize({ project: 'TapStack', stack: 'dev', programPath, config, mocks });
  */
 export async function synthesize(options: SynthOptions): Promise<SynthRun> {
-  const region = options.config.values['aws:region'];
-  if (!region) throw new SynthError(`stack ${options.stack} sets no aws:region`);
   pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
-  await pulumi.runtime.setMocks(
-    createSynthMocks({ region, stackReferences: options.stackReferences }),
-    options.project,
-    options.stack,
-    false,
-  );
+  await pulumi.runtime.setMocks(options.mocks, options.project, options.stack, false);
   const recording = recordRegistrations();
 
   // Like Pulumi's own runner: one failure rejects several derived promises; keep every distinct message.

@@ -2,29 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRET_PLACEHOLDER } from './constants';
-
-/** One registered resource as `resources.json` lists it. */
-export interface SynthResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** URN of the parent; `undefined` only for the root stack. */
-  parent?: string;
-  custom: boolean;
-  /** Provider id the mocks assigned (custom resources only): what references to this resource resolve to. */
-  id?: string;
-  inputs: Record<string, unknown>;
-  /** Outputs the provider computed (those not equal to an input), e.g. `arn`: policies join references on them. */
-  outputs?: Record<string, unknown>;
-  /**
-   * URNs the engine waits for before creating this resource, sorted: the request's dependency list (explicit
-   * `dependsOn` plus the resources behind every Output in the inputs, a component expanded into its custom children).
-   */
-  dependencies: string[];
-  /** The same, per input property (only properties with dependencies; keys and URNs sorted). */
-  propertyDependencies?: Record<string, string[]>;
-}
+import { SECRET_PLACEHOLDER, type SynthResource } from './record';
 
 // Pulumi's wire format marks special values with this key (sdk/nodejs/runtime/rpc.ts).
 const SIG_KEY = pulumi.runtime.specialSigKey;
@@ -154,6 +132,13 @@ function dependenciesOf(req: { getDependenciesList(): string[]; getPropertydepen
   return { dependencies, ...(byProperty.length > 0 ? { propertyDependencies: Object.fromEntries(byProperty) } : {}) };
 }
 
+/** The monitor `setMocks` installs answers the register and read requests the recording wraps. */
+function isMonitor(value: unknown): value is Monitor {
+  if (typeof value !== 'object' || value === null) return false;
+  const monitor = value as Partial<Record<keyof Monitor, unknown>>;
+  return typeof monitor.registerResource === 'function' && typeof monitor.readResource === 'function' && typeof monitor.registerResourceOutputs === 'function';
+}
+
 /** What {@link recordRegistrations} collects. */
 export interface Recording {
   resources: SynthResource[];
@@ -171,8 +156,8 @@ export interface Recording {
 export function recordRegistrations(): Recording {
   const recorded: SynthResource[] = [];
   const outputs = new Map<string, Record<string, unknown>>();
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
-  if (!monitor) throw new Error('recordRegistrations: call pulumi.runtime.setMocks first');
+  const monitor: unknown = pulumi.runtime.getMonitor();
+  if (!isMonitor(monitor)) throw new Error('recordRegistrations: call pulumi.runtime.setMocks first');
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) =>
     register(req, (err, resp) => {

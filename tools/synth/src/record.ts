@@ -1,0 +1,30 @@
+/** What a secret value is replaced with in `resources.json` (the same text the Pulumi CLI prints). */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/** One registered resource as `resources.json` lists it: the one shape every reader of that file shares. */
+export interface SynthResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent; `undefined` only for the root stack. */
+  parent?: string;
+  custom: boolean;
+  /** Provider id the mocks assigned (custom resources only): what references to this resource resolve to. */
+  id?: string;
+  inputs: Record<string, unknown>;
+  /** Outputs the provider computed (those not equal to an input), e.g. `arn`: policies join references on them. */
+  outputs?: Record<string, unknown>;
+  /**
+   * URNs the engine waits for before creating this resource, sorted: the request's dependency list (explicit
+   * `dependsOn` plus the resources behind every Output in the inputs, a component expanded into its custom children).
+   */
+  dependencies: string[];
+  /** The same, per input property (only properties with dependencies; keys and URNs sorted). */
+  propertyDependencies?: Record<string, string[]>;
+}
+
+/** A stack's config as the Pulumi CLI hands it to a program: `project:key` -> string, plus the secret keys. */
+export interface StackConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
