@@ -1,15 +1,21 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  assertValidEnvironmentConfig,
   ConfigValidationError,
-  DEFAULT_ENVIRONMENT_SUFFIX,
   ENVIRONMENT_NAMES,
+  SETTING_PATHS,
   environmentProfile,
   isEnvironmentName,
+  isSettingValue,
+  setSettingValue,
+  settingOf,
+  settingTypeIssue,
+  validateEnvironmentConfig,
+  type ConfigPath,
   type EnvironmentConfig,
   type EnvironmentName,
+  type ValidationIssue,
 } from '@tap/validation';
-import { CONFIG_KEYS, NAMESPACE_TYPO_DISTANCE, PROJECT, STACK_DEFAULTS, STACK_KEYS } from './constants';
+import { NAMESPACE_TYPO_DISTANCE, PROJECT, STACK_DEFAULTS, STACK_KEYS } from './constants';
 import { StackConfigError } from './errors';
 
 /** Everything the program reads from `Pulumi.<stack>.yaml`. */
@@ -42,8 +48,20 @@ export const pulumiConfigSource: ConfigSource = {
   keys: () => Object.keys(pulumi.runtime.allConfig()),
 };
 
+/**
+ * Stack config key -> the `EnvironmentConfig` setting it sets, from the `key` of each row of `SETTINGS`. Absent keys
+ * fall back to the environment's profile; present keys are validated against it. Error messages name both, so a reader
+ * knows which line of `Pulumi.<env>.yaml` to fix.
+ */
+export const CONFIG_KEYS: ReadonlyMap<string, ConfigPath> = new Map(
+  SETTING_PATHS.flatMap((path): Array<[string, ConfigPath]> => {
+    const key: string | undefined = settingOf(path).key;
+    return key === undefined ? [] : [[key, path]];
+  }),
+);
+
 /** Every key the program reads, sorted: the only keys of the `TapStack` namespace a stack may set. */
-export const KNOWN_CONFIG_KEYS: readonly string[] = [...Object.keys(CONFIG_KEYS), ...STACK_KEYS].filter((k) => k.startsWith(`${PROJECT}:`)).sort();
+export const KNOWN_CONFIG_KEYS: readonly string[] = [...CONFIG_KEYS.keys(), ...STACK_KEYS].filter((k) => k.startsWith(`${PROJECT}:`)).sort();
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
@@ -125,16 +143,17 @@ function resolveEnvironment(source: ConfigSource, stack: string): EnvironmentNam
   return named;
 }
 
-/** Numbers stay numbers; anything else is passed on as text so validation reports it as a wrong type. */
-function parseNumber(raw: string): number | string {
-  return /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
-  node[parts[parts.length - 1]] = value;
+/** A setting's value from its text: numbers and booleans parsed, text kept as is (wrong types are reported, not guessed). */
+function parseSetting(path: ConfigPath, raw: string): unknown {
+  switch (settingOf(path).type) {
+    case 'string':
+      return raw;
+    case 'boolean':
+      return raw === 'true' ? true : raw === 'false' ? false : raw;
+    case 'integer':
+    case 'number':
+      return /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  }
 }
 
 /**
@@ -149,23 +168,19 @@ export function readStackSettings(source: ConfigSource, stack: string): StackSet
   const unknown = unknownConfigKeys(source.keys(), stack);
   if (unknown.length > 0) throw new StackConfigError(unknown.join('\n'));
   const env = resolveEnvironment(source, stack);
-  const suffix = source.get(`${PROJECT}:environmentSuffix`) ?? DEFAULT_ENVIRONMENT_SUFFIX;
-  const config = environmentProfile(env, DEFAULT_ENVIRONMENT_SUFFIX) as unknown as Record<string, unknown>;
-  (config['lambda'] as Record<string, unknown>)['reservedConcurrency'] = STACK_DEFAULTS.reservedConcurrency[env];
-  for (const [key, path] of Object.entries(CONFIG_KEYS)) {
+  const config = environmentProfile(env);
+  const issues: ValidationIssue[] = [];
+  for (const [key, path] of CONFIG_KEYS) {
     const raw = source.get(key);
     if (raw === undefined) continue;
-    const textual = path === 'region' || path === 'environmentSuffix' || path === 'database.instanceClass';
-    setPath(config, path, textual ? raw : parseNumber(raw));
+    const value = parseSetting(path, raw);
+    // A value of the wrong type never joins the typed config: it is reported with the rest.
+    const typeIssue = settingTypeIssue(path, value);
+    if (typeIssue) issues.push(typeIssue);
+    else if (isSettingValue(path, value)) setSettingValue(config, path, value);
   }
-  config['environmentSuffix'] = suffix;
-
-  try {
-    assertValidEnvironmentConfig(env, config);
-  } catch (err) {
-    if (err instanceof ConfigValidationError) throw withConfigKeys(err);
-    throw err;
-  }
+  issues.push(...validateEnvironmentConfig(env, config));
+  if (issues.length > 0) throw withConfigKeys(new ConfigValidationError(env, issues));
   return {
     environment: config,
     networkingStackRef:
@@ -177,7 +192,7 @@ export function readStackSettings(source: ConfigSource, stack: string): StackSet
 
 /** The same error, each issue's message prefixed with the `Pulumi.<stack>.yaml` key that sets its path. */
 function withConfigKeys(err: ConfigValidationError): ConfigValidationError {
-  const keyOf = new Map(Object.entries(CONFIG_KEYS).map(([key, path]) => [path as string, key]));
+  const keyOf = new Map<string, string>([...CONFIG_KEYS].map(([key, path]) => [path, key]));
   return new ConfigValidationError(
     err.environment,
     err.issues.map((issue) => {

@@ -2,25 +2,7 @@
 export const PROJECT = 'TapStack';
 
 /**
- * Stack config key -> `EnvironmentConfig` path. Absent keys fall back to the environment's profile; present keys
- * are validated against it. Error messages name both, so a reader knows which line of `Pulumi.<env>.yaml` to fix.
- */
-export const CONFIG_KEYS = {
-  'aws:region': 'region',
-  'TapStack:environmentSuffix': 'environmentSuffix',
-  'TapStack:lambdaMemoryMb': 'lambda.memoryMb',
-  'TapStack:lambdaVcpu': 'lambda.vcpu',
-  'TapStack:lambdaReservedConcurrency': 'lambda.reservedConcurrency',
-  'TapStack:lambdaTimeoutSeconds': 'lambda.timeoutSeconds',
-  'TapStack:dbInstanceClass': 'database.instanceClass',
-  'TapStack:dbInstanceCount': 'database.instanceCount',
-  'TapStack:errorThreshold': 'monitoring.errorThreshold',
-  'TapStack:latencyThresholdMs': 'monitoring.latencyThresholdMs',
-  'TapStack:dbConnectionsThreshold': 'monitoring.dbConnectionsThreshold',
-} as const;
-
-/**
- * Keys of the stack itself, beside {@link CONFIG_KEYS}: together they are every key the program reads. Any other key
+ * Keys of the stack itself, beside the settings keys (`CONFIG_KEYS` in config.ts, from `SETTINGS` of @tap/validation): together they are every key the program reads. Any other key
  * in the `TapStack` namespace (or in a namespace that looks like it) fails the run, so a misspelling never falls back
  * to the profile silently.
  */
@@ -43,8 +25,6 @@ export const STACK_DEFAULTS = {
   networkingStackRef: 'organization/networking-stack/{environment}',
   /** The payment-processor image context, relative to the workspace root (`nx run payment-processor:build`). */
   imageBuildContext: 'dist/apps/payment-processor',
-  /** Reserved concurrency of the payment Lambda when the config sets none: a runaway cannot starve the account. */
-  reservedConcurrency: { dev: 5, staging: 10, prod: 50 },
 } as const;
 
 /** Average Duration (ms) of the rotation Lambda above which its alarm fires: a step takes well under a second. */

@@ -13,7 +13,7 @@ export { ConfigValidationError, ResourceNameError } from './errors';
 export { lambdaVcpuForMemory } from './lambda';
 export { NAME_PART, resourceName } from './naming';
 export { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
-export { assertValidEnvironmentConfig, validateEnvironmentConfig } from './rules';
+export { assertValidEnvironmentConfig, settingTypeIssue, validateEnvironmentConfig } from './rules';
 export {
   FIELD_POLICIES,
   PARITY_FIELDS,

@@ -214,6 +214,20 @@ export function assertValidEnvironmentConfig(environment: string, config: unknow
   if (issues.length > 0) throw new ConfigValidationError(environment, issues);
 }
 
+/**
+ * The issue of a value that is not of setting `path`'s type (the same message as `validateEnvironmentConfig`), or
+ * undefined when it is. For readers that take a setting from text (e.g. a `Pulumi.<stack>.yaml` value) before it joins
+ * a typed config.
+ *
+ * @example
+ * settingTypeIssue('lambda.memoryMb', 'big')?.message; // 'lambda.memoryMb must be a number, got string "big"'
+ */
+export function settingTypeIssue(path: ConfigPath, value: unknown): ValidationIssue | undefined {
+  const issues: ValidationIssue[] = [];
+  checkLeaf(path, value, settingOf(path).type, settingOf(path).optional, issues, new Map());
+  return issues[0];
+}
+
 function checkShape(
   value: Record<string, unknown>,
   shape: Shape,
@@ -249,18 +263,24 @@ function checkShape(
       }
       continue;
     }
-    const optional = spec.endsWith('?');
-    const leaf = spec.replace('?', '') as Leaf;
-    if (actual === undefined) {
-      if (!optional) issues.push({ path, expected: LEAF_WORDS[leaf], actual, message: `${path} is required (${LEAF_WORDS[leaf]})` });
-      continue;
-    }
-    const problem = leafProblem(leaf, actual);
-    if (problem) {
-      issues.push({ path, expected: LEAF_WORDS[leaf], actual, message: `${path} must be ${problem}, got ${describe(actual, leaf === 'number' || leaf === 'integer')}` });
-    } else {
-      values.set(path, actual);
-    }
+    checkLeaf(path, actual, leafOf(spec), spec.endsWith('?'), issues, values);
+  }
+}
+
+function leafOf(spec: Leaf | `${Leaf}?`): Leaf {
+  return spec === 'string?' ? 'string' : spec === 'integer?' ? 'integer' : spec === 'number?' ? 'number' : spec === 'boolean?' ? 'boolean' : spec;
+}
+
+function checkLeaf(path: string, actual: unknown, leaf: Leaf, optional: boolean, issues: ValidationIssue[], values: Map<string, unknown>): void {
+  if (actual === undefined) {
+    if (!optional) issues.push({ path, expected: LEAF_WORDS[leaf], actual, message: `${path} is required (${LEAF_WORDS[leaf]})` });
+    return;
+  }
+  const problem = leafProblem(leaf, actual);
+  if (problem) {
+    issues.push({ path, expected: LEAF_WORDS[leaf], actual, message: `${path} must be ${problem}, got ${describe(actual, leaf === 'number' || leaf === 'integer')}` });
+  } else {
+    values.set(path, actual);
   }
 }
 
