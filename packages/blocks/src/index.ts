@@ -1,2 +1,22 @@
 // The building blocks the components share; each is written once here.
-export {};
+export { HTTPS_PORT, POSTGRES_PORT } from './constants';
+export { createCustomerManagedKey } from './customerManagedKey';
+export type { CustomerManagedKey, CustomerManagedKeyArgs, KeyPolicyContext } from './customerManagedKey';
+export {
+  VPC_NETWORK_INTERFACE_ACTIONS,
+  lambdaAssumeRolePolicy,
+  policyDocument,
+  vpcNetworkInterfacesStatement,
+  writeOwnLogGroupStatement,
+} from './iamStatements';
+export type { PolicyStatement } from './iamStatements';
+export { createVpcFunction, createVpcFunctionNetwork } from './vpcFunction';
+export type {
+  VpcFunction,
+  VpcFunctionArgs,
+  VpcFunctionLogicalNames,
+  VpcFunctionNetwork,
+  VpcFunctionNetworkArgs,
+  VpcFunctionNetworkLogicalNames,
+  VpcFunctionSettings,
+} from './vpcFunction';

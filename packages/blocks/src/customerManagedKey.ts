@@ -1,0 +1,67 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+
+/** Where a key policy is evaluated: the account, partition and region of the deployment. */
+export interface KeyPolicyContext {
+  accountId: string;
+  partition: string;
+  region: string;
+}
+
+/** Arguments of {@link createCustomerManagedKey}. */
+export interface CustomerManagedKeyArgs {
+  /** Description of the key. Required. */
+  description: string;
+  /** The key policy, written for the deployment's account, partition and region. Required. */
+  policy: (context: KeyPolicyContext) => string;
+  /** Yearly rotation of the key material. Default: true. */
+  enableKeyRotation?: pulumi.Input<boolean>;
+  /** Days between scheduling deletion and deleting (7–30). Default: 7, so a destroyed environment frees its key soon. */
+  deletionWindowInDays?: number;
+  /** Alias name (`alias/…`) created for the key as `{name}-alias`. Default: no alias. */
+  aliasName?: string;
+  /** Tags of the key. Default: none. */
+  tags?: Record<string, string>;
+}
+
+/** What {@link createCustomerManagedKey} creates. */
+export interface CustomerManagedKey {
+  key: aws.kms.Key;
+  /** Only with `aliasName`. */
+  alias: aws.kms.Alias | undefined;
+}
+
+/**
+ * A customer-managed KMS key with its key policy, and optionally an alias. Plain resources under `parent` (the key is
+ * `name`, the alias `{name}-alias`), not a component: a replaced key would make everything encrypted with it
+ * unreadable, so the URNs stay those the callers always had.
+ *
+ * @example
+ * const { key } = createCustomerManagedKey('db-key', {
+ *   description: 'Aurora storage of aurora-cluster-dev-001',
+ *   policy: ({ accountId, partition }) =>
+ *     JSON.stringify({ Version: '2012-10-17', Statement: [keyAdministrationStatement(accountId, partition)] }),
+ *   aliasName: 'alias/aurora-key-dev-001',
+ * }, component);
+ */
+export function createCustomerManagedKey(name: string, args: CustomerManagedKeyArgs, parent: pulumi.Resource): CustomerManagedKey {
+  const identity = aws.getCallerIdentityOutput({}, { parent });
+  const partition = aws.getPartitionOutput({}, { parent });
+  const region = aws.getRegionOutput({}, { parent });
+  const key = new aws.kms.Key(
+    name,
+    {
+      description: args.description,
+      enableKeyRotation: args.enableKeyRotation ?? true,
+      deletionWindowInDays: args.deletionWindowInDays ?? 7,
+      policy: pulumi
+        .all([identity.accountId, partition.partition, region.region])
+        .apply(([accountId, part, regionName]) => args.policy({ accountId, partition: part, region: regionName })),
+      ...(args.tags === undefined ? {} : { tags: args.tags }),
+    },
+    { parent },
+  );
+  const alias =
+    args.aliasName === undefined ? undefined : new aws.kms.Alias(`${name}-alias`, { name: args.aliasName, targetKeyId: key.keyId }, { parent });
+  return { key, alias };
+}
