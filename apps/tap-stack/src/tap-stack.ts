@@ -136,7 +136,6 @@ export class TapStack extends pulumi.ComponentResource {
         memorySize: config.lambda.memoryMb,
         timeoutSeconds: config.lambda.timeoutSeconds,
         reservedConcurrency: config.lambda.reservedConcurrency,
-        latencyThresholdMs: config.monitoring.latencyThresholdMs,
         logRetentionDays: config.logging.retentionDays,
         // Migrations connect as the master user (RDS-managed secret: username and password only, hence DB_HOST…)
         // and create the application role with the password in the application secret.

@@ -18,19 +18,6 @@ export const MIGRATION_DEFAULTS = {
   reservedConcurrency: 1,
 } as const;
 
-export const POSTGRES_PORT = 5432;
-export const HTTPS_PORT = 443;
-
-/** Actions Lambda needs to attach the function to the VPC. AWS supports no resource-level scoping for them. */
-export const VPC_NETWORK_INTERFACE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-] as const;
-
 export const ARCHITECTURE_PLATFORMS = {
   x86_64: 'linux/amd64',
   arm64: 'linux/arm64',

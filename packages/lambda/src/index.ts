@@ -1,5 +1,8 @@
-export { ARCHITECTURE_PLATFORMS, LAMBDA_DEFAULTS, MIGRATION_DEFAULTS, VPC_NETWORK_INTERFACE_ACTIONS } from './constants';
+export { VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/blocks';
+export { ARCHITECTURE_PLATFORMS, LAMBDA_DEFAULTS, MIGRATION_DEFAULTS } from './constants';
 export { contentTag } from './contentTag';
 export { LambdaComponentError } from './errors';
-export { LambdaComponent, assertLambdaSettings, lambdaRolePolicy } from './lambdaComponent';
+export { LambdaComponent } from './lambdaComponent';
+export { lambdaRolePolicy } from './policies';
 export type { LambdaComponentArgs, LambdaMigrationArgs } from './types';
+export { assertLambdaSettings, assertMigrationSettings } from './validate';

@@ -36,13 +36,11 @@ export interface LambdaComponentArgs {
   kmsKeyArn?: pulumi.Input<string>;
   /** Memory in MB, 128–10240. Default: 512. */
   memorySize?: number;
-  /** Timeout in seconds, 1–900; must exceed `latencyThresholdMs`. Default: 30. */
+  /** Timeout in seconds, 1–900. Default: 30. */
   timeoutSeconds?: number;
-  /** Latency alarm threshold in ms (the monitoring component's); the timeout must be above it. Required. */
-  latencyThresholdMs: number;
-  /** Reserved concurrent executions. Default: none (the account's unreserved pool). */
+  /** Reserved concurrent executions, at least 1 (0 would throttle every call). Default: none (the account's unreserved pool). */
   reservedConcurrency?: number;
-  /** Retention of the function's log group in days. Default: 30. */
+  /** Retention of the function's log group in days, one of the periods CloudWatch Logs accepts. Default: 30. */
   logRetentionDays?: number;
   /** Images kept in the ECR repository. Default: 10. */
   maxImageCount?: number;

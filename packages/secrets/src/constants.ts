@@ -16,13 +16,8 @@ export const SECRETS_DEFAULTS = {
   initialPasswordLength: 32,
 } as const;
 
-/** Rotation days Secrets Manager accepts for `AutomaticallyAfterDays` (1 to 1000). */
-export const ROTATION_DAYS_RANGE = { min: 1, max: 1000 } as const;
-
 /** Engine recorded in the secret JSON (the field AWS's rotation templates read). */
 export const SECRET_ENGINE = 'postgres';
-export const POSTGRES_PORT = 5432;
-export const HTTPS_PORT = 443;
 export const ROTATION_RUNTIME = 'nodejs22.x';
 export const ROTATION_HANDLER = 'index.handler';
 
@@ -31,16 +26,6 @@ export const ROTATION_HANDLER = 'index.handler';
  * default excluded ones, so the first password obeys the same rule the rotation function applies later.
  */
 export const INITIAL_PASSWORD_SPECIALS = '!#$%&*()-_=+[]{}<>?';
-
-/** Actions Lambda needs to attach the function to the VPC. AWS supports no resource-level scoping for them. */
-export const VPC_NETWORK_INTERFACE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-] as const;
 
 /** What the rotation function calls on its secret (AWS rotation guide: required permissions). */
 export const ROTATION_SECRET_ACTIONS = [

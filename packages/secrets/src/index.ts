@@ -1,18 +1,10 @@
-export {
-  HTTPS_PORT,
-  POSTGRES_PORT,
-  ROTATION_DAYS_RANGE,
-  ROTATION_KMS_ACTIONS,
-  ROTATION_SECRET_ACTIONS,
-  SECRETS_DEFAULTS,
-  VPC_NETWORK_INTERFACE_ACTIONS,
-} from './constants';
+export { HTTPS_PORT, POSTGRES_PORT, VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/blocks';
+export { ROTATION_DAYS_RANGE } from '@tap/validation';
+export { ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS, SECRETS_DEFAULTS } from './constants';
 export { RotationError, SecretsComponentError } from './errors';
-export {
-  SecretsComponent,
-  assertSecretsSettings,
-  defaultRotationCodeDir,
-  rotationRolePolicy,
-  secretsResourceNames,
-} from './secretsComponent';
+export { secretsResourceNames } from './names';
+export { rotationRolePolicy } from './policies';
+export { defaultRotationCodeDir } from './rotationFunction';
+export { SecretsComponent } from './secretsComponent';
 export type { SecretsComponentArgs } from './types';
+export { assertSecretsSettings } from './validate';

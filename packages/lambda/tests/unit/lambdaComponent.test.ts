@@ -33,7 +33,6 @@ const args = (overrides: Partial<LambdaComponentArgs> = {}): LambdaComponentArgs
   dbSecretArn: SECRET_ARN,
   databaseSecurityGroupId: 'sg-db',
   kmsKeyArn: KEY_ARN,
-  latencyThresholdMs: 3000,
   ...overrides,
 });
 
@@ -256,7 +255,7 @@ describe('LambdaComponent with migrations', () => {
   });
 
   it.each([
-    [{ timeoutSeconds: 0 }, 'migrations.timeoutSeconds must be an integer from 1 to 900, got 0'],
+    [{ timeoutSeconds: 0 }, 'migrations.timeoutSeconds must be an integer from 1 to 900 seconds, got 0'],
     [{ handler: 'migrate' }, 'migrations.handler "migrate" must look like <file>.<export>, e.g. migrate.handler'],
   ])('rejects %j', (overrides, message) => {
     const make = () => new LambdaComponent('fn-mig-bad', args({ environmentSuffix: 'migbad', migrations: { ownerSecretArn: OWNER_SECRET, ...overrides } }));
@@ -267,11 +266,13 @@ describe('LambdaComponent with migrations', () => {
 
 describe('LambdaComponent rejects invalid arguments', () => {
   it.each([
-    [{ timeoutSeconds: 3, latencyThresholdMs: 3000 }, 'timeout 3s must exceed the latency alarm threshold 3000ms'],
-    [{ timeoutSeconds: 2, latencyThresholdMs: 5000 }, 'timeout 2s must exceed the latency alarm threshold 5000ms'],
     [{ memorySize: 64 }, 'memorySize must be an integer from 128 to 10240 MB, got 64'],
-    [{ timeoutSeconds: 901 }, 'timeoutSeconds must be an integer from 1 to 900, got 901'],
-    [{ reservedConcurrency: -1 }, 'reservedConcurrency must be a non-negative integer, got -1'],
+    [{ timeoutSeconds: 901 }, 'timeoutSeconds must be an integer from 1 to 900 seconds, got 901'],
+    [{ reservedConcurrency: -1 }, 'reservedConcurrency must be a positive integer (0 would throttle every invocation), got -1'],
+    // 0 switches the function off: the shared rule refuses it, where the component used to accept it.
+    [{ reservedConcurrency: 0 }, 'reservedConcurrency must be a positive integer (0 would throttle every invocation), got 0'],
+    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ maxImageCount: 0 }, 'maxImageCount must be a positive integer, got 0'],
     [{ imageTag: 'latest' }, 'imageTag "latest" must be a valid Docker tag other than "latest"'],
     [{ buildContext: 'nonexistent/ctx' }, 'build context nonexistent/ctx does not exist'],
     [{ buildContext: '/work/checkout/dist/apps/payment-processor' }, 'buildContext "/work/checkout/dist/apps/payment-processor" must be relative to the Pulumi project directory'],
@@ -281,7 +282,7 @@ describe('LambdaComponent rejects invalid arguments', () => {
     expect(make).toThrow(message);
   });
 
-  it('accepts a timeout just above the threshold', () => {
-    expect(() => new LambdaComponent('fn-edge', args({ environmentSuffix: 'edge', timeoutSeconds: 4, latencyThresholdMs: 3999 }))).not.toThrow();
+  it('accepts the limits of the shared rules', () => {
+    expect(() => new LambdaComponent('fn-edge', args({ environmentSuffix: 'edge', timeoutSeconds: 900, memorySize: 128, reservedConcurrency: 1 }))).not.toThrow();
   });
 });

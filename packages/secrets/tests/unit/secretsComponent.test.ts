@@ -262,11 +262,13 @@ describe('SecretsComponent options', () => {
 
 describe('SecretsComponent rejects invalid arguments', () => {
   it.each([
-    [{ rotationDays: 0 }, 'rotationDays must be an integer from 1 to 1000, got 0'],
-    [{ rotationDays: 1001 }, 'rotationDays must be an integer from 1 to 1000, got 1001'],
-    [{ rotationDays: 2.5 }, 'rotationDays must be an integer from 1 to 1000, got 2.5'],
-    [{ rotationReservedConcurrency: 0 }, 'rotationReservedConcurrency must be an integer of at least 1, got 0'],
-    [{ logRetentionDays: 0 }, 'logRetentionDays must be a positive integer, got 0'],
+    [{ rotationDays: 0 }, 'rotationDays must be an integer from 1 to 1000 days, got 0'],
+    [{ rotationDays: 1001 }, 'rotationDays must be an integer from 1 to 1000 days, got 1001'],
+    [{ rotationDays: 2.5 }, 'rotationDays must be an integer from 1 to 1000 days, got 2.5'],
+    [{ rotationReservedConcurrency: 0 }, 'rotationReservedConcurrency must be a positive integer (0 would throttle every invocation), got 0'],
+    [{ logRetentionDays: 0 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    // CloudWatch Logs accepts only its listed periods: the shared rule refuses 31, which the component used to accept.
+    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ username: '' }, 'username must be 1 to 63 bytes'],
     [{ username: 'u'.repeat(64) }, 'username must be 1 to 63 bytes'],
   ])('%j', (overrides, message) => {
