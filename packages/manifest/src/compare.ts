@@ -8,8 +8,8 @@ import type { CompareReport, CompareRow, LoadedInventory, LoadedManifest } from 
 
 /** Manifest path -> its validation policy; the image is set per deployment. */
 function policyOf(path: string): FieldPolicy {
-  const configPath = (CONFIG_PATHS as Record<string, string | undefined>)[path];
-  return configPath === undefined ? 'deployment' : FIELD_POLICIES[configPath as keyof typeof FIELD_POLICIES];
+  const configPath = CONFIG_PATHS[path];
+  return configPath === undefined ? 'deployment' : FIELD_POLICIES[configPath];
 }
 
 /**

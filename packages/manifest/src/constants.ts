@@ -1,3 +1,5 @@
+import { SETTING_PATHS, settingOf, type ConfigPath } from '@tap/validation';
+
 /** Version of the manifest format; bump it when a field changes meaning. */
 export const MANIFEST_VERSION = 1;
 
@@ -18,29 +20,19 @@ export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export const DEFAULT_HISTORY_FILE = 'approvals.jsonl';
 
 /**
- * Where each manifest configuration path comes from in `EnvironmentConfig`. The manifest's original field
- * names (`lambda.memory`, `backup.retentionDays`, ...) are kept, so older manifests stay comparable; `docker.imageUri` has no config counterpart.
+ * Where each manifest configuration path comes from in `EnvironmentConfig`, from the `manifest` of each row of
+ * `SETTINGS` (@tap/validation). The manifest's original field names (`lambda.memory`, `backup.retentionDays`, ...) are
+ * kept, so older manifests stay comparable; `docker.imageUri` has no config counterpart.
  */
-export const CONFIG_PATHS = {
-  region: 'region',
-  environmentSuffix: 'environmentSuffix',
-  'lambda.memory': 'lambda.memoryMb',
-  'lambda.cpu': 'lambda.vcpu',
-  'lambda.timeoutSeconds': 'lambda.timeoutSeconds',
-  'lambda.reservedConcurrency': 'lambda.reservedConcurrency',
-  'database.instanceClass': 'database.instanceClass',
-  'database.engineVersion': 'database.engineVersion',
-  'database.instanceCount': 'database.instanceCount',
-  'secrets.rotationDays': 'secrets.rotationDays',
-  'backup.retentionDays': 'database.backupRetentionDays',
-  'logging.retentionDays': 'logging.retentionDays',
-  'encryption.kmsEnabled': 'encryption.kmsEnabled',
-  'monitoring.errorThreshold': 'monitoring.errorThreshold',
-  'monitoring.latencyThresholdMs': 'monitoring.latencyThresholdMs',
-  'monitoring.dbCpuThresholdPercent': 'monitoring.dbCpuThresholdPercent',
-  'monitoring.dbConnectionsThreshold': 'monitoring.dbConnectionsThreshold',
+export const CONFIG_PATHS: Readonly<Record<string, ConfigPath | undefined>> = Object.freeze({
+  ...Object.fromEntries(
+    SETTING_PATHS.flatMap((path): Array<[string, ConfigPath]> => {
+      const manifest = settingOf(path).manifest;
+      return manifest === null ? [] : [[manifest, path]];
+    }),
+  ),
   'docker.imageUri': undefined,
-} as const;
+});
 
 /** What a secret value is shown as in live-drift reports (the same text the Pulumi CLI prints). */
 export const SECRET_PLACEHOLDER = '[secret]';
@@ -184,4 +176,10 @@ export const RESOURCE_PARITY_RULES = [
     // The VPC's own CIDR (RFC 1918 ranges only): egress to AWS endpoints inside the VPC.
     pattern: /^(10\.\d{1,3}|172\.(1[6-9]|2\d|3[01])|192\.168)\.\d{1,3}\.\d{1,3}\/\d{1,2}$/,
   },
-] as const;
+] as const satisfies readonly ResourceParityRule[];
+
+/** One row of {@link RESOURCE_PARITY_RULES}; `fields` are settings of `SETTINGS` (@tap/validation). */
+export type ResourceParityRule = { readonly type: string; readonly property: string } & (
+  | { readonly kind: 'value' | 'text' | 'count'; readonly fields: readonly ConfigPath[] }
+  | { readonly kind: 'network'; readonly pattern: RegExp }
+);

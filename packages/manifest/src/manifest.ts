@@ -1,9 +1,9 @@
-import { DEFAULT_LAMBDA_TIMEOUT_SECONDS, type EnvironmentConfig } from '@tap/validation';
+import { SETTING_PATHS, environmentProfile, isSettingValue, setSettingValue, settingOf, settingValue, type EnvironmentConfig } from '@tap/validation';
 import { MANIFEST_VERSION } from './constants';
 import { ManifestHashMismatchError, ManifestSchemaError } from './errors';
 import { computeConfigHash } from './hash';
-import { manifestSchema } from './schema';
-import type { ConfigManifest, ManifestConfiguration, ManifestExtras } from './types';
+import { manifestLeaf, manifestSchema } from './schema';
+import type { ConfigManifest, ManifestExtras } from './types';
 
 /**
  * Builds the manifest of one environment: its configuration in the manifest's terms, and the hash of it.
@@ -16,27 +16,17 @@ import type { ConfigManifest, ManifestConfiguration, ManifestExtras } from './ty
  * manifest.configuration.lambda.memory; // 1024
  */
 export function createConfigManifest(config: EnvironmentConfig, extras: ManifestExtras): ConfigManifest {
-  const configuration: ManifestConfiguration = {
-    region: config.region,
-    environmentSuffix: config.environmentSuffix,
-    lambda: {
-      memory: config.lambda.memoryMb,
-      cpu: config.lambda.vcpu,
-      timeoutSeconds: config.lambda.timeoutSeconds ?? DEFAULT_LAMBDA_TIMEOUT_SECONDS,
-      ...(config.lambda.reservedConcurrency === undefined ? {} : { reservedConcurrency: config.lambda.reservedConcurrency }),
-    },
-    database: {
-      instanceClass: config.database.instanceClass,
-      engineVersion: config.database.engineVersion,
-      instanceCount: config.database.instanceCount,
-    },
-    secrets: { rotationDays: config.secrets.rotationDays },
-    backup: { retentionDays: config.database.backupRetentionDays },
-    logging: { retentionDays: config.logging.retentionDays },
-    encryption: { kmsEnabled: config.encryption.kmsEnabled },
-    monitoring: { ...config.monitoring },
-    docker: { imageUri: extras.imageUri },
-  };
+  // Each setting at its manifest path (SETTINGS); the schema check below types the result.
+  const configuration: Record<string, unknown> = {};
+  for (const path of SETTING_PATHS) {
+    const { manifest, fallback } = settingOf(path);
+    const value = settingValue(config, path) ?? fallback;
+    if (manifest === null || value === undefined) continue;
+    const [group, name] = manifest.split('.');
+    if (name === undefined) configuration[group] = value;
+    else configuration[group] = { ...asRecord(configuration[group]), [name]: value };
+  }
+  configuration['docker'] = { imageUri: extras.imageUri };
   const manifest = {
     manifestVersion: MANIFEST_VERSION,
     environment: config.environment,
@@ -45,6 +35,10 @@ export function createConfigManifest(config: EnvironmentConfig, extras: Manifest
     configHash: computeConfigHash(configuration),
   } as const;
   return verifyManifest(manifest, 'createConfigManifest');
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {};
 }
 
 /**
@@ -71,29 +65,21 @@ export function verifyManifest(value: unknown, source = 'manifest'): ConfigManif
 
 /**
  * The `EnvironmentConfig` a manifest describes, so the validation rules can judge a manifest. The manifest
- * has no field for the Lambda image; everything else maps one to one (see `CONFIG_PATHS`).
+ * has no field for the Lambda image; every setting maps one to one (its `manifest` path in `SETTINGS`, see `CONFIG_PATHS`).
+ *
+ * @throws TypeError when a value is not of its setting's type (a manifest that passed `verifyManifest` never has one).
+ * @example
+ * manifestToEnvironmentConfig(manifest).lambda.memoryMb; // manifest.configuration.lambda.memory
  */
 export function manifestToEnvironmentConfig(manifest: ConfigManifest): EnvironmentConfig {
-  const c = manifest.configuration;
-  return {
-    environment: manifest.environment,
-    region: c.region,
-    environmentSuffix: c.environmentSuffix,
-    lambda: {
-      memoryMb: c.lambda.memory,
-      vcpu: c.lambda.cpu,
-      timeoutSeconds: c.lambda.timeoutSeconds,
-      ...(c.lambda.reservedConcurrency === undefined ? {} : { reservedConcurrency: c.lambda.reservedConcurrency }),
-    },
-    database: {
-      instanceClass: c.database.instanceClass,
-      instanceCount: c.database.instanceCount,
-      engineVersion: c.database.engineVersion,
-      backupRetentionDays: c.backup.retentionDays,
-    },
-    monitoring: { ...c.monitoring },
-    secrets: { rotationDays: c.secrets.rotationDays },
-    logging: { retentionDays: c.logging.retentionDays },
-    encryption: { kmsEnabled: c.encryption.kmsEnabled },
-  };
+  // Every setting of the profile is overwritten from the manifest below (or removed, when optional and absent).
+  const config = environmentProfile(manifest.environment, manifest.configuration.environmentSuffix);
+  for (const path of SETTING_PATHS) {
+    const at = settingOf(path).manifest;
+    if (at === null) continue;
+    const value = manifestLeaf(manifest.configuration, at);
+    if (!isSettingValue(path, value)) throw new TypeError(`${at} of the ${manifest.environment} manifest is ${JSON.stringify(value)}, not a ${settingOf(path).type}`);
+    setSettingValue(config, path, value);
+  }
+  return config;
 }

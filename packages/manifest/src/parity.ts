@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, EnvironmentName } from '@tap/validation';
-import { ENVIRONMENT_NAMES } from '@tap/validation';
+import { ENVIRONMENT_NAMES, settingValue } from '@tap/validation';
 import { RESOURCE_PARITY_RULES } from './constants';
 import { canonicalJson } from './hash';
 import { formatPath } from './inventory';
@@ -18,11 +18,6 @@ const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a ?? 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `token` where it stands alone: not inside a longer word or number (`dev` in `aurora-dev-001`, not in `device`). */
 const standalone = (token: string): RegExp => new RegExp(`(?<![A-Za-z0-9])${escape(token)}(?![A-Za-z0-9])`, 'g');
-
-/** The value of a dotted `EnvironmentConfig` path, e.g. `lambda.memoryMb`. */
-function configValue(config: EnvironmentConfig, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (isPlainObject(value) ? value[key] : undefined), config);
-}
 
 /** Every string in a value, at any depth. */
 function* strings(value: unknown): Generator<string> {
@@ -109,8 +104,8 @@ function explain(type: string, path: string, values: Partial<Record<EnvironmentN
     for (const field of rule.fields) {
       const ok =
         rule.kind === 'value'
-          ? inputs.every(({ environment, config }) => same(values[environment], configValue(config, field)))
-          : commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: configValue(config, field) })), `{${field}}`);
+          ? inputs.every(({ environment, config }) => same(values[environment], settingValue(config, field)))
+          : commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: settingValue(config, field) })), `{${field}}`);
       if (ok) return rule.kind === 'value' ? field : `${field} (in the text)`;
     }
   }
@@ -152,7 +147,7 @@ export function compareInventories(inputs: readonly ParityInput[]): ResourcePari
     const values = Object.fromEntries(environments.map((env) => [env, at(env).has(urn)]));
     const counts = Object.fromEntries(environments.map((env) => [env, [...at(env).values()].filter((r) => r.type === resource.type).length]));
     const field = rule && 'fields' in rule ? rule.fields[0] : undefined;
-    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === configValue(config, field));
+    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === settingValue(config, field));
     if (followsConfig) countExplained.add(urn);
     rows.push({
       resource: urn,

@@ -1,10 +1,29 @@
-import type { EnvironmentName, FieldPolicy } from '@tap/validation';
-import type { z } from 'zod';
+import type { ConfigPath, ConfigValue, EnvironmentName, FieldPolicy, SETTINGS } from '@tap/validation';
 import type { OUTPUT_FORMATS } from './constants';
-import type { configurationSchema } from './schema';
 
-/** The hashed part of a manifest: what an environment is. */
-export type ManifestConfiguration = z.infer<typeof configurationSchema>;
+type Row<P extends ConfigPath> = (typeof SETTINGS)[P];
+/** The settings the manifest records (a row with a manifest path). */
+type Recorded = { [P in ConfigPath]: Row<P>['manifest'] extends string ? P : never }[ConfigPath];
+type ManifestPathOf<P extends Recorded> = Row<P>['manifest'];
+/** A setting with a fallback is always recorded: the value in effect. */
+type RecordedValue<P extends Recorded> = Row<P> extends { fallback: unknown } ? NonNullable<ConfigValue<P>> : ConfigValue<P>;
+type GroupOf<M> = M extends `${infer G}.${string}` ? G : never;
+type ManifestGroup<G extends string> = {
+  [P in Recorded as ManifestPathOf<P> extends `${G}.${infer L}` ? (undefined extends RecordedValue<P> ? never : L) : never]: RecordedValue<P>;
+} & {
+  [P in Recorded as ManifestPathOf<P> extends `${G}.${infer L}` ? (undefined extends RecordedValue<P> ? L : never) : never]?: NonNullable<RecordedValue<P>>;
+};
+
+/**
+ * The settings part of a manifest's configuration, derived from `SETTINGS` of @tap/validation: each setting at its
+ * manifest path (`lambda.memory`) with its config type.
+ */
+export type ManifestSettings = {
+  [P in Recorded as ManifestPathOf<P> extends `${string}.${string}` ? never : ManifestPathOf<P>]: RecordedValue<P>;
+} & { [G in GroupOf<ManifestPathOf<Recorded>>]: ManifestGroup<G> };
+
+/** The hashed part of a manifest: what an environment is (its settings) and the image it runs. */
+export type ManifestConfiguration = ManifestSettings & { docker: { imageUri: string } };
 
 /** A canonical, hashed record of one environment's configuration. */
 export interface ConfigManifest {

@@ -61,8 +61,9 @@ export type SettingsTable = { readonly [P in ConfigPath]: Setting<ConfigValue<P>
 /**
  * THE table of environment settings: for each leaf of `EnvironmentConfig`, its `Pulumi.<stack>.yaml` key, type, rule,
  * drift policy and manifest path. Config reading, validation, `FIELD_POLICIES`, the manifest schema and both manifest
- * conversions are derived from it; the values themselves are in `PROFILES`. Rows are in `EnvironmentConfig` order (the
- * order validation lists known keys in). A leaf of `EnvironmentConfig` without a row does not compile.
+ * conversions are derived from it; the values themselves are in `PROFILES`. Rows are in the manifest's order (the
+ * manifest files keep their layout; validation lists known keys in it too). A leaf of `EnvironmentConfig` without a row
+ * does not compile.
  *
  * @example
  * SETTINGS['lambda.memoryMb'].key;      // 'TapStack:lambdaMemoryMb'
@@ -83,15 +84,6 @@ export const SETTINGS = {
     feeds: 'resource',
   },
   'lambda.vcpu': { key: 'TapStack:lambdaVcpu', type: 'number', optional: false, policy: 'per-environment', must: (v) => `use ${v} Lambda vCPU`, manifest: 'lambda.cpu', feeds: 'derived' },
-  'lambda.reservedConcurrency': {
-    key: 'TapStack:lambdaReservedConcurrency',
-    type: 'integer',
-    optional: true,
-    policy: 'deployment',
-    rule: reservedConcurrencyProblem,
-    manifest: 'lambda.reservedConcurrency',
-    feeds: 'resource',
-  },
   'lambda.timeoutSeconds': {
     key: 'TapStack:lambdaTimeoutSeconds',
     type: 'integer',
@@ -100,6 +92,15 @@ export const SETTINGS = {
     rule: lambdaTimeoutProblem,
     fallback: DEFAULT_LAMBDA_TIMEOUT_SECONDS,
     manifest: 'lambda.timeoutSeconds',
+    feeds: 'resource',
+  },
+  'lambda.reservedConcurrency': {
+    key: 'TapStack:lambdaReservedConcurrency',
+    type: 'integer',
+    optional: true,
+    policy: 'deployment',
+    rule: reservedConcurrencyProblem,
+    manifest: 'lambda.reservedConcurrency',
     feeds: 'resource',
   },
   'database.instanceClass': {
@@ -111,6 +112,7 @@ export const SETTINGS = {
     manifest: 'database.instanceClass',
     feeds: 'resource',
   },
+  'database.engineVersion': { type: 'string', optional: false, policy: 'parity', manifest: 'database.engineVersion', feeds: 'resource' },
   'database.instanceCount': {
     key: 'TapStack:dbInstanceCount',
     type: 'integer',
@@ -121,7 +123,15 @@ export const SETTINGS = {
     manifest: 'database.instanceCount',
     feeds: 'resource',
   },
-  'database.engineVersion': { type: 'string', optional: false, policy: 'parity', manifest: 'database.engineVersion', feeds: 'resource' },
+  'secrets.rotationDays': {
+    type: 'integer',
+    optional: false,
+    policy: 'parity',
+    rule: rotationDaysProblem,
+    must: (v) => `rotate secrets every ${v} days`,
+    manifest: 'secrets.rotationDays',
+    feeds: 'resource',
+  },
   'database.backupRetentionDays': {
     type: 'integer',
     optional: false,
@@ -129,6 +139,23 @@ export const SETTINGS = {
     rule: backupRetentionProblem,
     must: (v) => `keep database backups for ${v} days`,
     manifest: 'backup.retentionDays',
+    feeds: 'resource',
+  },
+  'logging.retentionDays': {
+    type: 'integer',
+    optional: false,
+    policy: 'parity',
+    rule: logRetentionProblem,
+    must: (v) => `keep logs for ${v} days`,
+    manifest: 'logging.retentionDays',
+    feeds: 'resource',
+  },
+  'encryption.kmsEnabled': {
+    type: 'boolean',
+    optional: false,
+    policy: 'parity',
+    must: (v) => `encrypt with a customer-managed KMS key (kmsEnabled ${v})`,
+    manifest: 'encryption.kmsEnabled',
     feeds: 'resource',
   },
   'monitoring.errorThreshold': {
@@ -168,32 +195,6 @@ export const SETTINGS = {
     rule: positiveThresholdProblem,
     alarm: { what: 'database connections alarm threshold', unit: '' },
     manifest: 'monitoring.dbConnectionsThreshold',
-    feeds: 'resource',
-  },
-  'secrets.rotationDays': {
-    type: 'integer',
-    optional: false,
-    policy: 'parity',
-    rule: rotationDaysProblem,
-    must: (v) => `rotate secrets every ${v} days`,
-    manifest: 'secrets.rotationDays',
-    feeds: 'resource',
-  },
-  'logging.retentionDays': {
-    type: 'integer',
-    optional: false,
-    policy: 'parity',
-    rule: logRetentionProblem,
-    must: (v) => `keep logs for ${v} days`,
-    manifest: 'logging.retentionDays',
-    feeds: 'resource',
-  },
-  'encryption.kmsEnabled': {
-    type: 'boolean',
-    optional: false,
-    policy: 'parity',
-    must: (v) => `encrypt with a customer-managed KMS key (kmsEnabled ${v})`,
-    manifest: 'encryption.kmsEnabled',
     feeds: 'resource',
   },
 } as const satisfies SettingsTable;

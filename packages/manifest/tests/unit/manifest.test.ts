@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentProfile } from '@tap/validation';
+import { SETTINGS, SETTING_PATHS, environmentProfile } from '@tap/validation';
 import {
+  CONFIG_PATHS,
   ManifestError,
   ManifestHashMismatchError,
   ManifestSchemaError,
@@ -12,7 +13,9 @@ import {
   compareManifests,
   createConfigManifest,
   diffManifests,
+  flattenConfiguration,
   loadManifestSet,
+  manifestToEnvironmentConfig,
   verifyManifest,
 } from '../../src';
 import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson, writeSynth } from './support';
@@ -88,6 +91,8 @@ describe('verifyManifest', () => {
     ['an unknown key', (m: Record<string, any>) => (m.configuration.lambda.memorySize = 1), 'configuration.lambda: Unrecognized key(s) in object: \'memorySize\''], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a missing field', (m: Record<string, any>) => delete m.configuration.region, 'configuration.region: Required'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a string number', (m: Record<string, any>) => (m.configuration.lambda.memory = '1024'), 'configuration.lambda.memory: Expected number, received string'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a fractional whole-number setting', (m: Record<string, any>) => (m.configuration.lambda.memory = 1024.5), 'configuration.lambda.memory: Expected integer, received float'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['no timeout (it has a fallback, so it is always recorded)', (m: Record<string, any>) => delete m.configuration.lambda.timeoutSeconds, 'configuration.lambda.timeoutSeconds: Required'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['an unknown environment', (m: Record<string, any>) => (m.environment = 'qa'), 'environment: Invalid enum value'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a bad hash', (m: Record<string, any>) => (m.configHash = 'ABC'), 'configHash: must be 64 lowercase hex characters (SHA-256)'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['another version', (m: Record<string, any>) => (m.manifestVersion = 2), 'manifestVersion: Invalid literal value, expected 1'], // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -106,11 +111,66 @@ describe('verifyManifest', () => {
   });
 });
 
+describe('the manifest follows SETTINGS', () => {
+  it('maps every setting with a manifest path, and the image, in CONFIG_PATHS', () => {
+    // Act
+    const mapped = Object.entries(CONFIG_PATHS);
+
+    // Assess
+    expect(mapped).toEqual([
+      ...SETTING_PATHS.flatMap((path) => {
+        const manifest = SETTINGS[path].manifest;
+        return manifest === null ? [] : [[manifest, path]];
+      }),
+      ['docker.imageUri', undefined],
+    ]);
+    expect(CONFIG_PATHS['lambda.memory']).toBe('lambda.memoryMb');
+    expect(CONFIG_PATHS['backup.retentionDays']).toBe('database.backupRetentionDays');
+  });
+
+  it('records every path of CONFIG_PATHS, and nothing else', () => {
+    // Act
+    const flat = Object.keys(flattenConfiguration(manifestFor('prod').configuration)).sort();
+
+    // Assess
+    expect(flat).toEqual(Object.keys(CONFIG_PATHS).sort());
+  });
+
+  it.each(['dev', 'staging', 'prod'] as const)('gives back the %s profile from its manifest', (env) => {
+    // Prepare
+    const profile = environmentProfile(env);
+
+    // Act
+    const config = manifestToEnvironmentConfig(createConfigManifest(profile, { imageUri: IMAGE, timestamp: FIXED_TIME }));
+
+    // Assess
+    expect(config).toEqual(profile);
+  });
+
+  it('records the fallback of a setting the config leaves out, and leaves out an absent optional one', () => {
+    // Prepare
+    const config = environmentProfile('staging');
+    delete config.lambda.timeoutSeconds;
+    delete config.lambda.reservedConcurrency;
+
+    // Act
+    const manifest = createConfigManifest(config, { imageUri: IMAGE, timestamp: FIXED_TIME });
+    const back = manifestToEnvironmentConfig(manifest);
+
+    // Assess
+    expect(manifest.configuration.lambda).toEqual({ memory: 2048, cpu: 1, timeoutSeconds: 30 });
+    expect(back.lambda).toEqual({ memoryMb: 2048, vcpu: 1, timeoutSeconds: 30 });
+  });
+});
+
 describe('diffManifests', () => {
   it('lists changed, added and removed paths, ignoring the timestamp', () => {
     // Prepare
     const before = manifestFor('prod', (c) => (c.lambda.reservedConcurrency = 10));
-    const after = manifestFor('prod', (c) => (c.database.instanceCount = 1));
+    const after = manifestFor('prod', (c) => {
+      c.database.instanceCount = 1;
+      delete c.lambda.reservedConcurrency;
+    });
     after.timestamp = '2030-01-01T00:00:00.000Z';
 
     // Act
