@@ -6,11 +6,11 @@ import { join, resolve } from 'node:path';
 /*
  * What another team does: `npm pack` the BUILT packages, install the tarballs (and the Pulumi peers) into an
  * empty project outside the workspace, compile a strict TypeScript stack importing `@tap/components` against the
- * published .d.ts files, and run it under the consumer's own Pulumi mocks. Nothing resolves into the workspace.
+ * published .d.ts files, and run it under the published mocks (`@tap/components/testing`). Nothing resolves into the workspace.
  * Third-party packages come from the npm cache that `npm ci` filled.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
-const PACKAGES = ['validation', 'networking', 'secrets', 'database', 'lambda', 'monitoring', 'components'];
+const PACKAGES = ['validation', 'blocks', 'networking', 'secrets', 'database', 'lambda', 'monitoring', 'components'];
 const FIXTURE = join(__dirname, '..', 'fixtures', 'consumer');
 
 const peerVersion = (name: string): string => require(join(WORKSPACE, 'node_modules', name, 'package.json')).version as string;

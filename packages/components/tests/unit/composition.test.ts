@@ -66,7 +66,6 @@ describe('@tap/components', () => {
         dbSecretArn: db.masterUserSecretArn,
         databaseSecurityGroupId: db.securityGroupId,
         kmsKeyArn: db.kmsKeyArn,
-        latencyThresholdMs: 3000,
       });
       mon = new MonitoringComponent(`${p}-mon`, {
         environment,
