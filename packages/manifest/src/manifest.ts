@@ -78,7 +78,7 @@ export function manifestToEnvironmentConfig(manifest: ConfigManifest): Environme
     const at = settingOf(path).manifest;
     if (at === null) continue;
     const value = manifestLeaf(manifest.configuration, at);
-    if (!isSettingValue(path, value)) throw new TypeError(`${at} of the ${manifest.environment} manifest is ${JSON.stringify(value)}, not a ${settingOf(path).type}`);
+    if (!isSettingValue(path, value)) throw new TypeError(`${at} of the ${manifest.environment} manifest is ${JSON.stringify(value)}, expected type ${settingOf(path).type}`);
     setSettingValue(config, path, value);
   }
   return config;

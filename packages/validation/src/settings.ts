@@ -274,7 +274,7 @@ export function isSettingValue<P extends ConfigPath>(path: P, value: unknown): v
  */
 export function settingValue<P extends ConfigPath>(config: EnvironmentConfig, path: P): ConfigValue<P> {
   const value = path.split('.').reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), config);
-  if (!isSettingValue(path, value)) throw new TypeError(`${path} of the config is ${JSON.stringify(value)}, not a ${settingOf(path).type}`);
+  if (!isSettingValue(path, value)) throw new TypeError(`${path} of the config is ${JSON.stringify(value)}, expected type ${settingOf(path).type}`);
   return value;
 }
 

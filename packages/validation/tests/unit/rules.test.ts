@@ -106,13 +106,13 @@ const ROWS: Row[] = [
     name: 'unknown nested key (typo)',
     env: 'dev',
     config: broken('dev', (c) => (c.lambda.memorySize = 512)),
-    issues: [{ path: 'lambda.memorySize', message: 'lambda.memorySize is not a known setting (known in lambda: memoryMb, vcpu, reservedConcurrency, timeoutSeconds)' }],
+    issues: [{ path: 'lambda.memorySize', message: 'lambda.memorySize is not a known setting (known in lambda: memoryMb, vcpu, timeoutSeconds, reservedConcurrency)' }],
   },
   {
     name: 'unknown top-level key',
     env: 'prod',
     config: broken('prod', (c) => (c.publicAccess = true)),
-    issues: [{ path: 'publicAccess', message: 'publicAccess is not a known setting (known: environment, region, environmentSuffix, lambda, database, monitoring, secrets, logging, encryption)' }],
+    issues: [{ path: 'publicAccess', message: 'publicAccess is not a known setting (known: environment, region, environmentSuffix, lambda, database, secrets, logging, encryption, monitoring)' }],
   },
   // Identity.
   { name: 'environment value unknown', env: 'dev', config: broken('dev', (c) => (c.environment = 'qa')), issues: [{ path: 'environment', message: 'environment must be one of dev, staging, prod, got "qa"' }] },
