@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
+import { latencyBelowTimeoutProblem } from '@tap/validation';
 import { LIMITS, TYPES } from '../constants';
 import { ofType, refersTo } from '../references';
 import { describe, list, num, record, str, strings, type Props } from '../values';
@@ -166,12 +167,14 @@ export const lambdaTimeoutAboveLatencyAlarm: StackValidationPolicy = {
     const functions = ofType(args.resources, TYPES.lambdaFunction);
     if (functions.length === 0) args.notApplicable('no Lambda function in the stack');
     for (const fn of functions) {
-      const timeoutMs = (num(fn.props['timeout']) ?? LIMITS.defaultLambdaTimeoutSeconds) * 1000;
+      const timeoutSeconds = num(fn.props['timeout']) ?? LIMITS.defaultLambdaTimeoutSeconds;
+      const timeoutMs = timeoutSeconds * 1000;
       for (const alarm of lambdaAlarms(args.resources, fn, 'Duration')) {
         const threshold = num(alarm.props['threshold']);
         // Duration is reported in milliseconds; an alarm declared in seconds is converted.
         const thresholdMs = threshold === undefined ? undefined : str(alarm.props['unit']) === 'Seconds' ? threshold * 1000 : threshold;
-        if (thresholdMs !== undefined && timeoutMs <= thresholdMs) {
+        // The same rule validation applies to a stack's config (latencyBelowTimeoutProblem of @tap/validation).
+        if (thresholdMs !== undefined && latencyBelowTimeoutProblem(thresholdMs, timeoutSeconds) !== undefined) {
           report(
             `Lambda function ${describe(fn.name, fn.props)} times out after ${timeoutMs} ms, not above its Duration alarm ${describe(alarm.name, alarm.props)} threshold of ${thresholdMs} ms, so slow invocations time out before the alarm sees them. ` +
               'Fix: raise timeout or lower the latency threshold.',

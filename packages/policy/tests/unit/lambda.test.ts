@@ -1,3 +1,4 @@
+import { latencyBelowTimeoutProblem } from '@tap/validation';
 import {
   functionUrlAuth,
   lambdaAlarmsPolicy,
@@ -161,6 +162,23 @@ describe('lambda-timeout-above-latency-alarm', () => {
     expect(messages).toEqual([
       "Lambda function 'payments-function' (payment-processor-dev-001) times out after 3000 ms, not above its Duration alarm 'monitoring-lambda-duration' (lambda-duration-alarm-dev-001) threshold of 3000 ms, so slow invocations time out before the alarm sees them. Fix: raise timeout or lower the latency threshold.",
     ]);
+  });
+
+  it('agrees with validation at the boundary: a threshold 1 ms below the timeout passes, at the timeout it fails', () => {
+    // Prepare
+    const below = loadFixture();
+    find(below, 'payments-function').inputs['timeout'] = 3;
+    find(below, 'monitoring-lambda-duration').inputs['threshold'] = 2999;
+    const at = loadFixture();
+    find(at, 'payments-function').inputs['timeout'] = 3;
+    // Act
+    const passes = runStack(lambdaTimeoutAboveLatencyAlarm, below).messages;
+    const fails = runStack(lambdaTimeoutAboveLatencyAlarm, at).messages;
+    // Assess
+    expect(passes).toEqual([]);
+    expect(latencyBelowTimeoutProblem(2999, 3)).toBeUndefined();
+    expect(fails).toHaveLength(1);
+    expect(latencyBelowTimeoutProblem(3000, 3)).toBeDefined();
   });
 
   it('converts an alarm threshold given in seconds', () => {
