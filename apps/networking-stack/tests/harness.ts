@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { platformMocks } from '@tap/pulumi-testing';
 import { parse } from 'yaml';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mock inputs are untyped in Pulumi's MockResourceArgs */
@@ -31,34 +32,17 @@ export function stackConfig(stack: string): Record<string, string> {
  * Runs the networking program under mocks for one stack in a fresh module registry (fresh Pulumi runtime).
  */
 export async function runProgram(stack: string, config: Record<string, string>): Promise<ProgramRun> {
-  const resources: Recorded[] = [];
+  const region = config['aws:region'];
+  const mocks = platformMocks({ region, availabilityZones: ZONES[region] ?? [] });
   let outputs: Record<string, unknown> | undefined;
   await jest.isolateModulesAsync(async () => {
     const pulumi: typeof import('@pulumi/pulumi') = require('@pulumi/pulumi');
     pulumi.runtime.setAllConfig(config);
-    pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const state: Record<string, unknown> = { ...args.inputs };
-          if (args.type === 'aws:ec2/eip:Eip') state['allocationId'] = `eipalloc-${args.name}`;
-          return { id: `${args.name}-id`, state };
-        },
-        call: (args) => {
-          if (args.token === 'aws:index/getAvailabilityZones:getAvailabilityZones') {
-            return { names: ZONES[config['aws:region']] ?? [], id: config['aws:region'] };
-          }
-          return {};
-        },
-      },
-      'networking-stack',
-      stack,
-      false,
-    );
+    await pulumi.runtime.setMocks(mocks, 'networking-stack', stack, false);
     // The root stack resource, as `pulumi up` runs a program: its promise rejects when the program fails.
     outputs = await pulumi.runtime.runInPulumiStack(async () => require('../src/index'));
   });
-  return { resources, outputs: outputs ?? {} };
+  return { resources: mocks.resources, outputs: outputs ?? {} };
 }
 
 export function ofType(run: ProgramRun, type: string): Recorded[] {

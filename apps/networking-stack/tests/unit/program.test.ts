@@ -1,3 +1,4 @@
+import { echoMocks } from '@tap/pulumi-testing';
 import { NetworkConfigError } from '../../src/errors';
 import { pickZones, planSubnets } from '../../src/network';
 import { ofType, runProgram, stackConfig, type ProgramRun } from '../harness';
@@ -136,7 +137,7 @@ async function readConfigIsolated(stack: string, config: Record<string, string>)
   await jest.isolateModulesAsync(async () => {
     const pulumi: typeof import('@pulumi/pulumi') = require('@pulumi/pulumi');
     pulumi.runtime.setAllConfig(config);
-    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: () => ({}) }, 'networking-stack', stack);
+    await pulumi.runtime.setMocks(echoMocks(), 'networking-stack', stack);
     const { readNetworkConfig } = require('../../src/config') as typeof import('../../src/config');
     try {
       readNetworkConfig();

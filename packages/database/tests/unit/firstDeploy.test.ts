@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ACCOUNT_ID, flush, installMocks, one, valueOf } from '@tap/pulumi-testing';
+import { ACCOUNT_ID, echoMocks, flush, installMocks, one, valueOf } from '@tap/pulumi-testing';
 import { DatabaseComponent, databaseKeyPolicy } from '../../src';
 
 const mocks = installMocks();
@@ -54,12 +54,7 @@ describe('DatabaseComponent on a first deployment', () => {
 describe('DatabaseComponent under mocks that only echo their inputs', () => {
   it('does not crash when the provider returns no masterUserSecrets', async () => {
     // Prepare: a consumer's ordinary mocks (state = inputs), as other teams write them.
-    await pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-      'consumer',
-      'unit',
-      false,
-    );
+    await pulumi.runtime.setMocks(echoMocks(), 'consumer', 'unit', false);
 
     // Act
     const db = new DatabaseComponent('echo', { ...base, environment: 'dev', environmentSuffix: '001', instanceCount: 1 });

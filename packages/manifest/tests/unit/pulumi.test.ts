@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { installMocks } from '@tap/pulumi-testing';
 import { environmentProfile } from '@tap/validation';
 import { createConfigManifestOutput } from '../../src/pulumi';
 import { FIXED_TIME, IMAGE, manifestFor } from './support';
@@ -7,12 +8,7 @@ const resolved = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resol
 
 describe('createConfigManifestOutput', () => {
   beforeAll(() => {
-    pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-      'tap',
-      'dev',
-      false,
-    );
+    installMocks();
   });
 
   it('builds the manifest once the image URI Output resolves', async () => {

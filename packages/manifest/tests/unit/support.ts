@@ -1,3 +1,4 @@
+import type { SynthResource } from '@tap/pulumi-testing';
 import { environmentProfile, type EnvironmentConfig, type EnvironmentName } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -64,19 +65,8 @@ export function removeDir(dir: string): void {
 
 export const SYNTH_FIXTURES = resolve(__dirname, '../fixtures/synth');
 
-/** One record of a synth `resources.json`, as the fixtures hold them. */
-export interface SynthRecordFixture {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string;
-  custom: boolean;
-  id?: string;
-  inputs: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  dependencies?: string[];
-  [key: string]: unknown;
-}
+/** One record of a synth `resources.json`, as the fixtures hold them: the synth's own record type. */
+export type SynthRecordFixture = SynthResource;
 
 /** The synth output of `env` (tests/fixtures/synth, copied from `nx run tap-stack:synth`). */
 export function synthFixture(env: EnvironmentName): { manifest: ConfigManifest; records: SynthRecordFixture[] } {
