@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readStackSettings, type ConfigSource } from '../../src/config';
+import { ConfigValidationError, ENVIRONMENT_NAMES, SETTINGS, SETTING_PATHS, environmentProfile, settingOf } from '@tap/validation';
+import { CONFIG_KEYS, KNOWN_CONFIG_KEYS, readStackSettings, type ConfigSource } from '../../src/config';
 import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synth-helper';
 
 /** The checked-in `Pulumi.<env>.yaml` as a config source, with `extra` keys set (undefined removes a key). */
@@ -43,6 +44,64 @@ describe('readStackSettings: the environment comes from one place', () => {
     // Act + Assess
     expect(() => readStackSettings(source('dev'), 'qa')).toThrow('stack qa is not named after an environment: name it dev, staging or prod, or <environment>-<name> for a copy (e.g. dev-pr42)');
     expect(() => readStackSettings(source('dev'), 'development')).toThrow(/^stack development is not named after an environment/);
+  });
+});
+
+describe('readStackSettings: the values come from the profile, the file states them', () => {
+  it.each(ENVIRONMENT_NAMES)('reads Pulumi.%s.yaml as exactly its profile, reserved concurrency included', (env) => {
+    // Act
+    const settings = readStackSettings(source(env), env);
+
+    // Assess
+    expect(settings.environment).toEqual(environmentProfile(env, '001'));
+    expect(settings.environment.lambda.reservedConcurrency).toBe({ dev: 5, staging: 10, prod: 50 }[env]);
+  });
+
+  it('takes every config key from SETTINGS, each for its setting', () => {
+    // Act
+    const fromTable = SETTING_PATHS.flatMap((path) => {
+      const key: string | undefined = settingOf(path).key;
+      return key === undefined ? [] : [[key, path]];
+    });
+
+    // Assess
+    expect([...CONFIG_KEYS]).toEqual(fromTable);
+    expect(CONFIG_KEYS.get('TapStack:lambdaMemoryMb')).toBe('lambda.memoryMb');
+    expect(KNOWN_CONFIG_KEYS).toEqual(expect.arrayContaining(fromTable.map(([key]) => key).filter((key) => key.startsWith('TapStack:'))));
+    expect(SETTINGS['lambda.reservedConcurrency'].key).toBe('TapStack:lambdaReservedConcurrency');
+  });
+
+  it.each([
+    ['TapStack:lambdaMemoryMb', '2048', 'lambda.memoryMb: Prod environment must use 4096MB Lambda memory, got 2048 (set by TapStack:lambdaMemoryMb)'],
+    ['aws:region', 'eu-west-1', 'region: Prod environment must use region us-east-1, got eu-west-1 (set by aws:region)'],
+    ['TapStack:lambdaMemoryMb', 'big', 'lambda.memoryMb: lambda.memoryMb must be a number, got string "big" (set by TapStack:lambdaMemoryMb)'],
+    ['TapStack:dbInstanceCount', '1.5', 'database.instanceCount: database.instanceCount must be a whole number, got 1.5 (set by TapStack:dbInstanceCount)'],
+    ['TapStack:lambdaReservedConcurrency', '0', 'lambda.reservedConcurrency: lambda.reservedConcurrency must be a positive integer (0 would throttle every invocation), got 0 (set by TapStack:lambdaReservedConcurrency)'],
+    ['TapStack:errorThreshold', '4', 'monitoring.errorThreshold: Prod environment error alarm threshold must be at most 3, got 4 (set by TapStack:errorThreshold)'],
+  ])('refuses %s: %s, naming the key', (key, value, line) => {
+    // Act
+    let caught: unknown;
+    try {
+      readStackSettings(source('prod', { [key]: value }), 'prod');
+    } catch (err) {
+      caught = err;
+    }
+
+    // Assess
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    expect((caught as Error).message).toContain(`  - ${line}`);
+  });
+
+  it('lets a deployment set its reserved concurrency, a stricter threshold and an error threshold of 0', () => {
+    // Act
+    const settings = readStackSettings(
+      source('prod', { 'TapStack:lambdaReservedConcurrency': '20', 'TapStack:errorThreshold': '0', 'TapStack:latencyThresholdMs': '1500' }),
+      'prod',
+    );
+
+    // Assess
+    expect(settings.environment.lambda.reservedConcurrency).toBe(20);
+    expect(settings.environment.monitoring).toMatchObject({ errorThreshold: 0, latencyThresholdMs: 1500 });
   });
 });
 
