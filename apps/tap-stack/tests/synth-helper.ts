@@ -1,3 +1,4 @@
+import type { SynthResource } from '@tap/synth';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +10,8 @@ export const ROOT = resolve(__dirname, '..', '..', '..');
 export const APP = join(ROOT, 'apps', 'tap-stack');
 const SYNTH = join(ROOT, 'dist', 'apps', 'tap-stack', 'tap-synth.js');
 
-export interface Resource {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string;
-  custom: boolean;
-  id?: string;
+/** A record of `resources.json`, inputs and outputs free-form for a test's assertions. */
+export interface Resource extends SynthResource {
   inputs: Record<string, any>;
   /** Computed by the (mocked) provider, e.g. `arn`. */
   outputs?: Record<string, any>;

@@ -1,5 +1,5 @@
+import { SynthError } from '@tap/synth';
 import { PlanCycleError, planDeployment, shortName, type PlanInput } from '../../src/synth/plan';
-import { SynthError } from '../../src/synth/errors';
 import { summarizePlan } from '../../src/synth/summary';
 
 const urn = (type: string, name: string, parentType = 'tap:stack:TapStack') => `urn:pulumi:dev::TapStack::${parentType}$${type}::${name}`;

@@ -58,6 +58,8 @@ describe('lint reports imports the architecture forbids', () => {
     ['production source imports a test utility', 'packages/database/src/x.ts', '@tap/pulumi-testing', 'no-restricted-imports', '@tap/validation'],
     ['production source imports the smoke events', 'apps/payment-processor/src/sub/x.ts', '../../../tap-stack/src/smoke/paymentEvents', 'no-restricted-imports', 'pg'],
     ['a tool imports an app', 'tools/nx-plugin/src/x.ts', '@tap/payment-processor', '@nx/enforce-module-boundaries', '@nx/devkit'],
+    ['a library imports the synth engine', 'packages/manifest/src/x.ts', '@tap/synth', '@nx/enforce-module-boundaries', '@tap/validation'],
+    ['tap-stack source imports a test utility, where the synth engine is allowed', 'apps/tap-stack/src/x.ts', '@tap/pulumi-testing', 'no-restricted-imports', '@tap/synth'],
   ])('%s: reported, while the allowed import is not', async (_case, file, forbidden, rule, allowed) => {
     // Prepare
     const importing = (specifier: string) => `import * as imported from '${specifier}';\nexport const used = imported;\n`;
