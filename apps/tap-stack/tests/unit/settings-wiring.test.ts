@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { flush, installMocks, valueOf, type RecordedResource } from '@tap/pulumi-testing';
@@ -15,7 +14,7 @@ import {
   type SettingFeeds,
 } from '@tap/validation';
 import { TapStack } from '../../src/tap-stack';
-import { APP } from '../synth-helper';
+import { APP, imageContext } from '../synth-helper';
 
 // Every setting that feeds a resource, changed one at a time from the dev profile: the TapStack must pass the new value
 // into the resource input named here. A row of SETTINGS that feeds a resource and has no case fails the first test.
@@ -69,15 +68,11 @@ const WIRING: WiringTable = {
   'monitoring.dbConnectionsThreshold': { value: 50, type: ALARM, name: '-monitoring-aurora-connections', shows: (i) => first(i).threshold, expected: 50 },
 };
 
+// Relative, as the program passes it: the Lambda component refuses absolute contexts.
 let buildContext: string;
-let contextDir: string;
 beforeAll(() => {
-  contextDir = mkdtempSync(join(tmpdir(), 'tap-stack-wiring-'));
-  // Relative, as the program passes it: the Lambda component refuses absolute contexts.
-  buildContext = relative(process.cwd(), contextDir);
-  writeFileSync(join(contextDir, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:22\n');
+  buildContext = relative(process.cwd(), imageContext());
 });
-afterAll(() => rmSync(contextDir, { recursive: true, force: true }));
 
 let runs = 0;
 /** Runs the TapStack for `config` under the mocks; the resources it registered, by type, named without the stack's name. */

@@ -1,21 +1,5 @@
-import {
-  ENVIRONMENT_NAMES,
-  FIELD_POLICIES,
-  PROFILES,
-  SETTINGS,
-  SETTING_PATHS,
-  environmentProfile,
-  isConfigPath,
-  isSettingValue,
-  mapSettings,
-  setSettingValue,
-  settingMust,
-  settingOf,
-  settingProblem,
-  settingTypeIssue,
-  settingValue,
-  validateEnvironmentConfig,
-} from '../../src';
+import { ENVIRONMENT_NAMES, FIELD_POLICIES, PROFILES, SETTINGS, SETTING_PATHS, environmentProfile, validateEnvironmentConfig } from '../../src';
+import { isConfigPath, isSettingValue, mapSettings, setSettingValue, settingMust, settingOf, settingProblem, settingTypeIssue, settingValue } from '../../src';
 
 /** Every leaf path of a plain object, e.g. `lambda.memoryMb`. */
 function leafPaths(value: object, prefix = ''): string[] {
