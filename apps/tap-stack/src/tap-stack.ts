@@ -1,4 +1,3 @@
-import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
   DatabaseComponent,
@@ -6,6 +5,7 @@ import {
   MonitoringComponent,
   NetworkingStack,
   SecretsComponent,
+  createCustomerManagedKey,
   databaseKeyPolicy,
   resourceName,
 } from '@tap/components';
@@ -55,26 +55,16 @@ export class TapStack extends pulumi.ComponentResource {
     const network = new NetworkingStack(`${name}-network`, { environment, stackReference: args.networkingStackRef }, { parent: this });
 
     // One customer-managed key for the database and its credentials; RDS and Secrets Manager may use it, nobody else.
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const partition = aws.getPartitionOutput({}, { parent: this });
-    const region = aws.getRegionOutput({}, { parent: this });
-    const key = new aws.kms.Key(
+    const { key } = createCustomerManagedKey(
       `${name}-key`,
       {
         description: `TAP ${environment}-${environmentSuffix}: Aurora storage and database credentials`,
         enableKeyRotation: config.encryption.kmsEnabled,
-        deletionWindowInDays: 7,
-        policy: pulumi
-          .all([identity.accountId, partition.partition, region.region])
-          .apply(([accountId, part, regionName]) => databaseKeyPolicy(accountId, part, regionName)),
+        policy: ({ accountId, partition, region }) => databaseKeyPolicy(accountId, partition, region),
+        aliasName: `alias/${resourceName('tap-key', environment, environmentSuffix)}`,
         tags: { Name: resourceName('kms-key', environment, environmentSuffix) },
       },
-      { parent: this },
-    );
-    new aws.kms.Alias(
-      `${name}-key-alias`,
-      { name: `alias/${resourceName('tap-key', environment, environmentSuffix)}`, targetKeyId: key.keyId },
-      { parent: this },
+      this,
     );
 
     const database = new DatabaseComponent(

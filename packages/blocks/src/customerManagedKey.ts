@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { keyAdministrationStatement } from '@tap/validation';
 
 /** Where a key policy is evaluated: the account, partition and region of the deployment. */
 export interface KeyPolicyContext {
@@ -8,11 +9,37 @@ export interface KeyPolicyContext {
   region: string;
 }
 
+/** A statement of a key policy that lets a principal use the key (`Resource: "*"` means "this key"). */
+export interface KeyUseStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: { AWS: string } | { Service: string };
+  Action: string[];
+  Resource: '*';
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * A key policy: the account root administers the key (and may not use it: no grants, no decrypt), so the key can never
+ * be orphaned; then the statements that say who may use it, and through which service.
+ *
+ * @example
+ * customerManagedKeyPolicy({ accountId: '123456789012', partition: 'aws', region: 'us-east-1' }, [
+ *   { Sid: 'UseThroughSns', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: ['kms:Decrypt'], Resource: '*' },
+ * ]);
+ */
+export function customerManagedKeyPolicy(context: KeyPolicyContext, useStatements: KeyUseStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [keyAdministrationStatement(context.accountId, context.partition), ...useStatements],
+  });
+}
+
 /** Arguments of {@link createCustomerManagedKey}. */
 export interface CustomerManagedKeyArgs {
   /** Description of the key. Required. */
   description: string;
-  /** The key policy, written for the deployment's account, partition and region. Required. */
+  /** The key policy (see {@link customerManagedKeyPolicy}) for the deployment's account, partition and region. Required. */
   policy: (context: KeyPolicyContext) => string;
   /** Yearly rotation of the key material. Default: true. */
   enableKeyRotation?: pulumi.Input<boolean>;
@@ -39,8 +66,7 @@ export interface CustomerManagedKey {
  * @example
  * const { key } = createCustomerManagedKey('db-key', {
  *   description: 'Aurora storage of aurora-cluster-dev-001',
- *   policy: ({ accountId, partition }) =>
- *     JSON.stringify({ Version: '2012-10-17', Statement: [keyAdministrationStatement(accountId, partition)] }),
+ *   policy: (context) => customerManagedKeyPolicy(context, []),
  *   aliasName: 'alias/aurora-key-dev-001',
  * }, component);
  */

@@ -1,7 +1,7 @@
 // The building blocks the components share; each is written once here.
 export { HTTPS_PORT, POSTGRES_PORT } from './constants';
-export { createCustomerManagedKey } from './customerManagedKey';
-export type { CustomerManagedKey, CustomerManagedKeyArgs, KeyPolicyContext } from './customerManagedKey';
+export { createCustomerManagedKey, customerManagedKeyPolicy } from './customerManagedKey';
+export type { CustomerManagedKey, CustomerManagedKeyArgs, KeyPolicyContext, KeyUseStatement } from './customerManagedKey';
 export {
   VPC_NETWORK_INTERFACE_ACTIONS,
   lambdaAssumeRolePolicy,

@@ -49,5 +49,9 @@ export type { MonitoringComponentArgs } from '@tap/monitoring';
 // SecretsComponent, SecretsComponentArgs and the rest of @tap/secrets' public API.
 export * from '@tap/secrets';
 
+// The key block, for a stack's own keys (shared by several components) with the same policy helpers.
+export { createCustomerManagedKey, customerManagedKeyPolicy } from '@tap/blocks';
+export type { CustomerManagedKey, CustomerManagedKeyArgs, KeyPolicyContext, KeyUseStatement } from '@tap/blocks';
+
 export { ENVIRONMENT_NAMES, resourceName } from '@tap/validation';
 export type { EnvironmentConfig, EnvironmentName } from '@tap/validation';

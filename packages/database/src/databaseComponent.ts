@@ -1,7 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { keyAdministrationStatement, resourceName } from '@tap/validation';
-import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, KMS_USE_ACTIONS, POSTGRES_PORT } from './constants';
+import { createCustomerManagedKey } from '@tap/blocks';
+import { resourceName } from '@tap/validation';
+import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, POSTGRES_PORT } from './constants';
+import { databaseKeyPolicy } from './keyPolicy';
 import type { DatabaseComponentArgs } from './types';
 import { assertDatabaseSettings, assertNotOpenCidr } from './validate';
 
@@ -64,25 +66,14 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     if (args.kmsKeyArn !== undefined) {
       this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
     } else {
-      const identity = aws.getCallerIdentityOutput({}, { parent: this });
-      const partition = aws.getPartitionOutput({}, { parent: this });
-      const region = aws.getRegionOutput({}, { parent: this });
-      const key = new aws.kms.Key(
+      const { key } = createCustomerManagedKey(
         `${name}-key`,
         {
           description: `Aurora storage and master user secret of ${clusterIdentifier}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 7,
-          policy: pulumi
-            .all([identity.accountId, partition.partition, region.region])
-            .apply(([accountId, part, regionName]) => databaseKeyPolicy(accountId, part, regionName)),
+          policy: ({ accountId, partition, region }) => databaseKeyPolicy(accountId, partition, region),
+          aliasName: `alias/${resourceName('aurora-key', environment, suffix)}`,
         },
-        { parent: this },
-      );
-      new aws.kms.Alias(
-        `${name}-key-alias`,
-        { name: `alias/${resourceName('aurora-key', environment, suffix)}`, targetKeyId: key.keyId },
-        { parent: this },
+        this,
       );
       this.kmsKeyArn = key.arn;
     }
@@ -240,32 +231,4 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
     });
   }
-}
-
-/**
- * Key policy of the database key: the account root administers it (so the key can never be orphaned); use of the key
- * is allowed to account principals only through RDS (storage) and Secrets Manager (the master user secret).
- * In a key policy `Resource: "*"` means "this key".
- */
-export function databaseKeyPolicy(accountId: string, partition: string, region: string): string {
-  const root = `arn:${partition}:iam::${accountId}:root`;
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      keyAdministrationStatement(accountId, partition),
-      {
-        Sid: 'UseThroughRdsAndSecretsManager',
-        Effect: 'Allow',
-        Principal: { AWS: root },
-        Action: [...KMS_USE_ACTIONS],
-        Resource: '*',
-        Condition: {
-          StringEquals: {
-            'kms:CallerAccount': accountId,
-            'kms:ViaService': [`rds.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`],
-          },
-        },
-      },
-    ],
-  });
 }

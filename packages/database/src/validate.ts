@@ -1,3 +1,4 @@
+import { backupRetentionProblem, clusterInstanceCountProblem, logRetentionProblem } from '@tap/validation';
 import { OPEN_CIDR_BLOCKS } from './constants';
 import { DatabaseComponentError } from './errors';
 
@@ -17,8 +18,12 @@ export function assertNotOpenCidr(cidr: string): string {
   return cidr;
 }
 
+function check(setting: string, value: number, problem: string | undefined): void {
+  if (problem !== undefined) throw new DatabaseComponentError(`${setting} ${problem}, got ${value}`);
+}
+
 /**
- * Checks the scalar arguments of DatabaseComponent.
+ * Checks the scalar arguments of DatabaseComponent with the platform's shared setting rules.
  *
  * @example
  * assertDatabaseSettings({ engineVersion: '15.10', instanceCount: 2, backupRetentionPeriod: 7, logRetentionDays: 30 });
@@ -34,19 +39,7 @@ export function assertDatabaseSettings(settings: {
       `engineVersion "${settings.engineVersion}" must be an exact major.minor version such as 15.10, so upgrades are deliberate`,
     );
   }
-  if (!Number.isInteger(settings.instanceCount) || settings.instanceCount < 1 || settings.instanceCount > 16) {
-    throw new DatabaseComponentError(`instanceCount must be an integer from 1 to 16, got ${settings.instanceCount}`);
-  }
-  if (
-    !Number.isInteger(settings.backupRetentionPeriod) ||
-    settings.backupRetentionPeriod < 1 ||
-    settings.backupRetentionPeriod > 35
-  ) {
-    throw new DatabaseComponentError(
-      `backupRetentionPeriod must be an integer from 1 to 35 days, got ${settings.backupRetentionPeriod}`,
-    );
-  }
-  if (!Number.isInteger(settings.logRetentionDays) || settings.logRetentionDays < 1) {
-    throw new DatabaseComponentError(`logRetentionDays must be a positive integer, got ${settings.logRetentionDays}`);
-  }
+  check('instanceCount', settings.instanceCount, clusterInstanceCountProblem(settings.instanceCount));
+  check('backupRetentionPeriod', settings.backupRetentionPeriod, backupRetentionProblem(settings.backupRetentionPeriod));
+  check('logRetentionDays', settings.logRetentionDays, logRetentionProblem(settings.logRetentionDays));
 }

@@ -1,9 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { keyAdministrationStatement, resourceName } from '@tap/validation';
+import { createCustomerManagedKey } from '@tap/blocks';
+import { resourceName } from '@tap/validation';
 import { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './constants';
 import { MonitoringComponentError } from './errors';
+import { alarmTopicKeyPolicy } from './keyPolicy';
 import type { MonitoringComponentArgs } from './types';
+import { assertMonitoringSettings } from './validate';
 
 /**
  * CloudWatch alarms on the payment Lambda and the Aurora cluster, all sending alarm and OK notifications to one
@@ -41,26 +44,19 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     const cpuThresholdPercent = args.cpuThresholdPercent ?? MONITORING_DEFAULTS.cpuThresholdPercent;
     const dbConnectionsThreshold = args.dbConnectionsThreshold ?? MONITORING_DEFAULTS.dbConnectionsThreshold;
     const logRetentionDays = args.logRetentionDays ?? MONITORING_DEFAULTS.logRetentionDays;
-    assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, alarmEmail: args.alarmEmail });
+    assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, logRetentionDays, alarmEmail: args.alarmEmail });
     const topicName = resourceName('alarms-topic', environment, suffix);
 
     if (args.kmsKeyArn !== undefined) {
       this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
     } else {
-      const identity = aws.getCallerIdentityOutput({}, { parent: this });
-      const partition = aws.getPartitionOutput({}, { parent: this });
-      const region = aws.getRegionOutput({}, { parent: this });
-      const key = new aws.kms.Key(
+      const { key } = createCustomerManagedKey(
         `${name}-key`,
         {
           description: `SNS topic ${topicName}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 7,
-          policy: pulumi
-            .all([identity.accountId, partition.partition, region.region])
-            .apply(([accountId, part, regionName]) => alarmTopicKeyPolicy(accountId, part, regionName)),
+          policy: ({ accountId, partition, region }) => alarmTopicKeyPolicy(accountId, partition, region),
         },
-        { parent: this },
+        this,
       );
       this.kmsKeyArn = key.arn;
     }
@@ -128,6 +124,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
         latencyThresholdMs: fn.latencyThresholdMs ?? latencyThresholdMs,
         cpuThresholdPercent,
         dbConnectionsThreshold,
+        logRetentionDays,
       });
       return lambdaAlarms(fn.key, fn.key, fn.functionName, fn.errorThreshold ?? errorThreshold, fn.latencyThresholdMs ?? latencyThresholdMs);
     });
@@ -180,64 +177,3 @@ export class MonitoringComponent extends pulumi.ComponentResource {
   }
 }
 
-/**
- * Checks the thresholds and the email of MonitoringComponent.
- *
- * @example
- * assertMonitoringSettings({ errorThreshold: 5, latencyThresholdMs: 3000, cpuThresholdPercent: 80, dbConnectionsThreshold: 100 });
- */
-export function assertMonitoringSettings(settings: {
-  errorThreshold: number;
-  latencyThresholdMs: number;
-  cpuThresholdPercent: number;
-  dbConnectionsThreshold: number;
-  alarmEmail?: string;
-}): void {
-  const positive: [string, number][] = [
-    ['errorThreshold', settings.errorThreshold],
-    ['latencyThresholdMs', settings.latencyThresholdMs],
-    ['dbConnectionsThreshold', settings.dbConnectionsThreshold],
-  ];
-  for (const [key, value] of positive) {
-    if (!Number.isFinite(value) || value < 0) {
-      throw new MonitoringComponentError(`${key} must be a non-negative number, got ${value}`);
-    }
-  }
-  if (!Number.isFinite(settings.cpuThresholdPercent) || settings.cpuThresholdPercent <= 0 || settings.cpuThresholdPercent >= 100) {
-    throw new MonitoringComponentError(`cpuThresholdPercent must be between 0 and 100, got ${settings.cpuThresholdPercent}`);
-  }
-  if (settings.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(settings.alarmEmail)) {
-    throw new MonitoringComponentError(`alarmEmail "${settings.alarmEmail}" is not an email address`);
-  }
-}
-
-/**
- * Key policy of the alarm topic's key: the account root administers it; CloudWatch (alarms of this account) and
- * account principals through SNS may use it. Without the CloudWatch grant, alarms cannot publish to an encrypted
- * topic (AWS SNS developer guide, "compatibility between event sources from AWS services and encrypted topics").
- */
-export function alarmTopicKeyPolicy(accountId: string, partition: string, region: string): string {
-  const root = `arn:${partition}:iam::${accountId}:root`;
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      keyAdministrationStatement(accountId, partition),
-      {
-        Sid: 'CloudWatchAlarmsPublish',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-      },
-      {
-        Sid: 'UseThroughSns',
-        Effect: 'Allow',
-        Principal: { AWS: root },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `sns.${region}.amazonaws.com` } },
-      },
-    ],
-  });
-}

@@ -180,6 +180,9 @@ describe('DatabaseComponent rejects unsafe or invalid arguments', () => {
     [{ engineVersion: '15' }, 'engineVersion "15" must be an exact major.minor version'],
     [{ instanceCount: 0 }, 'instanceCount must be an integer from 1 to 16, got 0'],
     [{ backupRetentionPeriod: 0 }, 'backupRetentionPeriod must be an integer from 1 to 35 days, got 0'],
+    [{ instanceCount: 17 }, 'instanceCount must be an integer from 1 to 16, got 17'],
+    // CloudWatch Logs accepts only its listed periods: the shared rule refuses 31, which the component used to accept.
+    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ backupRetentionPeriod: 36 }, 'got 36'],
   ])('%j', (extra, message) => {
     expect(make(extra)).toThrow(DatabaseComponentError);

@@ -113,9 +113,15 @@ describe('MonitoringComponent options', () => {
   });
 
   it.each([
-    [{ errorThreshold: -1 }, 'errorThreshold must be a non-negative number, got -1'],
-    [{ latencyThresholdMs: Number.NaN }, 'latencyThresholdMs must be a non-negative number, got NaN'],
-    [{ cpuThresholdPercent: 120 }, 'cpuThresholdPercent must be between 0 and 100, got 120'],
+    [{ errorThreshold: -1 }, 'errorThreshold must be a non-negative integer (0 alarms on any error), got -1'],
+    // The shared rules want whole numbers, and a latency or connections threshold of 0 (alarm all the time) is refused.
+    [{ errorThreshold: 2.5 }, 'errorThreshold must be a non-negative integer (0 alarms on any error), got 2.5'],
+    [{ latencyThresholdMs: Number.NaN }, 'latencyThresholdMs must be a positive integer, got NaN'],
+    [{ latencyThresholdMs: 0 }, 'latencyThresholdMs must be a positive integer, got 0'],
+    [{ dbConnectionsThreshold: 0 }, 'dbConnectionsThreshold must be a positive integer, got 0'],
+    [{ cpuThresholdPercent: 120 }, 'cpuThresholdPercent must be an integer from 1 to 99 (percent), got 120'],
+    [{ cpuThresholdPercent: 100 }, 'cpuThresholdPercent must be an integer from 1 to 99 (percent), got 100'],
+    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ alarmEmail: 'not-an-email' }, 'alarmEmail "not-an-email" is not an email address'],
   ])('rejects %j', (extra, message) => {
     const make = () =>
@@ -161,7 +167,7 @@ describe('MonitoringComponent additional functions', () => {
   it.each([
     [[{ key: 'lambda', functionName: 'f2' }], 'additionalFunctions key "lambda" is used twice'],
     [[{ key: 'a', functionName: 'f2' }, { key: 'a', functionName: 'f3' }], 'additionalFunctions key "a" is used twice'],
-    [[{ key: 'rot', functionName: 'f2', errorThreshold: -2 }], 'errorThreshold must be a non-negative number, got -2'],
+    [[{ key: 'rot', functionName: 'f2', errorThreshold: -2 }], 'errorThreshold must be a non-negative integer (0 alarms on any error), got -2'],
   ])('rejects additional functions %j', (additionalFunctions, message) => {
     const make = () =>
       new MonitoringComponent('mon-bad-extra', {
