@@ -12,21 +12,20 @@ type Profile<E extends EnvironmentName> = (typeof PROFILES)[E];
 export interface ProfiledEnvironmentConfig<E extends EnvironmentName> extends EnvironmentConfig {
   environment: E;
   region: Profile<E>['region'];
-  lambda: {
+  // Each block is the config's block narrowed where the profile is exact, so a new setting needs no edit here.
+  lambda: EnvironmentConfig['lambda'] & {
     memoryMb: Profile<E>['lambda']['memoryMb'];
     vcpu: Profile<E>['lambda']['vcpu'];
-    reservedConcurrency?: number;
-    timeoutSeconds?: number;
   };
-  database: {
+  database: EnvironmentConfig['database'] & {
     instanceClass: Profile<E>['database']['instanceClass'];
     instanceCount: Profile<E>['database']['instanceCount'];
     engineVersion: Profile<E>['database']['engineVersion'];
     backupRetentionDays: Profile<E>['database']['backupRetentionDays'];
   };
-  secrets: { rotationDays: Profile<E>['secrets']['rotationDays'] };
-  logging: { retentionDays: Profile<E>['logging']['retentionDays'] };
-  encryption: { kmsEnabled: Profile<E>['encryption']['kmsEnabled'] };
+  secrets: EnvironmentConfig['secrets'] & { rotationDays: Profile<E>['secrets']['rotationDays'] };
+  logging: EnvironmentConfig['logging'] & { retentionDays: Profile<E>['logging']['retentionDays'] };
+  encryption: EnvironmentConfig['encryption'] & { kmsEnabled: Profile<E>['encryption']['kmsEnabled'] };
 }
 
 /**
