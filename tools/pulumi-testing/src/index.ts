@@ -1,7 +1,7 @@
 // Test helpers over the platform's mocks (@tap/blocks/testing): install them for a test file, wait for the program,
 // find what it registered.
 import * as pulumi from '@pulumi/pulumi';
-import { MOCK_ACCOUNT_ID, MOCK_ECR_PASSWORD, MOCK_REGION, platformMocks, type MockedCall, type MockedResource } from '@tap/blocks/testing';
+import { MOCK_ACCOUNT_ID, MOCK_ECR_PASSWORD, MOCK_REGION, setPlatformMocks, type MockedCall, type MockedResource } from '@tap/blocks/testing';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read recorded inputs as free-form JSON */
 
@@ -38,9 +38,13 @@ export interface Mocks {
  * const mocks = installMocks({ stackOutputs: { 'organization/networking-stack/dev': network } });
  */
 export function installMocks(options: MockOptions = {}): Mocks {
-  const mocks = platformMocks({ stackReferences: options.stackOutputs, vpcCidr: options.vpcCidr ?? '10.99.0.0/16', randomPassword: options.randomPassword });
-  // setMocks does all its work before its first await: the mocks are in place when it returns.
-  void pulumi.runtime.setMocks(mocks, 'tap', 'unit', false);
+  const mocks = setPlatformMocks({
+    project: 'tap',
+    stack: 'unit',
+    stackReferences: options.stackOutputs,
+    vpcCidr: options.vpcCidr ?? '10.99.0.0/16',
+    randomPassword: options.randomPassword,
+  });
   return { resources: mocks.resources, calls: mocks.calls, options };
 }
 
