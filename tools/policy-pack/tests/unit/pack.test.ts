@@ -48,6 +48,14 @@ describe('tools/policy-pack under Pulumi', () => {
     pack?.kill();
   });
 
+  it('declares a nodejs pack, so the Pulumi CLI starts it with the Node.js policy runner', () => {
+    // Act
+    const yaml = readFileSync(join(PACK_DIR, 'PulumiPolicy.yaml'), 'utf8');
+
+    // Assess
+    expect(yaml).toMatch(/^runtime: nodejs$/m);
+  });
+
   it('serves the tap-security pack: every policy of @tap/policy, in order, at its own enforcement level', async () => {
     // Prepare: what @tap/policy declares; a policy without a level takes the pack's ('mandatory')
     const declared = policies.map((policy) => ({ name: policy.name, enforcementLevel: policy.enforcementLevel ?? 'mandatory' }));
