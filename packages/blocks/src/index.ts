@@ -10,6 +10,8 @@ export {
   writeOwnLogGroupStatement,
 } from './iamStatements';
 export type { PolicyStatement } from './iamStatements';
+export { firstSettingProblem } from './settingChecks';
+export type { SettingCheck } from './settingChecks';
 export { createVpcFunction, createVpcFunctionNetwork } from './vpcFunction';
 export type {
   VpcFunction,

@@ -1,3 +1,4 @@
+import { firstSettingProblem } from '@tap/blocks';
 import { backupRetentionProblem, clusterInstanceCountProblem, logRetentionProblem } from '@tap/validation';
 import { OPEN_CIDR_BLOCKS } from './constants';
 import { DatabaseComponentError } from './errors';
@@ -18,10 +19,6 @@ export function assertNotOpenCidr(cidr: string): string {
   return cidr;
 }
 
-function check(setting: string, value: number, problem: string | undefined): void {
-  if (problem !== undefined) throw new DatabaseComponentError(`${setting} ${problem}, got ${value}`);
-}
-
 /**
  * Checks the scalar arguments of DatabaseComponent with the platform's shared setting rules.
  *
@@ -39,7 +36,11 @@ export function assertDatabaseSettings(settings: {
       `engineVersion "${settings.engineVersion}" must be an exact major.minor version such as 15.10, so upgrades are deliberate`,
     );
   }
-  check('instanceCount', settings.instanceCount, clusterInstanceCountProblem(settings.instanceCount));
-  check('backupRetentionPeriod', settings.backupRetentionPeriod, backupRetentionProblem(settings.backupRetentionPeriod));
-  check('logRetentionDays', settings.logRetentionDays, logRetentionProblem(settings.logRetentionDays));
+  const { instanceCount, backupRetentionPeriod, logRetentionDays } = settings;
+  const problem = firstSettingProblem([
+    ['instanceCount', instanceCount, clusterInstanceCountProblem(instanceCount)],
+    ['backupRetentionPeriod', backupRetentionPeriod, backupRetentionProblem(backupRetentionPeriod)],
+    ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
+  ]);
+  if (problem !== undefined) throw new DatabaseComponentError(problem);
 }

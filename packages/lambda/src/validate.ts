@@ -1,14 +1,6 @@
-import {
-  lambdaMemoryProblem,
-  lambdaTimeoutProblem,
-  logRetentionProblem,
-  reservedConcurrencyProblem,
-} from '@tap/validation';
+import { firstSettingProblem } from '@tap/blocks';
+import { lambdaMemoryProblem, lambdaTimeoutProblem, logRetentionProblem, reservedConcurrencyProblem } from '@tap/validation';
 import { LambdaComponentError } from './errors';
-
-function check(setting: string, value: number | string, problem: string | undefined): void {
-  if (problem !== undefined) throw new LambdaComponentError(`${setting} ${problem}, got ${value}`);
-}
 
 /**
  * Checks the scalar settings of LambdaComponent with the platform's shared setting rules.
@@ -24,11 +16,14 @@ export function assertLambdaSettings(settings: {
   maxImageCount: number;
 }): void {
   const { memorySize, timeoutSeconds, reservedConcurrency, logRetentionDays, maxImageCount } = settings;
-  check('memorySize', memorySize, lambdaMemoryProblem(memorySize));
-  check('timeoutSeconds', timeoutSeconds, lambdaTimeoutProblem(timeoutSeconds));
-  if (reservedConcurrency !== undefined) check('reservedConcurrency', reservedConcurrency, reservedConcurrencyProblem(reservedConcurrency));
-  check('logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays));
-  check('maxImageCount', maxImageCount, Number.isInteger(maxImageCount) && maxImageCount >= 1 ? undefined : 'must be a positive integer');
+  const problem = firstSettingProblem([
+    ['memorySize', memorySize, lambdaMemoryProblem(memorySize)],
+    ['timeoutSeconds', timeoutSeconds, lambdaTimeoutProblem(timeoutSeconds)],
+    ['reservedConcurrency', String(reservedConcurrency), reservedConcurrency === undefined ? undefined : reservedConcurrencyProblem(reservedConcurrency)],
+    ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
+    ['maxImageCount', maxImageCount, Number.isInteger(maxImageCount) && maxImageCount >= 1 ? undefined : 'must be a positive integer'],
+  ]);
+  if (problem !== undefined) throw new LambdaComponentError(problem);
 }
 
 /**
@@ -38,7 +33,8 @@ export function assertLambdaSettings(settings: {
  * assertMigrationSettings({ timeoutSeconds: 300, handler: 'migrate.handler' });
  */
 export function assertMigrationSettings(settings: { timeoutSeconds: number; handler: string }): void {
-  check('migrations.timeoutSeconds', settings.timeoutSeconds, lambdaTimeoutProblem(settings.timeoutSeconds));
+  const problem = firstSettingProblem([['migrations.timeoutSeconds', settings.timeoutSeconds, lambdaTimeoutProblem(settings.timeoutSeconds)]]);
+  if (problem !== undefined) throw new LambdaComponentError(problem);
   if (!/^[A-Za-z0-9_./-]+\.[A-Za-z0-9_]+$/.test(settings.handler)) {
     throw new LambdaComponentError(`migrations.handler "${settings.handler}" must look like <file>.<export>, e.g. migrate.handler`);
   }

@@ -1,3 +1,4 @@
+import { firstSettingProblem } from '@tap/blocks';
 import { errorThresholdProblem, logRetentionProblem, percentThresholdProblem, positiveThresholdProblem } from '@tap/validation';
 import { MonitoringComponentError } from './errors';
 
@@ -15,16 +16,14 @@ export function assertMonitoringSettings(settings: {
   logRetentionDays: number;
   alarmEmail?: string;
 }): void {
-  const checks: [string, number, string | undefined][] = [
+  const problem = firstSettingProblem([
     ['errorThreshold', settings.errorThreshold, errorThresholdProblem(settings.errorThreshold)],
     ['latencyThresholdMs', settings.latencyThresholdMs, positiveThresholdProblem(settings.latencyThresholdMs)],
     ['cpuThresholdPercent', settings.cpuThresholdPercent, percentThresholdProblem(settings.cpuThresholdPercent)],
     ['dbConnectionsThreshold', settings.dbConnectionsThreshold, positiveThresholdProblem(settings.dbConnectionsThreshold)],
     ['logRetentionDays', settings.logRetentionDays, logRetentionProblem(settings.logRetentionDays)],
-  ];
-  for (const [setting, value, problem] of checks) {
-    if (problem !== undefined) throw new MonitoringComponentError(`${setting} ${problem}, got ${value}`);
-  }
+  ]);
+  if (problem !== undefined) throw new MonitoringComponentError(problem);
   if (settings.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(settings.alarmEmail)) {
     throw new MonitoringComponentError(`alarmEmail "${settings.alarmEmail}" is not an email address`);
   }

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { createCustomerManagedKey, customerManagedKeyPolicy } from '../../src';
 import type { KeyPolicyContext } from '../../src';
 import { MOCK_ACCOUNT_ID as ACCOUNT_ID, MOCK_REGION as REGION, setPlatformMocks } from '../../src/testing';
-import { Parent, flush, ofType, one, valueOf } from './support';
+import { Parent, ofType, one, registered, valueOf } from './support';
 
 // The package's own mocks: @tap/pulumi-testing builds on this package, so it cannot be used here.
 const mocks = setPlatformMocks({ project: 'tap', stack: 'unit' });
@@ -27,8 +27,7 @@ describe('createCustomerManagedKey', () => {
       },
       parent,
     );
-    await valueOf(key.arn);
-    await flush(mocks);
+    await registered([key, alias]);
 
     // Assess
     expect(seen).toEqual([{ accountId: ACCOUNT_ID, partition: 'aws', region: REGION }]);
@@ -57,8 +56,7 @@ describe('createCustomerManagedKey', () => {
       },
       parent,
     );
-    await valueOf(key.arn);
-    await flush(mocks);
+    await registered([key, alias]);
 
     // Assess
     expect(one(mocks, 'aliased-key', ALIAS).inputs).toEqual({ name: 'alias/aliased-dev-001', targetKeyId: await valueOf(key.keyId) });

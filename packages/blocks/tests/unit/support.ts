@@ -44,18 +44,9 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 
-/** Waits until no new resource has been registered for a few event-loop turns. */
-export async function flush(mocks: { resources: unknown[] }): Promise<void> {
-  let stable = 0;
-  let last = -1;
-  while (stable < 5) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    if (mocks.resources.length === last) stable += 1;
-    else {
-      stable = 0;
-      last = mocks.resources.length;
-    }
-  }
+/** Resolves once every given resource is registered (its URN is known), so the mocks have recorded its inputs. */
+export async function registered(resources: (pulumi.Resource | undefined)[]): Promise<void> {
+  await Promise.all(resources.map((r) => (r === undefined ? undefined : valueOf(r.urn))));
 }
 
 /** Resources of `type` whose logical name starts with `prefix`. */

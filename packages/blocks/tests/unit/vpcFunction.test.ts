@@ -1,9 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction, createVpcFunctionNetwork, policyDocument, vpcNetworkInterfacesStatement, writeOwnLogGroupStatement } from '../../src';
-import type { VpcFunctionArgs } from '../../src';
+import type { VpcFunction, VpcFunctionArgs } from '../../src';
 import { MOCK_ACCOUNT_ID as ACCOUNT_ID, MOCK_REGION as REGION, setPlatformMocks } from '../../src/testing';
-import { Parent, flush, ofType, one, valueOf } from './support';
+import { Parent, ofType, one, registered, valueOf } from './support';
 
 // The package's own mocks: @tap/pulumi-testing builds on this package, so it cannot be used here.
 const mocks = setPlatformMocks({ project: 'tap', stack: 'unit' });
@@ -14,6 +14,15 @@ const INGRESS = 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule';
 const LOGS = 'aws:cloudwatch/logGroup:LogGroup';
 const ROLE = 'aws:iam/role:Role';
 const POLICY = 'aws:iam/rolePolicy:RolePolicy';
+
+const everything = (created: VpcFunction) => [
+  created.network?.securityGroup,
+  ...(created.network?.rules ?? []),
+  created.logGroup,
+  created.role,
+  created.rolePolicy,
+  created.fn,
+];
 
 const args = (overrides: Partial<VpcFunctionArgs> = {}): VpcFunctionArgs => ({
   functionName: 'worker-dev-001',
@@ -42,8 +51,7 @@ describe('createVpcFunction with its own security group', () => {
   beforeAll(async () => {
     parent = new Parent(`${prefix}-parent`);
     created = createVpcFunction(prefix, args(), parent);
-    await valueOf(created.fn.arn);
-    await flush(mocks);
+    await registered(everything(created));
   });
 
   it('names every resource after the prefix, directly under the parent (no component of its own)', async () => {
@@ -130,8 +138,7 @@ describe('createVpcFunction in an existing security group', () => {
 
     // Act
     const created = createVpcFunction(prefix, args({ network: { securityGroupId: 'sg-existing' }, dependsOn: [before] }), parent);
-    await valueOf(created.fn.arn);
-    await flush(mocks);
+    await registered([before, ...everything(created)]);
 
     // Assess
     expect(created.network).toBeUndefined();
@@ -168,8 +175,7 @@ describe('createVpcFunction with tags and the names of existing resources', () =
       }),
       parent,
     );
-    await valueOf(created.fn.arn);
-    await flush(mocks);
+    await registered(everything(created));
 
     // Assess
     expect(ofType(mocks, prefix, EGRESS).map((r) => r.name).sort()).toEqual(['legacy-egress-db', 'legacy-egress-https', 'legacy-egress-https-1']);
@@ -192,8 +198,7 @@ describe('createVpcFunctionNetwork', () => {
       { securityGroupName: 'cidr-sg', description: 'cidr', functionName: 'cidr-fn', vpcId: 'vpc-1', databaseEgressCidrBlocks: ['10.2.0.0/24'] },
       parent,
     );
-    await valueOf(network.securityGroup.id);
-    await flush(mocks);
+    await registered([network.securityGroup, ...network.rules]);
 
     // Assess
     expect(ofType(mocks, prefix, INGRESS)).toHaveLength(0);
