@@ -1,0 +1,5 @@
+export default {
+  displayName: 'synth',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/tools/synth',
+};
