@@ -22,8 +22,11 @@ function runPack(): { name: string; args: PolicyPackArgs }[] {
       constructed.push({ name, args });
     }
   }
-  const sandboxRequire = (id: string): unknown =>
-    id === '@pulumi/policy' ? { ...(packRequire(id) as object), PolicyPack: RecordingPolicyPack } : packRequire(id);
+  // The pack checks with require.resolve which @tap/policy it can load.
+  const sandboxRequire = Object.assign(
+    (id: string): unknown => (id === '@pulumi/policy' ? { ...(packRequire(id) as object), PolicyPack: RecordingPolicyPack } : packRequire(id)),
+    { resolve: packRequire.resolve },
+  );
   const module = { exports: {} };
   withBuiltValidation(() =>
     runInNewContext(outputText, { require: sandboxRequire, module, exports: module.exports, __dirname: PACK_DIR, __filename: join(PACK_DIR, 'index.ts') }),
