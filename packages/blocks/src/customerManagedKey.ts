@@ -59,9 +59,9 @@ export interface CustomerManagedKey {
 }
 
 /**
- * A customer-managed KMS key with its key policy, and optionally an alias. Plain resources under `parent` (the key is
- * `name`, the alias `{name}-alias`), not a component: a replaced key would make everything encrypted with it
- * unreadable, so the URNs stay those the callers always had.
+ * A customer-managed KMS key with its key policy, and optionally an alias. Plain resources under `parent` (default: the
+ * stack; the key is `name`, the alias `{name}-alias`), not a component: a replaced key would make everything encrypted
+ * with it unreadable, so the URNs stay those the callers always had.
  *
  * @example
  * const { key } = createCustomerManagedKey('db-key', {
@@ -70,7 +70,7 @@ export interface CustomerManagedKey {
  *   aliasName: 'alias/aurora-key-dev-001',
  * }, component);
  */
-export function createCustomerManagedKey(name: string, args: CustomerManagedKeyArgs, parent: pulumi.Resource): CustomerManagedKey {
+export function createCustomerManagedKey(name: string, args: CustomerManagedKeyArgs, parent?: pulumi.Resource): CustomerManagedKey {
   const identity = aws.getCallerIdentityOutput({}, { parent });
   const partition = aws.getPartitionOutput({}, { parent });
   const region = aws.getRegionOutput({}, { parent });

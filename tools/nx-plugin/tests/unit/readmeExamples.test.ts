@@ -25,17 +25,6 @@ import * as ts from 'typescript';
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 const README_DIRS = ['packages', 'apps', 'tools'];
 
-/**
- * TEMPORARY: READMEs being rewritten right now, whose examples do not compile yet (they use values they never declare).
- * Their cases are skipped, and reported as skipped, until the rewrite lands; the lead then removes this list.
- */
-const PENDING_READMES: readonly string[] = [
-  'packages/components/README.md',
-  'packages/database/README.md',
-  'packages/lambda/README.md',
-  'packages/monitoring/README.md',
-  'packages/secrets/README.md',
-];
 
 /** A fenced TypeScript block of a README: its first code line (1-based, in the README) and its code. */
 interface Example {
@@ -137,7 +126,6 @@ function problemsOf(markdownByReadme: Map<string, string>): Map<string, string[]
 }
 
 const ALL_READMES = readmes();
-const checked = ALL_READMES.filter((readme) => !PENDING_READMES.includes(readme));
 let problems: Map<string, string[]>;
 
 beforeAll(() => {
@@ -153,19 +141,14 @@ describe('README examples', () => {
     // Act / Assess: the root and the packages are found; a change that stopped finding examples would pass silently
     expect(ALL_READMES).toEqual(expect.arrayContaining(['README.md', 'packages/manifest/README.md', 'apps/tap-stack/README.md']));
     expect(withExamples.length).toBeGreaterThanOrEqual(5);
-    expect(PENDING_READMES.filter((readme) => !ALL_READMES.includes(readme))).toEqual([]);
   });
 
-  it.each(checked)('%s: every TypeScript example compiles', (readme) => {
+  it.each(ALL_READMES)('%s: every TypeScript example compiles', (readme) => {
     // Prepare / Act: compiled once, in beforeAll
 
     // Assess: each problem names the README, the line and the compiler's diagnostic
     expect(problems.get(readme)).toEqual([]);
   });
-
-  if (PENDING_READMES.length > 0) {
-    it.skip.each([...PENDING_READMES])('%s: every TypeScript example compiles (pending its rewrite)', () => undefined);
-  }
 });
 
 describe('typescriptExamples', () => {
