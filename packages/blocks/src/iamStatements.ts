@@ -1,12 +1,7 @@
-/** Actions Lambda needs to attach a function to the VPC. AWS supports no resource-level scoping for them. */
-export const VPC_NETWORK_INTERFACE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-] as const;
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/validation';
+
+// Defined once in @tap/validation (the policy pack checks the same list); re-exported as part of the blocks' IAM helpers.
+export { VPC_NETWORK_INTERFACE_ACTIONS };
 
 /** One statement of an IAM policy document. */
 export interface PolicyStatement {

@@ -1,3 +1,5 @@
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/validation';
+
 /** Name of the CrossGuard pack built from {@link policies} (tools/policy-pack). */
 export const POLICY_PACK_NAME = 'tap-security';
 
@@ -32,15 +34,7 @@ export const LIMITS = {
  * Actions AWS offers no resource-level permissions for, so `Resource: "*"` is the only way to grant them:
  * the network-interface actions a VPC Lambda needs, and Secrets Manager's password generator used by rotation.
  */
-export const WILDCARD_RESOURCE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-  'secretsmanager:GetRandomPassword',
-] as const;
+export const WILDCARD_RESOURCE_ACTIONS = [...VPC_NETWORK_INTERFACE_ACTIONS, 'secretsmanager:GetRandomPassword'] as const;
 
 /** AWS-managed KMS keys: encryption with them is not customer-managed. */
 export const AWS_MANAGED_KEY_ALIAS = /(^|:)alias\/aws\//;

@@ -43,6 +43,7 @@ export type { NamedResourceType } from './limits';
 export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';
 export { KMS_KEY_ADMINISTRATION_ACTIONS, keyAdministrationStatement } from './kms';
+export { VPC_NETWORK_INTERFACE_ACTIONS } from './iam';
 export {
   BACKUP_RETENTION_DAYS_RANGE,
   CLUSTER_INSTANCE_COUNT_RANGE,

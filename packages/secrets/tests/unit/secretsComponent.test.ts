@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT_ID, REGION, flush, ofType, one, valueOf } from '@tap/pulumi-testing';
-import { ResourceNameError } from '@tap/validation';
+import { ResourceNameError, VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/validation';
 import { INITIAL_PASSWORD, installSecretsMocks } from '../helpers/pulumiMocks';
 import { SECRETS_DEFAULTS, SecretsComponent, SecretsComponentError, defaultRotationCodeDir } from '../../src';
 import type { SecretsComponentArgs } from '../../src';
@@ -175,8 +175,10 @@ describe.each([
     expect(bySid.UseThisSecretKey.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
     expect(bySid.UseThisSecretKey.Resource).toEqual([KEY_ARN]);
     expect(bySid.WriteOwnLogGroup.Resource).toEqual([`arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/db-rotation-${environment}-${suffix}:*`]);
-    // The actions of AWS's AWSLambdaVPCAccessExecutionRole, which the policy pack lets use "*".
-    expect(bySid.VpcNetworkInterfaces.Action).toEqual([
+    expect(bySid.VpcNetworkInterfaces.Action).toEqual([...VPC_NETWORK_INTERFACE_ACTIONS]);
+    // Written out on purpose: the shared list must stay the actions of AWS's AWSLambdaVPCAccessExecutionRole, which the
+    // policy pack lets use "*".
+    expect(VPC_NETWORK_INTERFACE_ACTIONS).toEqual([
       'ec2:CreateNetworkInterface',
       'ec2:DescribeNetworkInterfaces',
       'ec2:DescribeSubnets',
