@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pulumiConfigSource, readStackSettings, type StackSettings } from './config';
 import { StackConfigError } from './errors';
-import { TapStack } from './tap-stack';
+import { TapStack } from './tapStack';
 
 /** The workspace root (the folder with nx.json): the image context lives under it wherever the program runs from. */
 function workspaceRoot(): string {

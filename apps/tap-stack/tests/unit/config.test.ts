@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigValidationError, ENVIRONMENT_NAMES, SETTINGS, SETTING_PATHS, environmentProfile, settingOf } from '@tap/validation';
 import { CONFIG_KEYS, KNOWN_CONFIG_KEYS, readStackSettings, type ConfigSource } from '../../src/config';
-import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synth-helper';
+import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synthHelper';
 
 /** The checked-in `Pulumi.<env>.yaml` as a config source, with `extra` keys set (undefined removes a key). */
 function source(env: string, extra: Record<string, string | undefined> = {}): ConfigSource {

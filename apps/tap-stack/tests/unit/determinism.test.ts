@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageContext, stackConfigFile, synth } from '../synth-helper';
+import { imageContext, stackConfigFile, synth } from '../synthHelper';
 
 describe('tap-stack synth determinism', () => {
   it('writes byte-identical files for the same code and config', () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synth-helper';
+import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synthHelper';
 
 describe('tap-stack: a bad configuration fails before any resource', () => {
   it('rejects a Pulumi.prod.yaml with 2048 MB, naming the field and the config key, registering nothing', () => {

@@ -1,4 +1,4 @@
-import { countByType, imageContext, ofType, stackConfigFile, synth, type SynthResult } from '../synth-helper';
+import { countByType, imageContext, ofType, stackConfigFile, synth, type SynthResult } from '../synthHelper';
 
 // The environment contract from the platform issue, written out here rather than read from @tap/validation, so a
 // profile change that nobody meant shows up as a failing test.

@@ -20,8 +20,8 @@ import {
   type PreflightReport,
   type PreflightTarget,
 } from '../../src/preflight';
-import { awsError, awsMocks, fakeTools, NETWORK } from '../preflight-helper';
-import { APP, ROOT, tempDir } from '../synth-helper';
+import { awsError, awsMocks, fakeTools, NETWORK } from '../preflightHelper';
+import { APP, ROOT, tempDir } from '../synthHelper';
 
 const aws = awsMocks();
 const noSleep = async () => undefined;

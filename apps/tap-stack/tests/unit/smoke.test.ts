@@ -10,8 +10,8 @@ import { stringify, parse } from 'yaml';
 import { environmentOfStack } from '../../src/config';
 import type { PreflightReport } from '../../src/preflight';
 import { paymentRequests, runSmoke, smokeStackName, smokeSuffix, type SmokeOptions, type SmokeReport } from '../../src/smoke';
-import { awsMocks } from '../preflight-helper';
-import { APP, ROOT, tempDir } from '../synth-helper';
+import { awsMocks } from '../preflightHelper';
+import { APP, ROOT, tempDir } from '../synthHelper';
 
 const aws = awsMocks();
 const FAKE_BIN = join(APP, 'tests', 'fixtures', 'smoke');

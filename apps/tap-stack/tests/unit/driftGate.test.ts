@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synth-helper';
+import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
 
 function gate(mode: 'check' | 'approve', baseline: string, current: string, history?: string) {
   const args = [join(APP, 'scripts', 'drift-gate.mjs'), mode, '--baseline', baseline, '--current', current];
   if (history) args.push('--history', history);
   // Approvals need a reason and an approver (explicit, so the test does not depend on CI's or git's identity); the
-  // policy check before them has its own test (status-files.test.ts).
+  // policy check before them has its own test (statusFiles.test.ts).
   if (mode === 'approve') args.push('--no-policy-check', '--reason', 'drift-gate test', '--approver', 'test');
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };

@@ -3,7 +3,7 @@ import { AWS_NAME_LIMITS, STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, type
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, imageContext, stackConfigFile, synth, tempDir, type SynthResult } from '../synth-helper';
+import { ROOT, imageContext, stackConfigFile, synth, tempDir, type SynthResult } from '../synthHelper';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized inputs are free-form JSON */
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synth-helper';
+import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
 
 /*
  * End to end, without AWS or Pulumi: the real `drift` target command of project.json, with a stand-in `pulumi`

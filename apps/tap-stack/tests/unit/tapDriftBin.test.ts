@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP, ROOT, tempDir } from '../synth-helper';
+import { APP, ROOT, tempDir } from '../synthHelper';
 
 /*
  * `npx tap-drift` must never ask the registry: inside the workspace npm links node_modules/.bin/tap-drift to the

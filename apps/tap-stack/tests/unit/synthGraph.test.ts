@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DeploymentPlan } from '../../src/synth/plan';
 import { shortName } from '../../src/synth/plan';
-import { imageContext, ROOT, stackConfigFile, synth, tempDir, type SynthResult } from '../synth-helper';
+import { imageContext, ROOT, stackConfigFile, synth, tempDir, type SynthResult } from '../synthHelper';
 
 const readPlan = (run: SynthResult): DeploymentPlan => JSON.parse(readFileSync(join(run.outDir, 'plan.json'), 'utf8')) as DeploymentPlan;
 

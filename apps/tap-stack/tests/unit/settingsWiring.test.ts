@@ -13,8 +13,8 @@ import {
   type EnvironmentConfig,
   type SettingFeeds,
 } from '@tap/validation';
-import { TapStack } from '../../src/tap-stack';
-import { APP, imageContext } from '../synth-helper';
+import { TapStack } from '../../src/tapStack';
+import { APP, imageContext } from '../synthHelper';
 
 // Every setting that feeds a resource, changed one at a time from the dev profile: the TapStack must pass the new value
 // into the resource input named here. A row of SETTINGS that feeds a resource and has no case fails the first test.

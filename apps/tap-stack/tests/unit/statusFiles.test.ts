@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synth-helper';
+import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
 
 /*
  * The scripts behind drift-check and drift, run directly (fast): what they leave for automation when they cannot do
  * their job. Nx collapses every failure to exit 1, so the status file and the report are what a workflow reads.
- * (tests/unit/nx-targets.test.ts runs the same through `npx nx run`.)
+ * (tests/unit/nxTargets.test.ts runs the same through `npx nx run`.)
  */
 const STATUS = join(ROOT, 'dist', 'apps', 'tap-stack', 'status');
 const GATE = join(APP, 'scripts', 'drift-gate.mjs');

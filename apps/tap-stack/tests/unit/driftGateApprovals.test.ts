@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeConfigHash, type ConfigManifest } from '@tap/manifest';
-import { APP, ROOT, tempDir } from '../synth-helper';
+import { APP, ROOT, tempDir } from '../synthHelper';
 
 /*
  * The approval requirements section of the drift gate's report, on the synth fixtures of @tap/manifest (no synth

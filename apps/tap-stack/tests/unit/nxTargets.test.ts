@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { APP, ROOT, tempDir } from '../synth-helper';
+import { APP, ROOT, tempDir } from '../synthHelper';
 
 /*
  * The tap-stack targets through Nx itself, as automation runs them (`nx run ...` with NX_DAEMON=false), because what
