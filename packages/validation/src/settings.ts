@@ -9,7 +9,7 @@ export type SettingType = 'string' | 'integer' | 'number' | 'boolean';
 type SettingTypeOf<V> = [NonNullable<V>] extends [number] ? 'integer' | 'number' : [NonNullable<V>] extends [string] ? 'string' : [NonNullable<V>] extends [boolean] ? 'boolean' : never;
 
 /**
- * Where a setting ends up: `resource` — an input of a resource of the stack (the settings-wiring test proves each);
+ * Where a setting ends up: `resource` — an input of a resource of the stack (the settingsWiring test proves each);
  * `provider` — the AWS provider's configuration (`aws:region`), no resource input; `derived` — recorded and checked
  * only, AWS derives it from another setting (Lambda's vCPU follows its memory).
  */
