@@ -25,57 +25,68 @@ export class ManifestError extends Error {
   }
 }
 
-/** The manifest does not have the manifest shape (`issues` lists each schema problem). */
-export class ManifestSchemaError extends ManifestError {
-  constructor(
+/**
+ * A file whose content does not have the shape it must have (`issues` lists each problem). The base of
+ * {@link ManifestSchemaError} and {@link InventorySchemaError}, which differ only in what the file should have been.
+ */
+export abstract class FileShapeError extends ManifestError {
+  protected constructor(
+    name: string,
     source: string,
     readonly issues: readonly string[],
+    expected: string,
   ) {
-    super('schema', source, `not a valid configuration manifest: ${issues.join('; ')}`);
-    this.name = 'ManifestSchemaError';
+    super('schema', source, `not a valid ${expected}: ${issues.join('; ')}`);
+    this.name = name;
   }
 }
 
-/** The stored `configHash` does not match the configuration: the file was edited by hand or tampered with. */
-export class ManifestHashMismatchError extends ManifestError {
-  constructor(
+/**
+ * A stored hash that does not match what it hashes: the file was edited by hand or tampered with. The base of
+ * {@link ManifestHashMismatchError} and {@link InventoryHashMismatchError}.
+ */
+export abstract class StoredHashMismatchError extends ManifestError {
+  protected constructor(
+    name: string,
     source: string,
     readonly storedHash: string,
     readonly computedHash: string,
+    hashed: { field: string; content: string; remedy: string },
   ) {
     super(
       'hash-mismatch',
       source,
-      `configHash ${storedHash} does not match the configuration (recomputed ${computedHash}); the file was edited by hand — regenerate it instead`,
+      `${hashed.field} ${storedHash} does not match the ${hashed.content} (recomputed ${computedHash}); the file was edited by hand — ${hashed.remedy}`,
     );
-    this.name = 'ManifestHashMismatchError';
+    this.name = name;
+  }
+}
+
+/** The manifest does not have the manifest shape (`issues` lists each schema problem). */
+export class ManifestSchemaError extends FileShapeError {
+  constructor(source: string, issues: readonly string[]) {
+    super('ManifestSchemaError', source, issues, 'configuration manifest');
   }
 }
 
 /** A resource inventory (stored, or the synth's `resources.json`) that does not have the expected shape. */
-export class InventorySchemaError extends ManifestError {
-  constructor(
-    source: string,
-    readonly issues: readonly string[],
-  ) {
-    super('schema', source, `not a valid resource inventory: ${issues.join('; ')}`);
-    this.name = 'InventorySchemaError';
+export class InventorySchemaError extends FileShapeError {
+  constructor(source: string, issues: readonly string[]) {
+    super('InventorySchemaError', source, issues, 'resource inventory');
+  }
+}
+
+/** The stored `configHash` does not match the configuration: the file was edited by hand or tampered with. */
+export class ManifestHashMismatchError extends StoredHashMismatchError {
+  constructor(source: string, storedHash: string, computedHash: string) {
+    super('ManifestHashMismatchError', source, storedHash, computedHash, { field: 'configHash', content: 'configuration', remedy: 'regenerate it instead' });
   }
 }
 
 /** The stored `inventoryHash` does not match the resources: the file was edited by hand or tampered with. */
-export class InventoryHashMismatchError extends ManifestError {
-  constructor(
-    source: string,
-    readonly storedHash: string,
-    readonly computedHash: string,
-  ) {
-    super(
-      'hash-mismatch',
-      source,
-      `inventoryHash ${storedHash} does not match the resources (recomputed ${computedHash}); the file was edited by hand — regenerate it with drift-approve`,
-    );
-    this.name = 'InventoryHashMismatchError';
+export class InventoryHashMismatchError extends StoredHashMismatchError {
+  constructor(source: string, storedHash: string, computedHash: string) {
+    super('InventoryHashMismatchError', source, storedHash, computedHash, { field: 'inventoryHash', content: 'resources', remedy: 'regenerate it with drift-approve' });
   }
 }
 
