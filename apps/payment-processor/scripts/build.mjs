@@ -34,7 +34,7 @@ const result = await build({
   absWorkingDir: workspaceRoot,
   entryPoints: {
     index: path.join(projectRoot, 'src/index.ts'),
-    migrate: path.join(projectRoot, 'src/migrate-main.ts'),
+    migrate: path.join(projectRoot, 'src/migrateMain.ts'),
   },
   outdir,
   bundle: true,

@@ -3,8 +3,8 @@ export type { PaymentHandlerOptions, PaymentEnvironment, LambdaContextLike } fro
 export { environment, handler } from './main';
 export { runMigrations, MIGRATION_LOCK_KEY } from './migrate';
 export type { MigrateOptions, MigrateResult, AppRoleOptions } from './migrate';
-export { createMigrateHandler } from './migrate-handler';
-export type { MigrateHandlerOptions } from './migrate-handler';
+export { createMigrateHandler } from './migrateHandler';
+export type { MigrateHandlerOptions } from './migrateHandler';
 export { MIGRATIONS } from './migrations';
 export type { Migration } from './migrations';
 export { parsePaymentRequest, parseIdempotencyKey, currencyExponent } from './validation';

@@ -1,4 +1,4 @@
-import { sql as createPayments } from './0001-create-payments';
+import { sql as createPayments } from './0001CreatePayments';
 
 export interface Migration {
   version: number;

@@ -1,5 +1,5 @@
 // Lambda entry point `migrate.handler` (same image, CMD overridden); also used by `nx run payment-processor:migrate`.
-import { createMigrateHandler } from './migrate-handler';
+import { createMigrateHandler } from './migrateHandler';
 
 export { runMigrations } from './migrate';
 export const handler = createMigrateHandler().handler;
