@@ -10,10 +10,10 @@ interface Linter {
 const { ESLint } = require('eslint') as { ESLint: new (options: { cwd: string }) => Linter };
 
 /**
- * The workspace's lint holds the architecture (ARCHITECTURE.md, "Who may import whom"): each forbidden import below,
- * written into a (virtual) file of the project that must not make it, is reported by the rule named beside it, and
- * the allowed import next to it is not. The files exist only in memory; their paths place them in a project and say
- * whether they are source or tests.
+ * The workspace's lint holds the architecture ("Who may import whom" in the root README's "Architecture" section):
+ * each forbidden import below, written into a (virtual) file of the project that must not make it, is reported by the
+ * rule named beside it, and the allowed import next to it is not. The files exist only in memory; their paths place
+ * them in a project and say whether they are source or tests.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 const BOUNDARY_RULES = new Set(['@nx/enforce-module-boundaries', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
