@@ -49,6 +49,26 @@ function options(parent: string | null | undefined): PolicyResourceOptions {
   };
 }
 
+/** What the engine tells a policy about one resource: a resource policy's args and a stack policy's resources alike. */
+type ResourceFacts = Pick<PolicyResource, 'type' | 'props' | 'urn' | 'name' | 'opts' | 'isType'> & {
+  // The two declare asType with different result types; the engine gives the same props to both.
+  asType: PolicyResource['asType'] & ResourceValidationArgs['asType'];
+};
+
+function resourceFacts(resource: SynthResource, props: Record<string, unknown>): ResourceFacts {
+  const isType = (cls: ResourceClass): boolean => isTypeOf(resource.type, cls);
+  return {
+    type: resource.type,
+    props,
+    urn: resource.urn,
+    name: resource.name,
+    opts: options(resource.parent),
+    isType,
+    // The engine returns the props themselves, typed as the class's args.
+    asType: (cls: ResourceClass) => (isType(cls) ? (props as never) : undefined),
+  };
+}
+
 /**
  * The synth writes "[unknown]" where a value is not known yet; the engine sends its unknown sentinel, which the
  * policies' proxy turns into "can't run during preview". Translating keeps the offline run as faithful.
@@ -89,15 +109,8 @@ export function stackTagsFor(resources: readonly SynthResource[], opts: Pick<Eva
 export function resourceValidationArgs(resource: SynthResource, stackTags: ReadonlyMap<string, string>): ResourceValidationArgs {
   const props = unknownCheckingProxy(engineValues(resource.inputs ?? {})) as Record<string, unknown>;
   return {
-    type: resource.type,
-    props,
-    urn: resource.urn,
-    name: resource.name,
-    opts: options(resource.parent),
+    ...resourceFacts(resource, props),
     stackTags,
-    isType: (cls) => isTypeOf(resource.type, cls as unknown as ResourceClass),
-    // The engine returns the props themselves, typed as the class's args.
-    asType: (cls) => (isTypeOf(resource.type, cls as unknown as ResourceClass) ? (props as never) : undefined),
     getConfig: <T extends object>() => ({}) as T,
     notApplicable: throwNotApplicable,
   };
@@ -116,17 +129,7 @@ export function stackValidationArgs(resources: readonly SynthResource[], stackTa
     const merged: Record<string, unknown> = { ...(resource.inputs ?? {}), ...(resource.outputs ?? {}) };
     if (resource.id !== undefined && merged['id'] === undefined) merged['id'] = resource.id;
     const props = unknownCheckingProxy(engineValues(merged)) as Record<string, unknown>;
-    return {
-      type: resource.type,
-      props,
-      urn: resource.urn,
-      name: resource.name,
-      opts: options(resource.parent),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => isTypeOf(resource.type, cls as unknown as ResourceClass),
-      asType: (cls) => (isTypeOf(resource.type, cls as unknown as ResourceClass) ? (props as never) : undefined),
-    };
+    return { ...resourceFacts(resource, props), dependencies: [], propertyDependencies: {} };
   });
   const byUrn = new Map(built.map((r) => [r.urn, r]));
   // As the analyzer does (@pulumi/policy server.js): URNs become the resource objects, URNs not in the stack are dropped.

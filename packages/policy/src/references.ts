@@ -1,4 +1,4 @@
-import type { PolicyResource } from '@pulumi/policy';
+import type { PolicyResource, StackValidationArgs } from '@pulumi/policy';
 import { str } from './values';
 
 /**
@@ -33,4 +33,22 @@ export function refersTo(ref: unknown, target: PolicyResource, source?: PolicyRe
 /** The resources of `type`. */
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
   return resources.filter((r) => r.type === type);
+}
+
+/**
+ * The stack's resources of `type` (those `keep` accepts, when given). With none the policy does not apply:
+ * `args.notApplicable(reason)` throws, as the engine expects, so the caller only sees a non-empty list.
+ *
+ * @example
+ * const functions = ofTypeOrNotApplicable(args, TYPES.lambdaFunction, 'no Lambda function in the stack');
+ */
+export function ofTypeOrNotApplicable(
+  args: StackValidationArgs,
+  type: string,
+  reason: string,
+  keep: (resource: PolicyResource) => boolean = () => true,
+): PolicyResource[] {
+  const found = ofType(args.resources, type).filter(keep);
+  if (found.length === 0) args.notApplicable(reason);
+  return found;
 }

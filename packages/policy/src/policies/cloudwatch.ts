@@ -1,7 +1,8 @@
 import * as aws from '@pulumi/aws';
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
-import { AWS_MANAGED_KEY_ALIAS, LIMITS } from '../constants';
+import { LIMITS } from '../constants';
+import { reportUnlessCustomerManagedKey } from '../customerManagedKey';
 import { bool, describe, num, str, strings, type Props } from '../values';
 
 export const logGroupRetention: ResourceValidationPolicy = {
@@ -42,12 +43,14 @@ export const snsTopicEncrypted: ResourceValidationPolicy = {
   severity: 'medium',
   validateResource: validateResourceOfType(aws.sns.Topic, (topic, args, report) => {
     const who = `SNS topic ${describe(args.name, topic as Props)}`;
-    const key = str(topic.kmsMasterKeyId);
-    if (!key) {
-      report(`${who} is not encrypted. Fix: set kmsMasterKeyId to a customer-managed KMS key whose policy lets CloudWatch use it.`);
-    } else if (AWS_MANAGED_KEY_ALIAS.test(key)) {
-      report(`${who} uses the AWS-managed key ${key}, which CloudWatch alarms cannot publish through. Fix: set kmsMasterKeyId to a customer-managed KMS key.`);
-    }
+    reportUnlessCustomerManagedKey(
+      str(topic.kmsMasterKeyId),
+      {
+        unset: `${who} is not encrypted. Fix: set kmsMasterKeyId to a customer-managed KMS key whose policy lets CloudWatch use it.`,
+        awsManaged: (key) => `${who} uses the AWS-managed key ${key}, which CloudWatch alarms cannot publish through. Fix: set kmsMasterKeyId to a customer-managed KMS key.`,
+      },
+      report,
+    );
   }),
 };
 

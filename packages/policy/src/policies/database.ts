@@ -2,9 +2,10 @@ import * as aws from '@pulumi/aws';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { cidrWithin } from '../cidr';
-import { AWS_MANAGED_KEY_ALIAS, LIMITS, TYPES } from '../constants';
+import { LIMITS, TYPES } from '../constants';
 import { resolveStackContext } from '../context';
-import { ofType, refersTo } from '../references';
+import { reportUnlessCustomerManagedKey } from '../customerManagedKey';
+import { ofType, ofTypeOrNotApplicable, refersTo } from '../references';
 import { bool, describe, num, record, str, strings, type Props } from '../values';
 
 export const auroraStorageEncrypted: ResourceValidationPolicy = {
@@ -17,12 +18,14 @@ export const auroraStorageEncrypted: ResourceValidationPolicy = {
     if (bool(cluster.storageEncrypted) !== true) {
       report(`${who} does not encrypt its storage. Fix: set storageEncrypted: true and kmsKeyId to a customer-managed KMS key.`);
     }
-    const key = str(cluster.kmsKeyId);
-    if (!key) {
-      report(`${who} has no kmsKeyId, so RDS uses the AWS-managed key. Fix: set kmsKeyId to the ARN of a customer-managed KMS key.`);
-    } else if (AWS_MANAGED_KEY_ALIAS.test(key)) {
-      report(`${who} uses the AWS-managed key ${key}. Fix: set kmsKeyId to the ARN of a customer-managed KMS key.`);
-    }
+    reportUnlessCustomerManagedKey(
+      str(cluster.kmsKeyId),
+      {
+        unset: `${who} has no kmsKeyId, so RDS uses the AWS-managed key. Fix: set kmsKeyId to the ARN of a customer-managed KMS key.`,
+        awsManaged: (key) => `${who} uses the AWS-managed key ${key}. Fix: set kmsKeyId to the ARN of a customer-managed KMS key.`,
+      },
+      report,
+    );
   }),
 };
 
@@ -65,8 +68,7 @@ export const auroraPrivateSubnets: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const clusters = ofType(args.resources, TYPES.cluster);
-    if (clusters.length === 0) args.notApplicable('no Aurora cluster in the stack');
+    const clusters = ofTypeOrNotApplicable(args, TYPES.cluster, 'no Aurora cluster in the stack');
     const subnetGroups = ofType(args.resources, TYPES.subnetGroup);
     const publicSubnets = publicSubnetRefs(args.resources);
     for (const cluster of clusters) {
@@ -95,8 +97,7 @@ export const auroraRequiresTls: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const clusters = ofType(args.resources, TYPES.cluster).filter((c) => str(c.props['engine']) === 'aurora-postgresql');
-    if (clusters.length === 0) args.notApplicable('no Aurora PostgreSQL cluster in the stack');
+    const clusters = ofTypeOrNotApplicable(args, TYPES.cluster, 'no Aurora PostgreSQL cluster in the stack', (c) => str(c.props['engine']) === 'aurora-postgresql');
     const groups = ofType(args.resources, TYPES.clusterParameterGroup);
     const fix = 'Fix: declare an aws.rds.ClusterParameterGroup with the parameter rds.force_ssl = "1" and pass its name as dbClusterParameterGroupName.';
     for (const cluster of clusters) {
@@ -143,8 +144,7 @@ export const auroraProdInstanceCount: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const clusters = ofType(args.resources, TYPES.cluster);
-    if (clusters.length === 0) args.notApplicable('no Aurora cluster in the stack');
+    const clusters = ofTypeOrNotApplicable(args, TYPES.cluster, 'no Aurora cluster in the stack');
     const context = resolveStackContext(clusters[0].urn, args.stackTags);
     if (!context.prodRules) args.notApplicable(`environment ${context.environment} is not prod`);
     const instances = ofType(args.resources, TYPES.clusterInstance);

@@ -1,9 +1,9 @@
 import * as aws from '@pulumi/aws';
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { latencyBelowTimeoutProblem } from '@tap/validation';
 import { LIMITS, TYPES } from '../constants';
-import { ofType, refersTo } from '../references';
+import { ofType, ofTypeOrNotApplicable, refersTo } from '../references';
 import { describe, list, num, record, str, strings, type Props } from '../values';
 
 export const lambdaInVpc: ResourceValidationPolicy = {
@@ -73,6 +73,11 @@ export const lambdaPermissionNotPublic: ResourceValidationPolicy = {
   }),
 };
 
+/** The stack's Lambda functions, for the stack policies below; without any they do not apply. */
+function lambdaFunctions(args: StackValidationArgs): PolicyResource[] {
+  return ofTypeOrNotApplicable(args, TYPES.lambdaFunction, 'no Lambda function in the stack');
+}
+
 /** The log group a function writes to: `loggingConfig.logGroup`, else Lambda's default `/aws/lambda/<name>`. */
 export function functionLogGroupName(fn: PolicyResource): string | undefined {
   const configured = str(record(fn.props['loggingConfig'])?.['logGroup']);
@@ -87,8 +92,7 @@ export const lambdaLogGroup: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'medium',
   validateStack: (args, report) => {
-    const functions = ofType(args.resources, TYPES.lambdaFunction);
-    if (functions.length === 0) args.notApplicable('no Lambda function in the stack');
+    const functions = lambdaFunctions(args);
     const logGroups = ofType(args.resources, TYPES.logGroup);
     for (const fn of functions) {
       const who = `Lambda function ${describe(fn.name, fn.props)}`;
@@ -142,9 +146,7 @@ export const lambdaAlarmsPolicy: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'medium',
   validateStack: (args, report) => {
-    const functions = ofType(args.resources, TYPES.lambdaFunction);
-    if (functions.length === 0) args.notApplicable('no Lambda function in the stack');
-    for (const fn of functions) {
+    for (const fn of lambdaFunctions(args)) {
       for (const metric of ['Errors', 'Duration']) {
         if (lambdaAlarms(args.resources, fn, metric).length === 0) {
           report(
@@ -164,9 +166,7 @@ export const lambdaTimeoutAboveLatencyAlarm: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'medium',
   validateStack: (args, report) => {
-    const functions = ofType(args.resources, TYPES.lambdaFunction);
-    if (functions.length === 0) args.notApplicable('no Lambda function in the stack');
-    for (const fn of functions) {
+    for (const fn of lambdaFunctions(args)) {
       const timeoutSeconds = num(fn.props['timeout']) ?? LIMITS.defaultLambdaTimeoutSeconds;
       const timeoutMs = timeoutSeconds * 1000;
       for (const alarm of lambdaAlarms(args.resources, fn, 'Duration')) {

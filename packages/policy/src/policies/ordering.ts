@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { ENGINE_PORTS, TYPES } from '../constants';
 import { actionMatches, parsePolicyDocument } from '../iamDocument';
-import { ofType, refersTo } from '../references';
+import { ofType, ofTypeOrNotApplicable, refersTo } from '../references';
 import { describe, list, num, record, str, strings } from '../values';
 
 /*
@@ -155,8 +155,7 @@ export const migrationAfterDatabase: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const invocations = ofType(args.resources, ORDERING_TYPES.invocation);
-    if (invocations.length === 0) args.notApplicable('no Lambda invocation in the stack');
+    const invocations = ofTypeOrNotApplicable(args, ORDERING_TYPES.invocation, 'no Lambda invocation in the stack');
     const waitsFor = dependencyClosure();
     for (const invocation of invocations) {
       const { instances, rules, secretVersions } = migrationPrerequisites(invocation, args.resources);
@@ -184,8 +183,7 @@ export const rotationAfterMigration: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const rotations = ofType(args.resources, TYPES.secretRotation);
-    if (rotations.length === 0) args.notApplicable('no secret rotation in the stack');
+    const rotations = ofTypeOrNotApplicable(args, TYPES.secretRotation, 'no secret rotation in the stack');
     const waitsFor = dependencyClosure();
     const invocations = ofType(args.resources, ORDERING_TYPES.invocation);
     const instances = ofType(args.resources, TYPES.clusterInstance);
@@ -211,8 +209,7 @@ export const functionAfterMigration: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const invocations = ofType(args.resources, ORDERING_TYPES.invocation);
-    if (invocations.length === 0) args.notApplicable('no Lambda invocation in the stack');
+    const invocations = ofTypeOrNotApplicable(args, ORDERING_TYPES.invocation, 'no Lambda invocation in the stack');
     const functions = ofType(args.resources, TYPES.lambdaFunction);
     const waitsFor = dependencyClosure();
     for (const fn of functions) {

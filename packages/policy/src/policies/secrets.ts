@@ -1,8 +1,9 @@
 import * as aws from '@pulumi/aws';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
-import { AWS_MANAGED_KEY_ALIAS, DATABASE_SECRET_PATTERN, LIMITS, TYPES } from '../constants';
-import { ofType, refersTo } from '../references';
+import { DATABASE_SECRET_PATTERN, LIMITS, TYPES } from '../constants';
+import { reportUnlessCustomerManagedKey } from '../customerManagedKey';
+import { ofType, ofTypeOrNotApplicable, refersTo } from '../references';
 import { bool, describe, num, record, str, type Props } from '../values';
 
 export const secretEncryptedCmk: ResourceValidationPolicy = {
@@ -12,12 +13,14 @@ export const secretEncryptedCmk: ResourceValidationPolicy = {
   severity: 'high',
   validateResource: validateResourceOfType(aws.secretsmanager.Secret, (secret, args, report) => {
     const who = `Secret ${describe(args.name, secret as Props)}`;
-    const key = str(secret.kmsKeyId);
-    if (!key) {
-      report(`${who} has no kmsKeyId, so Secrets Manager uses the AWS-managed key. Fix: set kmsKeyId to a customer-managed KMS key.`);
-    } else if (AWS_MANAGED_KEY_ALIAS.test(key)) {
-      report(`${who} uses the AWS-managed key ${key}. Fix: set kmsKeyId to a customer-managed KMS key.`);
-    }
+    reportUnlessCustomerManagedKey(
+      str(secret.kmsKeyId),
+      {
+        unset: `${who} has no kmsKeyId, so Secrets Manager uses the AWS-managed key. Fix: set kmsKeyId to a customer-managed KMS key.`,
+        awsManaged: (key) => `${who} uses the AWS-managed key ${key}. Fix: set kmsKeyId to a customer-managed KMS key.`,
+      },
+      report,
+    );
   }),
 };
 
@@ -58,8 +61,7 @@ export const databaseSecretRotation: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'critical',
   validateStack: (args, report) => {
-    const secrets = ofType(args.resources, TYPES.secret).filter(isDatabaseSecret);
-    if (secrets.length === 0) args.notApplicable('no database credentials secret in the stack');
+    const secrets = ofTypeOrNotApplicable(args, TYPES.secret, 'no database credentials secret in the stack', isDatabaseSecret);
     const rotations = ofType(args.resources, TYPES.secretRotation);
     for (const secret of secrets) {
       const who = `Database credentials secret ${describe(secret.name, secret.props)}`;
@@ -96,8 +98,7 @@ export const rotationFunctionPermission: StackValidationPolicy = {
   enforcementLevel: 'mandatory',
   severity: 'high',
   validateStack: (args, report) => {
-    const rotations = ofType(args.resources, TYPES.secretRotation);
-    if (rotations.length === 0) args.notApplicable('no secret rotation in the stack');
+    const rotations = ofTypeOrNotApplicable(args, TYPES.secretRotation, 'no secret rotation in the stack');
     const functions = ofType(args.resources, TYPES.lambdaFunction);
     const permissions = ofType(args.resources, TYPES.lambdaPermission);
     for (const rotation of rotations) {
