@@ -1,4 +1,4 @@
-// Bundles the rotation function into dist/packages/secrets/rotation/index.js: the code SecretsComponent deploys by
+// Bundles the rotation function into packages/secrets/dist/rotation-bundle/index.js: the code SecretsComponent deploys by
 // default and the published tarball carries. pg is bundled (driver packaging broke AWS's Python templates);
 // pg-native is optional in pg and must stay external. The AWS SDK is bundled too, so the function runs the version we
 // tested rather than whatever the runtime ships.
@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const workspaceRoot = join(projectRoot, '..', '..');
-const outfile = join(workspaceRoot, 'dist', 'packages', 'secrets', 'rotation', 'index.js');
+// Beside the compiled library, not in dist/rotation (the compiled @tap/secrets/rotation module).
+const outfile = join(projectRoot, 'dist', 'rotation-bundle', 'index.js');
 
 await build({
   entryPoints: [join(projectRoot, 'src', 'rotation', 'index.ts')],

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction } from '@tap/blocks';
 import type { VpcFunction } from '@tap/blocks';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROTATION_HANDLER, ROTATION_RUNTIME, SECRETS_DEFAULTS } from './constants';
 import { SecretsComponentError } from './errors';
 import type { secretsResourceNames } from './names';
@@ -110,20 +110,19 @@ export function createRotationFunction(name: string, input: RotationFunctionArgs
 }
 
 /**
- * The folder holding the rotation bundle (`index.js`) that the package build writes. In the published package it is
- * `<package>/rotation`; from the workspace sources (tsconfig paths) it is `dist/packages/secrets/rotation`.
- * Throws when neither holds `index.js`: build the package first, or pass `rotationCode`.
+ * The folder holding the rotation bundle (`index.js`) that the package build writes: `dist/rotation-bundle` of this
+ * package, found through the package's own `package.json`, so the same lookup serves the installed package and the
+ * workspace (where `node_modules/@tap/secrets` links to `packages/secrets`). Not `dist/rotation`: that is where the
+ * compiler puts the `@tap/secrets/rotation` module.
+ * Throws when it holds no `index.js`: build the package first, or pass `rotationCode`.
  *
  * @example
  * new pulumi.asset.FileArchive(defaultRotationCodeDir());
  */
 export function defaultRotationCodeDir(): string {
-  const candidates = [join(__dirname, '..', 'rotation'), join(__dirname, '..', '..', '..', 'dist', 'packages', 'secrets', 'rotation')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.js')));
-  if (found === undefined) {
-    throw new SecretsComponentError(
-      `rotation bundle not found (looked for index.js in ${candidates.join(' and ')}); build it with "nx build secrets" or pass rotationCode`,
-    );
+  const dir = join(dirname(require.resolve('@tap/secrets/package.json')), 'dist', 'rotation-bundle');
+  if (!existsSync(join(dir, 'index.js'))) {
+    throw new SecretsComponentError(`rotation bundle not found (no index.js in ${dir}); build it with "nx build secrets" or pass rotationCode`);
   }
-  return found;
+  return dir;
 }

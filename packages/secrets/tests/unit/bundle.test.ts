@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // The build (a dependency of this project's test target) writes these.
-const DIST = resolve(__dirname, '..', '..', '..', '..', 'dist', 'packages', 'secrets');
-const BUNDLE = join(DIST, 'rotation', 'index.js');
+const DIST = resolve(__dirname, '..', '..', 'dist');
+const BUNDLE = join(DIST, 'rotation-bundle', 'index.js');
 
 describe('the built rotation bundle', () => {
   let isolated: string;
@@ -55,12 +55,12 @@ describe('the built rotation bundle', () => {
 describe('the package tarball', () => {
   it('carries the rotation bundle next to the compiled sources', () => {
     // Act
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: DIST, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: resolve(DIST, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
 
     // Assess
-    expect(files).toEqual(expect.arrayContaining(['rotation/index.js', 'src/index.js', 'src/rotation/index.js', 'src/rotation/index.d.ts', 'package.json', 'README.md']));
-    expect(files.some((f) => f.startsWith('tests/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+    expect(files).toEqual(expect.arrayContaining(['dist/rotation-bundle/index.js', 'dist/index.js', 'dist/rotation/index.js', 'dist/rotation/index.d.ts', 'package.json', 'README.md']));
+    expect(files.some((f) => f.startsWith('tests/') || f.startsWith('src/') || f.startsWith('scripts/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toBe(false);
     expect(existsSync(BUNDLE)).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef
 /** Pulumi's wire signature for secrets (sdk/nodejs/runtime/rpc.ts). */
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 const SPECIAL_SIG = '4dabf18193072939515e22adb298388d';
-const BUNDLE_DIR = resolve(__dirname, '..', '..', '..', '..', 'dist', 'packages', 'secrets', 'rotation');
+const BUNDLE_DIR = resolve(__dirname, '..', '..', 'dist', 'rotation-bundle');
 
 const args = (overrides: Partial<SecretsComponentArgs> = {}): SecretsComponentArgs => ({
   environment: 'dev',
