@@ -95,7 +95,7 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
     const password = named(resources, 'random:index/randomPassword:RandomPassword', 'tap-secrets-password');
 
     // Assess: a change to the rotation code must reach the drift gate; the password never reaches a file.
-    expect(rotation.inputs['code']).toEqual({ path: '../../dist/packages/secrets/rotation', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(rotation.inputs['code']).toEqual({ path: '../../packages/secrets/dist/rotation-bundle', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect((password as any).outputs?.result).toBe('[secret]');
   });
 
