@@ -13,7 +13,7 @@ if git cat-file -e "$base_sha:$rules" 2>/dev/null; then
 else
   echo "::warning::$rules is not on the base branch yet: using this pull request's rules"
 fi
-npx --no-install tap-drift requirements \
+node packages/manifest/dist/cli/main.js requirements \
   --baseline "$out/base/apps/tap-stack/manifests" \
   --current "$synth" \
   --rules "$rules" \

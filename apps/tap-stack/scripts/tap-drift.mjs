@@ -1,16 +1,18 @@
-// The tap-drift CLI of @tap/manifest as the tap-stack scripts run it: bundled by `nx run tap-stack:build`, because the
-// package's own build resolves @tap/validation through node_modules, which inside the workspace points at sources.
+// The tap-drift CLI of @tap/manifest as the tap-stack scripts run it: the package's own build, found the way Node
+// finds the package (node_modules/@tap/manifest links to packages/manifest in the workspace); `nx run tap-stack:build`
+// builds it first (^build).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 export const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
-const tapDrift = join(root, 'dist/apps/tap-stack/tap-drift.js');
+const tapDrift = join(dirname(createRequire(join(root, 'package.json')).resolve('@tap/manifest/package.json')), 'dist', 'cli', 'main.js');
 
 /** The one line a caller prints when the bundle is missing, or undefined when it is there. */
 export function missingTapDrift(script) {
   if (existsSync(tapDrift)) return undefined;
-  return `${script}: ${tapDrift} is missing; build it with "npx nx run tap-stack:build" (the nx targets do this first)`;
+  return `${script}: ${tapDrift} is missing; build it with "npx nx run manifest:build" (the nx targets do this first)`;
 }
 
 /** Exits 2 with one line when the bundle is missing; `script` names the caller in that line. */

@@ -6,6 +6,7 @@ import { STACK_PHYSICAL_NAMES, type EnvironmentName } from '@tap/validation';
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { realSleep, withThrottleRetry, type Sleep } from '../preflight/aws';
@@ -281,7 +282,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     }
 
     await step('drift', async () => {
-      const drift = await runCommand(process.execPath, [join(root, 'dist', 'apps', 'tap-stack', 'tap-drift.js'), 'live', '--stack', stack, '--cwd', app, '--code', synthManifest as string, '--ignore', join(app, 'drift-ignore.json'), '--pulumi', pulumi, '--format', 'text'], { cwd: root, env: options.env });
+      const drift = await runCommand(process.execPath, [tapDriftCli(root), 'live', '--stack', stack, '--cwd', app, '--code', synthManifest as string, '--ignore', join(app, 'drift-ignore.json'), '--pulumi', pulumi, '--format', 'text'], { cwd: root, env: options.env });
       if (drift.code === 0) return 'in sync';
       if (drift.code === 1) throw new SmokeCheckError(`live drift: ${lastLine(drift.stdout) ?? 'drift'}`);
       throw new SmokeError(`live drift could not check: ${lastLine(drift.stderr) ?? `exit ${drift.code}`}`);
@@ -338,6 +339,11 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`smoke ${env}: ${report.outcome.toUpperCase()} in ${seconds(report.durationMs)}; report ${relative(process.cwd(), out)}`);
   return report;
+}
+
+/** The built tap-drift CLI of @tap/manifest, resolved from the workspace as Node resolves the package. */
+function tapDriftCli(root: string): string {
+  return join(dirname(createRequire(join(root, 'package.json')).resolve('@tap/manifest/package.json')), 'dist', 'cli', 'main.js');
 }
 
 function readStackConfigOrThrow(file: string) {

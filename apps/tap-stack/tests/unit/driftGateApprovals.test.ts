@@ -9,7 +9,7 @@ import { APP, ROOT, tempDir } from '../synthHelper';
  * needed): approved baselines in a temporary folder, then a prod encryption change in the current synth.
  */
 const GATE = join(APP, 'scripts', 'drift-gate.mjs');
-const TAP_DRIFT = join(ROOT, 'dist', 'apps', 'tap-stack', 'tap-drift.js');
+const TAP_DRIFT = join(ROOT, 'packages', 'manifest', 'dist', 'cli', 'main.js');
 const FIXTURES = join(ROOT, 'packages', 'manifest', 'tests', 'fixtures', 'synth');
 
 function gate(baseline: string, current: string, format: string, env: Record<string, string> = {}) {

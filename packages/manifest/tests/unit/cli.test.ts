@@ -3,22 +3,16 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src';
 import { environmentProfile } from '@tap/validation';
-import { linkBuiltPackages, manifestFor, record, removeDir, runBin, tempDir, writeJson, writeSynth } from './support';
+import { BUILT_BIN, manifestFor, record, removeDir, runBin, tempDir, writeJson, writeSynth } from './support';
 
 /*
- * Runs the BUILT bin (dist/packages/manifest/src/cli/main.js; the test target depends on build) in a separate
+ * Runs the BUILT bin (packages/manifest/dist/cli/main.js; the test target depends on build) in a separate
  * node process, as a user would, and checks stdout, stderr and the exit code.
  */
 describe('tap-drift (built bin)', () => {
   let dir: string;
-  let bin: string;
-  let linkRoot: string;
-  const run = (...args: string[]) => runBin(bin, args, dir);
+  const run = (...args: string[]) => runBin(BUILT_BIN, args, dir);
 
-  beforeAll(() => {
-    ({ root: linkRoot, bin } = linkBuiltPackages());
-  });
-  afterAll(() => removeDir(linkRoot));
   beforeEach(() => {
     dir = tempDir('tap-drift-cli');
     writeJson(join(dir, 'envs', 'dev.json'), manifestFor('dev'));

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../src';
 import { WORKSPACE, manifestFor, removeDir, writeJson } from './support';
 
 /*
- * `npm pack` both BUILT packages and install the tarballs in an empty folder outside the workspace, then use
+ * `npm pack` both packages (each folder with its build in dist/) and install the tarballs in an empty folder outside the workspace, then use
  * them as a consumer would. Third-party deps come from the npm cache (they were installed for the workspace).
  */
 describe('published tarballs', () => {
@@ -17,7 +17,7 @@ describe('published tarballs', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tap-pack-'));
     for (const name of ['validation', 'manifest']) {
-      npm(['pack', join(WORKSPACE, 'dist', 'packages', name), '--pack-destination', dir, '--silent'], dir);
+      npm(['pack', join(WORKSPACE, 'packages', name), '--pack-destination', dir, '--silent'], dir);
     }
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const tarballs = readdirSync(dir).filter((file) => file.endsWith('.tgz')).map((file) => `./${file}`);

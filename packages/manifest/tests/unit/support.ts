@@ -1,7 +1,7 @@
 import type { SynthResource } from '@tap/pulumi-testing';
 import { environmentProfile, type EnvironmentConfig, type EnvironmentName } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createConfigManifest, manifestToEnvironmentConfig } from '../../src';
 import type { ConfigManifest } from '../../src';
@@ -30,18 +30,10 @@ export function tempDir(prefix: string): string {
 }
 
 /**
- * Installs the BUILT packages (dist/) the way npm would link them: `node_modules/@tap/{manifest,validation}`
- * in a folder under the workspace's git-ignored tmp/, so third-party deps still come from the root
- * node_modules while `@tap/validation` resolves to its build, not to the TypeScript sources.
+ * The BUILT `tap-drift` bin (the package's `bin`, dist/cli/main.js; the test target depends on build). Node resolves
+ * its `@tap/validation` through the workspace's node_modules to that package's build, as in an install.
  */
-export function linkBuiltPackages(): { root: string; bin: string } {
-  const root = tempDir('tap-drift-bin');
-  mkdirSync(join(root, 'node_modules', '@tap'), { recursive: true });
-  for (const name of ['manifest', 'validation']) {
-    symlinkSync(join(WORKSPACE, 'dist', 'packages', name), join(root, 'node_modules', '@tap', name), 'dir');
-  }
-  return { root, bin: join(root, 'node_modules', '@tap', 'manifest', 'src', 'cli', 'main.js') };
-}
+export const BUILT_BIN = join(WORKSPACE, 'packages', 'manifest', 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   code: number | null;
@@ -51,7 +43,7 @@ export interface CliResult {
 
 /** Runs the built `tap-drift` bin as a user would (a separate node process). */
 export function runBin(bin: string, args: string[], cwd: string): CliResult {
-  const result = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', bin, ...args], {
+  const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 30_000,
