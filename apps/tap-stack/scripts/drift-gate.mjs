@@ -14,6 +14,7 @@
 //            the current synth becomes the baselines, one audit line per environment.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { driftStatus, startStatus, writeJsonAtomic } from '../../../tools/nx-plugin/bin/status-file.mjs';
 import { missingTapDrift, root, runSynth, runTapDrift } from './tap-drift.mjs';
@@ -85,7 +86,7 @@ function approve() {
  * next to the synth folder; returns its path. Violations are tap-drift approve's to judge (it refuses blocking ones);
  * a policy check that cannot run stops the approval.
  */
-function runPolicies(current, cli = join(root, 'dist/packages/policy/src/bin/tap-policy.js')) {
+function runPolicies(current, cli = join(dirname(createRequire(join(root, 'package.json')).resolve('@tap/policy/package.json')), 'dist', 'bin', 'tap-policy.js')) {
   if (!existsSync(cli)) usageError(`${cli} is missing; build it with "npx nx run policy:build" (nx run tap-stack:drift-approve does this first)`);
   const files = existsSync(current)
     ? readdirSync(current)

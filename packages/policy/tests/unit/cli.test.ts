@@ -3,18 +3,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src';
-import { linkBuiltPackages, removeLinks } from '../builtPackages';
 import { FIXTURE_PATH, find, loadFixture } from '../helpers';
 
-// The bin as published: the build output (project.json makes test depend on build), installed next to the build of
-// @tap/validation.
-const DIST_PACKAGE = resolve(__dirname, '../../../../dist/packages/policy/package.json');
+// The bin as published: the package's build (project.json makes test depend on build). Its @tap/validation resolves
+// through the workspace's node_modules to that package's build, as in an install.
+const PACKAGE = resolve(__dirname, '../../package.json');
+const BIN = resolve(__dirname, '../../dist/bin/tap-policy.js');
 
 let dir: string;
-let links: { root: string; bin: string };
 
 function tapPolicy(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', links.bin, ...args], { encoding: 'utf8', cwd: dir });
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -27,11 +26,8 @@ function synth(env: string, resources: unknown): string {
 }
 
 beforeAll(() => {
-  links = linkBuiltPackages();
-  expect(existsSync(links.bin)).toBe(true);
+  expect(existsSync(BIN)).toBe(true);
 });
-
-afterAll(() => removeLinks(links.root));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tap-policy-'));
@@ -43,8 +39,8 @@ afterEach(() => {
 
 describe('tap-policy (built bin)', () => {
   it('is declared as the package bin', () => {
-    const pkg = JSON.parse(readFileSync(DIST_PACKAGE, 'utf8')) as { bin: Record<string, string> };
-    expect(pkg.bin).toEqual({ 'tap-policy': './src/bin/tap-policy.js' });
+    const pkg = JSON.parse(readFileSync(PACKAGE, 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ 'tap-policy': './dist/bin/tap-policy.js' });
   });
 
   it('exits 0 on the compliant fixture, taking the environment from synth/<env>/', () => {

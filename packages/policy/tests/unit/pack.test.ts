@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
-import { withBuiltValidation } from '../builtPackages';
 
 const PACK_DIR = resolve(__dirname, '../../../../tools/policy-pack');
 
@@ -22,15 +21,9 @@ function runPack(): { name: string; args: PolicyPackArgs }[] {
       constructed.push({ name, args });
     }
   }
-  // The pack checks with require.resolve which @tap/policy it can load.
-  const sandboxRequire = Object.assign(
-    (id: string): unknown => (id === '@pulumi/policy' ? { ...(packRequire(id) as object), PolicyPack: RecordingPolicyPack } : packRequire(id)),
-    { resolve: packRequire.resolve },
-  );
+  const sandboxRequire = (id: string): unknown => (id === '@pulumi/policy' ? { ...(packRequire(id) as object), PolicyPack: RecordingPolicyPack } : packRequire(id));
   const module = { exports: {} };
-  withBuiltValidation(() =>
-    runInNewContext(outputText, { require: sandboxRequire, module, exports: module.exports, __dirname: PACK_DIR, __filename: join(PACK_DIR, 'index.ts') }),
-  );
+  runInNewContext(outputText, { require: sandboxRequire, module, exports: module.exports, __dirname: PACK_DIR, __filename: join(PACK_DIR, 'index.ts') });
   return constructed;
 }
 
@@ -47,7 +40,8 @@ describe('tools/policy-pack', () => {
 
   it('constructs one tap-security pack, mandatory, with every policy of the built @tap/policy', () => {
     // Prepare
-    const built = withBuiltValidation(() => createRequire(join(PACK_DIR, 'index.ts'))(resolve(PACK_DIR, '../../dist/packages/policy'))) as { policies: { name: string }[] };
+    // Node's own resolution from the pack, as Pulumi runs it: node_modules/@tap/policy → packages/policy/dist.
+    const built = createRequire(join(PACK_DIR, 'index.ts'))('@tap/policy') as { policies: { name: string }[] };
     // Act
     const packs = runPack();
     // Assess
