@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /*
- * What another team does: `npm pack` the BUILT packages, install the tarballs (and the Pulumi peers) into an
+ * What another team does: `npm pack` the packages (each package folder with its build in dist/), install the tarballs (and the Pulumi peers) into an
  * empty project outside the workspace, compile a strict TypeScript stack importing `@tap/components` against the
  * published .d.ts files, and run it under the published mocks (`@tap/components/testing`). Nothing resolves into the workspace.
  * Third-party packages come from the npm cache that `npm ci` filled.
@@ -35,7 +35,7 @@ describe('the published @tap/components in a consumer project', () => {
   beforeAll(() => {
     // Prepare: tarballs, a fresh project, the peers at the workspace's versions, TypeScript.
     dir = mkdtempSync(join(tmpdir(), 'tap-consumer-'));
-    for (const name of PACKAGES) npm(['pack', join(WORKSPACE, 'dist', 'packages', name), '--pack-destination', dir, '--silent']);
+    for (const name of PACKAGES) npm(['pack', join(WORKSPACE, 'packages', name), '--pack-destination', dir, '--silent']);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-stack', version: '1.0.0', private: true }));
     const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz')).map((f) => `./${f}`);
     const peers = ['@pulumi/pulumi', '@pulumi/aws', '@pulumi/docker', 'typescript', '@types/node'].map((p) => `${p}@${peerVersion(p)}`);
@@ -63,6 +63,10 @@ describe('the published @tap/components in a consumer project', () => {
     for (const name of PACKAGES) {
       const installed = realpathSync(join(dir, 'node_modules', '@tap', name));
       expect(installed.startsWith(realpathSync(dir))).toBe(true);
+      // The build, not the TypeScript sources or the tests.
+      expect(existsSync(join(installed, 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(join(installed, 'dist', 'index.d.ts'))).toBe(true);
+      expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
     }
   });
 
@@ -107,7 +111,7 @@ describe('the published @tap/components in a consumer project', () => {
     expect(plain.length).toBeGreaterThan(10);
     for (const name of plain) expect(name).toMatch(new RegExp(`(^|-)${environment}-${suffix}$`));
     // The default rotation code is the bundle inside the installed @tap/secrets.
-    expect(realpathSync(report.rotationCodePath)).toBe(realpathSync(join(dir, 'node_modules', '@tap', 'secrets', 'rotation')));
+    expect(realpathSync(report.rotationCodePath)).toBe(realpathSync(join(dir, 'node_modules', '@tap', 'secrets', 'dist', 'rotation-bundle')));
     expect(existsSync(join(report.rotationCodePath, 'index.js'))).toBe(true);
   });
 
