@@ -120,6 +120,8 @@ export function createRotationFunction(name: string, input: RotationFunctionArgs
  * new pulumi.asset.FileArchive(defaultRotationCodeDir());
  */
 export function defaultRotationCodeDir(): string {
+  // By package name, not a relative path: right from src/, from dist/ and from a program bundle that inlines this file.
+  // eslint-disable-next-line @nx/enforce-module-boundaries
   const dir = join(dirname(require.resolve('@tap/secrets/package.json')), 'dist', 'rotation-bundle');
   if (!existsSync(join(dir, 'index.js'))) {
     throw new SecretsComponentError(`rotation bundle not found (no index.js in ${dir}); build it with "nx build secrets" or pass rotationCode`);
