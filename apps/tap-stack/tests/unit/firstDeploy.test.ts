@@ -1,7 +1,7 @@
 import { evaluatePolicies, type SynthResource } from '@tap/policy';
 import { AWS_NAME_LIMITS, STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, type NamedResourceType } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, imageContext, stackConfigFile, synth, tempDir, type SynthResult } from '../synthHelper';
 
@@ -169,10 +169,19 @@ describe('synth from two checkout paths', () => {
     mkdirSync(join(dir, 'apps'), { recursive: true });
     cpSync(join(ROOT, 'nx.json'), join(dir, 'nx.json'));
     cpSync(join(ROOT, 'apps', 'tap-stack'), join(dir, 'apps', 'tap-stack'), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('/tests') });
-    for (const built of [['apps', 'tap-stack'], ['apps', 'payment-processor'], ['packages', 'secrets', 'rotation']]) {
+    for (const built of [['apps', 'tap-stack'], ['apps', 'payment-processor']]) {
       cpSync(join(ROOT, 'dist', ...built), join(dir, 'dist', ...built), { recursive: true });
     }
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    // @tap/secrets with its rotation bundle, linked from node_modules as npm links a workspace package: the program
+    // finds the bundle through the package, so each checkout must resolve its own copy.
+    const secrets = join(dir, 'packages', 'secrets');
+    cpSync(join(ROOT, 'packages', 'secrets', 'package.json'), join(secrets, 'package.json'));
+    cpSync(join(ROOT, 'packages', 'secrets', 'dist', 'rotation-bundle'), join(secrets, 'dist', 'rotation-bundle'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', '@tap'), { recursive: true });
+    for (const entry of readdirSync(join(ROOT, 'node_modules')).filter((e) => e !== '@tap')) symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
+    for (const entry of readdirSync(join(ROOT, 'node_modules', '@tap'))) {
+      symlinkSync(entry === 'secrets' ? secrets : join(ROOT, 'node_modules', '@tap', entry), join(dir, 'node_modules', '@tap', entry));
+    }
     return dir;
   }
 
