@@ -196,7 +196,7 @@ describe('workflow invariants', () => {
     expect(workflows['nightly-drift.yml'].jobs.issues.if).toBe('always()');
   });
 
-  it('runs verify-approvals on every pull request and every review, never with the team token beside the pull request code', () => {
+  it('judges every pull request and every review with the base commit\'s gate, never with the team token beside the pull request code', () => {
     // Prepare
     const pr = workflows['pull-request.yml'];
     const reviews = workflows['approvals.yml'];
@@ -204,16 +204,46 @@ describe('workflow invariants', () => {
     // Assess
     for (const wf of [pr, reviews]) {
       const verify = wf.jobs['verify-approvals'];
+      const steps = verify.steps.map(script).join('\n');
       expect(verify.name).toBe('verify-approvals');
-      expect(verify.steps.map(script).join('\n')).toMatch(/node packages\/manifest\/dist\/cli\/main\.js verify-approvals --given /);
+      // The base's copy of the script, told the base and the head; the head's synth read as data, none of its code run.
+      expect(steps).toContain('git show "$BASE_SHA:.github/scripts/verify-approvals.sh" > "$RUNNER_TEMP/verify-approvals.sh"');
+      expect(steps).toMatch(/bash "\$RUNNER_TEMP\/verify-approvals\.sh" --base "\$BASE_SHA" --head "\$HEAD_SHA" --given \S+ --author "\$author" --pushers "\$pushers" --synth /);
+      expect(steps).not.toMatch(/\bnpm ci\b|\bnpx\b|packages\/manifest\/dist/);
+      expect(verify.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}', 'fetch-depth': 0 });
       const holder = wf.jobs['approvals-given'];
       expect(JSON.stringify(holder.steps)).toContain('secrets.APPROVER_TEAMS_TOKEN');
       expect(holder.steps[0].with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
       expect(holder.steps.some((s) => s.run)).toBe(false);
     }
-    // A skipped required check counts as passed: verify-approvals runs after drift too.
-    expect(pr.jobs['verify-approvals'].if).toBe("always() && needs.drift-gate.result != 'cancelled'");
+    // No workflow computes requirements with the head's own tap-drift any more.
+    expect(allSteps.map(({ step }) => script(step)).join('\n')).not.toMatch(/requirements-vs-base|cli\/main\.js (requirements|verify-approvals)/);
     expect(pr.jobs.affected.steps.map((s) => s.run ?? '').join('\n')).toContain('npx nx affected -t lint typecheck test build --base="$BASE_SHA"');
+  });
+
+  it('never lets a required check end skipped: it runs always and checks the result of every job it needs', () => {
+    // Prepare: the checks the ruleset requires (README, "Adopting the workflows").
+    const required = [
+      { file: 'pull-request.yml', id: 'affected' },
+      { file: 'pull-request.yml', id: 'drift-gate' },
+      { file: 'pull-request.yml', id: 'verify-approvals' },
+      { file: 'approvals.yml', id: 'verify-approvals' },
+    ];
+
+    // Assess
+    for (const { file, id } of required) {
+      const job = workflows[file].jobs[id];
+      const needs = needsOf(job);
+      if (needs.length === 0) {
+        expect([file, id, job.if]).toEqual([file, id, undefined]);
+        continue;
+      }
+      // A job that needs another is skipped when that one fails, unless it runs always().
+      expect([file, id, job.if]).toEqual([file, id, expect.stringMatching(/^always\(\)/)]);
+      const first = JSON.stringify(job.steps[0]);
+      for (const need of needs) expect([file, id, first]).toEqual([file, id, expect.stringContaining(`needs.${need}.result`)]);
+      expect([file, id, script(job.steps[0])]).toEqual([file, id, expect.stringContaining('exit 1')]);
+    }
   });
 
   it('runs only Nx targets (and configurations) that exist', () => {

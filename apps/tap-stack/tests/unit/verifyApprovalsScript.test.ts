@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ROOT, tempDir } from '../synthHelper';
+
+/*
+ * .github/scripts/verify-approvals.sh judges a pull request with the base commit's own tap-drift, rules and baselines.
+ * The attack it stops: a head that broadens IAM and also patches the gate's code so that no rule matches. Judged by the
+ * head's own code that change needs nothing; judged by the base it needs security, platform leads and gate-change.
+ * Everything runs in a temporary git repository made from the workspace as it is (the base), with the workspace's
+ * installed packages linked in (.github/scripts/link-node-modules.sh), so no network and no `npm ci`.
+ */
+const SCRIPT = join(ROOT, '.github', 'scripts', 'verify-approvals.sh');
+const LINK = join(ROOT, '.github', 'scripts', 'link-node-modules.sh');
+const PAYMENT_POLICIES = 'packages/lambda/src/policies.ts';
+const GLOB = 'packages/manifest/src/approvals/rules.ts';
+
+/** The environment of a nested Nx run: none of the outer task's NX_* variables (they name the outer workspace). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NX_') && !key.startsWith('JEST_')) env[key] = value;
+  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+}
+
+function run(command: string, args: string[], cwd: string) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const result = run('git', args, cwd);
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Replaces `from` by `to` in a file of the repository; fails when `from` is not there (the patch must bite). */
+function edit(repo: string, file: string, from: string, to: string): void {
+  const path = join(repo, file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update this test's patch`);
+  writeFileSync(path, text.replace(from, to));
+}
+
+interface Requirement {
+  rule: string;
+  group: string;
+}
+
+describe('verify-approvals.sh: the base judges the head', () => {
+  const repo = tempDir('verify-repo');
+  const work = tempDir('verify-work');
+  const given = join(tempDir('verify-given'), 'given.json');
+  let base = '';
+
+  beforeAll(() => {
+    // Prepare: the base commit is the workspace's files as they are (tracked and new), with its packages linked.
+    const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter(Boolean);
+    for (const file of files) {
+      const from = join(ROOT, file);
+      let mode: number;
+      try {
+        mode = statSync(from).mode;
+      } catch {
+        continue; // deleted in the working tree, not yet committed
+      }
+      mkdirSync(dirname(join(repo, file)), { recursive: true });
+      copyFileSync(from, join(repo, file));
+      chmodSync(join(repo, file), mode);
+    }
+    git(repo, 'init', '--quiet', '--initial-branch=main');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '--quiet', '-m', 'base');
+    base = git(repo, 'rev-parse', 'HEAD');
+    expect(run('bash', [LINK, ROOT, repo], repo).code).toBe(0);
+    writeFileSync(given, '[]\n');
+  });
+
+  const judge = (out: string, ...more: string[]) => run('bash', [SCRIPT, '--base', base, '--given', given, '--work', work, '--out', out, ...more], repo);
+  const requirementsOf = (out: string): Requirement[] => JSON.parse(readFileSync(join(out, 'requirements.json'), 'utf8')).requirements;
+  const groupsOf = (requirements: Requirement[]) => [...new Set(requirements.map((r) => r.group))].sort();
+
+  it('a head that only broadens IAM needs security and two platform leads, not gate-change', () => {
+    // Prepare: the payment function's role may now write the database secret.
+    edit(repo, PAYMENT_POLICIES, "'secretsmanager:GetSecretValue',", "'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue',");
+    git(repo, 'commit', '--quiet', '-am', 'payment role writes the secret');
+    const out = tempDir('verify-out-iam');
+
+    // Act
+    const verdict = judge(out);
+
+    // Assess
+    expect(verdict.stderr).not.toMatch(/could not judge|^\s+at /m);
+    expect(verdict.code).toBe(1);
+    const requirements = requirementsOf(out);
+    expect(groupsOf(requirements)).toEqual(['platform-leads', 'security']);
+    expect(requirements.map((r) => r.rule)).toEqual(expect.arrayContaining(['iam', 'prod-any-change']));
+    expect(requirements.map((r) => r.rule)).not.toContain('gate-change');
+    expect(verdict.stderr).toMatch(/missing 1 approval\(s\) from security/);
+  }, 600_000);
+
+  it('the same head that also patches the gate so that no rule matches still needs them, and gate-change too', () => {
+    // Prepare: every glob of the rules now matches nothing, in the head's own tap-drift.
+    edit(repo, GLOB, 'return new RegExp(`^${globBody(glob)}$`);', 'return /(?!)/;');
+    git(repo, 'commit', '--quiet', '-am', 'gate: no rule matches');
+    const out = tempDir('verify-out-patched');
+
+    // Act
+    const verdict = judge(out);
+    // The head's own tap-drift (built by the head's synth above) is fooled by its patch: it asks for nothing.
+    const own = run(
+      process.execPath,
+      ['packages/manifest/dist/cli/main.js', 'requirements', '--baseline', 'apps/tap-stack/manifests', '--current', join(work, 'head-synth'), '--rules', 'apps/tap-stack/approval-rules.json', '--format', 'json'],
+      repo,
+    );
+
+    // Assess
+    expect(own.code).toBe(0);
+    expect(JSON.parse(own.stdout).requirements).toEqual([]);
+    expect(verdict.code).toBe(1);
+    const requirements = requirementsOf(out);
+    expect(requirements.map((r) => r.rule)).toEqual(expect.arrayContaining(['iam', 'prod-any-change', 'gate-change']));
+    expect(groupsOf(requirements.filter((r) => r.rule === 'gate-change'))).toEqual(['platform-leads', 'security']);
+    expect(readFileSync(join(out, 'changed-files.txt'), 'utf8').split('\n')).toEqual(expect.arrayContaining([PAYMENT_POLICIES, GLOB]));
+  }, 600_000);
+
+  it('refuses a head whose history does not begin with the base history', () => {
+    // Prepare: the first history line is dropped (a rewrite, not an append).
+    const history = join(repo, 'apps/tap-stack/manifests/history.jsonl');
+    writeFileSync(history, readFileSync(history, 'utf8').split('\n').slice(1).join('\n'));
+    git(repo, 'commit', '--quiet', '-am', 'history: drop a line');
+    const out = tempDir('verify-out-history');
+
+    // Act: the synth of the previous head is the same program; reading it saves a build.
+    const verdict = judge(out, '--synth', join(work, 'head-synth'));
+
+    // Assess
+    expect(verdict.code).toBe(1);
+    expect(verdict.stderr).toContain("apps/tap-stack/manifests/history.jsonl: does not begin with the base's history byte for byte");
+  }, 600_000);
+
+  it('answers bad arguments in one line with exit 2', () => {
+    // Act
+    const noBase = run('bash', [SCRIPT, '--given', given], repo);
+    const unknownBase = run('bash', [SCRIPT, '--base', '0123456789abcdef0123456789abcdef01234567', '--given', given], repo);
+    const unknownOption = run('bash', [SCRIPT, '--base', base, '--given', given, '--colour'], repo);
+
+    // Assess
+    for (const result of [noBase, unknownBase, unknownOption]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^verify-approvals: /);
+    }
+  });
+});
