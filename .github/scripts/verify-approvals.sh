@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Judges a pull request with the BASE commit's gate, so the change under review never decides its own verdict.
 #
-# Run from the pull request's checkout (the head, with `npm ci` done):
+# Run from the pull request's checkout (the head; with `npm ci` done unless --synth is given):
 #   verify-approvals.sh --base <sha> --given <approvals.json> [--author <login>] [--head <sha>] [--pushers <a,b>]
 #                       [--synth <dir>] [--out <dir>] [--work <dir>]
 #
@@ -94,12 +94,13 @@ if [ ! -f "$judge/.built" ]; then
   git worktree prune
   git worktree add --detach --quiet "$judge" "$base" || die "cannot check out the base $base in $judge"
   if [ -d node_modules ] && cmp -s package-lock.json "$judge/package-lock.json"; then
-    bash "$top/.github/scripts/link-node-modules.sh" "$top" "$judge" || die "cannot link node_modules into $judge"
+    bash "$judge/.github/scripts/link-node-modules.sh" "$top" "$judge" || die "cannot link node_modules into $judge"
   else
     echo "$me: the base's package-lock.json differs from the head's: installing the base's dependencies" >&2
     (cd "$judge" && npm ci --no-audit --no-fund --ignore-scripts >"$work/npm-ci.log" 2>&1) || die "npm ci of the base failed ($work/npm-ci.log)"
   fi
-  (cd "$judge" && NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p manifest policy --outputStyle=static >"$work/build-base.log" 2>&1) ||
+  # No cache: an output cached by a build of the head's code must never become the judge.
+  (cd "$judge" && NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p manifest policy --skip-nx-cache --outputStyle=static >"$work/build-base.log" 2>&1) ||
     die "building tap-drift and tap-policy from the base failed ($work/build-base.log)"
   touch "$judge/.built"
 fi
