@@ -15,6 +15,8 @@ export type {
   CodeReviewOnly,
   ExemptChange,
   GivenApprovals,
+  NotCounted,
+  PullRequestFacts,
   RequirementsReport,
   RequirementStatus,
   ResourceSelector,

@@ -1,5 +1,5 @@
 import type { OutputFormat } from '../types';
-import type { ApprovalRequirement, RequirementsReport, RequirementStatus, VerifyReport } from './types';
+import type { ApprovalRequirement, NotCounted, PullRequestFacts, RequirementsReport, RequirementStatus, VerifyReport } from './types';
 
 /** How many triggering changes a report lists per requirement before "…and N more". */
 export const TRIGGER_CAP = 10;
@@ -62,8 +62,22 @@ const statusLine = (r: RequirementStatus): string =>
     ? `met: ${need(r)} [${r.rule}], by ${r.approvedBy.join(', ')}`
     : `MISSING ${r.missing} of ${need(r)} [${r.rule}]${r.approvedBy.length ? ` (so far: ${r.approvedBy.join(', ')})` : ''}: ${r.reason}`;
 
+/** Short commit ids in a reason (formatted as code in Markdown). */
+const HEX = /\b[0-9a-f]{7}\b/g;
+
+const notCountedLine = (n: NotCounted): string => `${n.approver}${n.reviewId === undefined ? '' : ` (review ${n.reviewId})`}: ${n.reason}`;
+
+/** Which reviews count, in words: `reviews on 5d6e7f8, not by the author alice nor a pusher (alice, web-flow)`. */
+function pullRequestLine(pr: PullRequestFacts): string {
+  const parts = [pr.head === undefined ? 'reviews on any commit' : `reviews on the head ${pr.head.slice(0, 7).toLowerCase()}`];
+  if (pr.author !== undefined) parts.push(`not by the author ${pr.author}`);
+  if (pr.pushers !== undefined) parts.push(pr.pushers.length === 0 ? 'no pushers given' : `nor by a pusher (${pr.pushers.join(', ')})`);
+  return parts.join(', ');
+}
+
 /**
- * The result of `verify-approvals` as text, JSON or Markdown: each requirement met (by whom) or missing (how many).
+ * The result of `verify-approvals` as text, JSON or Markdown: each requirement met (by whom) or missing (how many), and
+ * each given approval that was not counted, with its reason.
  *
  * @example
  * process.stdout.write(renderVerify(verifyApprovals(report, given), 'text'));
@@ -77,10 +91,20 @@ export function renderVerify(report: VerifyReport, format: OutputFormat): string
       : missing.length === 0
         ? `all ${report.requirements.length} approval requirement(s) met`
         : `${missing.length} of ${report.requirements.length} approval requirement(s) not met`;
+  const notCounted = report.notCounted ?? [];
   if (format === 'markdown') {
     const lines = [`**Approvals: ${headline}.**`, ''];
     for (const r of report.requirements) lines.push(`- ${r.met ? '✅' : '❌'} ${statusLine(r).replace(/^(met|MISSING)/, (w) => (w === 'met' ? 'met' : 'missing'))}`);
+    if (report.pullRequest) lines.push('', `Counted: ${pullRequestLine(report.pullRequest).replace(HEX, '`$&`')}.`);
+    if (notCounted.length > 0) {
+      lines.push('', `Not counted (${notCounted.length}):`, '', ...notCounted.map((n) => `- ${cell(notCountedLine(n)).replace(HEX, '`$&`')}`));
+    }
     return `${lines.join('\n').replace(/\n+$/, '')}\n`;
   }
-  return `${[`approvals: ${headline}`, ...report.requirements.map((r) => `  ${statusLine(r)}`)].join('\n')}\n`;
+  return `${[
+    `approvals: ${headline}`,
+    ...report.requirements.map((r) => `  ${statusLine(r)}`),
+    ...(report.pullRequest ? [`  counted: ${pullRequestLine(report.pullRequest)}`] : []),
+    ...notCounted.map((n) => `  not counted: ${notCountedLine(n)}`),
+  ].join('\n')}\n`;
 }

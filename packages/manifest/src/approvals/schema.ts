@@ -86,15 +86,23 @@ export const approvalRulesSchema = z
     });
   });
 
+/** A full commit id: 40 hex digits (SHA-1), or 64 (a SHA-256 repository). */
+export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
 /**
- * The approvals a pull request has: one entry per approver with the groups (code-host teams) they belong to, e.g.
- * `[{"approver": "alice", "groups": ["platform-leads", "security"]}]`.
+ * The approvals a pull request has: one entry per approving review with the groups (code-host teams) the approver
+ * belongs to, the review's id and the commit it was given on (`.github/scripts/given-approvals.cjs` writes them), e.g.
+ * `[{"approver": "alice", "groups": ["platform-leads", "security"], "reviewId": 80, "commitId": "<40 hex>"}]`.
+ * `reviewId` and `commitId` are optional (files from before they were recorded); `verify-approvals --head` does not
+ * count an approval without a `commitId`.
  */
 export const givenApprovalsSchema = z.array(
   z
     .object({
       approver: z.string().trim().min(1, 'must name who approved'),
       groups: z.array(z.string().trim().min(1)),
+      reviewId: z.number().int().positive().optional(),
+      commitId: z.string().regex(COMMIT_ID, 'must be a full commit id (40 hex digits)').optional(),
     })
     .strict(),
 );

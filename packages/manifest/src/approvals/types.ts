@@ -95,11 +95,34 @@ export interface RequirementStatus extends ApprovalRequirement {
   missing: number;
 }
 
+/** What `verify-approvals` knows of the pull request, to tell which reviews vouch for its code (logins case-insensitive). */
+export interface PullRequestFacts {
+  /** The pull request's author: their own review never counts. */
+  author?: string;
+  /** The head commit (full id): with it, only reviews given on it count. */
+  head?: string;
+  /** Logins that authored or committed any of its commits: their reviews never count. */
+  pushers?: readonly string[];
+}
+
+/** A given approval that counts for no requirement, and why. */
+export interface NotCounted {
+  approver: string;
+  /** The review's id, when the given file records it. */
+  reviewId?: number;
+  /** Why, e.g. `given on an older commit 1a2b3c4, not on the head 5d6e7f8`. */
+  reason: string;
+}
+
 /** The result of `tap-drift verify-approvals`. */
 export interface VerifyReport {
   /** Every requirement met. */
   met: boolean;
   requirements: RequirementStatus[];
+  /** Every given approval that was not counted, with its reason (in the order given). */
+  notCounted: NotCounted[];
+  /** The pull request the approvals were checked against, when any of it was given. */
+  pullRequest?: PullRequestFacts;
   /** The given-approvals file. */
   givenFile?: string;
 }
