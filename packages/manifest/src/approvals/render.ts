@@ -7,9 +7,10 @@ export const TRIGGER_CAP = 10;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
-function capped(lines: readonly string[], format: (line: string) => string, indent: string): string[] {
+function capped(lines: readonly string[], format: (line: string) => string, indent: string, total = lines.length): string[] {
   const shown = lines.slice(0, TRIGGER_CAP).map((line) => `${indent}${format(line)}`);
-  if (lines.length > TRIGGER_CAP) shown.push(`${indent}…and ${lines.length - TRIGGER_CAP} more`);
+  const count = Math.max(total, lines.length);
+  if (count > shown.length) shown.push(`${indent}…and ${count - shown.length} more`);
   return shown;
 }
 
@@ -23,7 +24,8 @@ const need = (r: ApprovalRequirement): string => `${r.approvals} approval${r.app
  */
 export function renderRequirements(report: RequirementsReport, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  const summary = `${report.changeCount} change(s) in ${report.changedEnvironments.join(', ') || 'no environment'}, rules ${report.rulesFile}`;
+  const files = report.changedFiles === undefined ? '' : `, ${report.changedFiles} changed file(s)`;
+  const summary = `${report.changeCount} change(s) in ${report.changedEnvironments.join(', ') || 'no environment'}${files}, rules ${report.rulesFile}`;
   if (format === 'markdown') {
     const lines = [`${summary.replace(report.rulesFile, code(report.rulesFile))}.`, ''];
     if (report.requirements.length === 0) {
@@ -35,7 +37,7 @@ export function renderRequirements(report: RequirementsReport, format: OutputFor
       }
       lines.push('', 'Triggered by:', '');
       for (const r of report.requirements) {
-        lines.push(`- ${code(r.rule)} (${need(r)}):`, ...capped(r.triggeredBy, code, '  - '));
+        lines.push(`- ${code(r.rule)} (${need(r)}):`, ...capped(r.triggeredBy, code, '  - ', r.triggeredCount));
       }
       lines.push('');
     }
@@ -50,7 +52,7 @@ export function renderRequirements(report: RequirementsReport, format: OutputFor
   const lines = [`approval requirements: ${summary}`];
   if (report.requirements.length === 0) lines.push('  none beyond code review');
   for (const r of report.requirements) {
-    lines.push(`  REQUIRED ${need(r)} [${r.rule}] (${r.environments.join(', ')}): ${r.reason}`, ...capped(r.triggeredBy, (t) => t, '    - '));
+    lines.push(`  REQUIRED ${need(r)} [${r.rule}] (${r.environments.join(', ')}): ${r.reason}`, ...capped(r.triggeredBy, (t) => t, '    - ', r.triggeredCount));
   }
   if (report.exempt.length > 0) lines.push(`  code review only: ${report.exempt.length} change(s) exempt (${[...new Set(report.exempt.map((e) => e.exemption))].join(', ')})`);
   if (report.unmatched.length > 0) lines.push(`  no rule applies: ${report.unmatched.length} change(s)`);

@@ -25,19 +25,25 @@ interface SourceOptions {
   current?: string;
   rules?: string;
   requirements?: string;
+  changedFiles?: string;
 }
 
 /** The requirements from `--requirements <json>`, or computed from `--baseline`, `--current` and `--rules`. */
 function requirementsFrom(options: SourceOptions): RequirementsReport {
   if (options.requirements) {
-    if (options.baseline || options.current) {
-      throw new ManifestError('bad-argument', '--requirements', 'contradicts --baseline/--current; give the report or the manifests, not both');
+    if (options.baseline || options.current || options.changedFiles) {
+      throw new ManifestError('bad-argument', '--requirements', 'contradicts --baseline/--current/--changed-files; give the report or what it is computed from, not both');
     }
     return loadRequirementsReport(options.requirements);
   }
   const missing = (['baseline', 'current', 'rules'] as const).filter((key) => !options[key]).map((key) => `--${key}`);
   if (missing.length > 0) throw new ManifestError('bad-argument', missing.join(', '), 'required (or --requirements <file> with the JSON of tap-drift requirements)');
-  return requirementsFor({ baseline: options.baseline as string, current: options.current as string, rules: options.rules as string });
+  return requirementsFor({
+    baseline: options.baseline as string,
+    current: options.current as string,
+    rules: options.rules as string,
+    ...(options.changedFiles === undefined ? {} : { changedFiles: options.changedFiles }),
+  });
 }
 
 interface PullRequestOptions {
@@ -82,13 +88,14 @@ function pullRequestFrom(options: PullRequestOptions): PullRequestFacts {
 export function registerApprovalCommands(program: Command, io: ApprovalCommandsIo, setExitCode: (code: number) => void): void {
   program
     .command('requirements')
-    .description('the approvals a change needs: each rule of the rules file that the changed configuration paths or resources trigger (exit 0, 2 bad input)')
+    .description('the approvals a change needs: each rule of the rules file that the changed configuration paths or resources trigger, and with --changed-files the gate-change requirements (exit 0, 2 bad input)')
     .requiredOption('--baseline <path>', 'approved manifest file or directory, as for check')
     .requiredOption('--current <path>', 'current manifest file or directory (the synth), as for check')
     .requiredOption('--rules <file>', 'approval rules, e.g. apps/tap-stack/approval-rules.json')
+    .option('--changed-files <file>', "the pull request's changed files, one per line (git diff --name-only): a change of the judge adds the rules' gateChange requirements")
     .option('--out <file>', 'also write the JSON report here (input of verify-approvals --requirements)')
     .addOption(formatOption())
-    .action((options: { baseline: string; current: string; rules: string; out?: string; format: OutputFormat }) => {
+    .action((options: { baseline: string; current: string; rules: string; changedFiles?: string; out?: string; format: OutputFormat }) => {
       const report = requirementsFor(options);
       if (options.out) writeJson(options.out, renderRequirements(report, 'json'));
       io.out(renderRequirements(report, options.format));
@@ -103,6 +110,7 @@ export function registerApprovalCommands(program: Command, io: ApprovalCommandsI
     .option('--baseline <path>', 'approved manifest file or directory, as for check')
     .option('--current <path>', 'current manifest file or directory (the synth), as for check')
     .option('--rules <file>', 'approval rules, e.g. apps/tap-stack/approval-rules.json')
+    .option('--changed-files <file>', 'with --baseline/--current/--rules: the changed files, as for requirements')
     .option('--author <login>', "the pull request's author: their own review never counts")
     .option('--head <sha>', "the pull request's head commit (full id): only reviews given on it count")
     .option('--pushers <logins>', 'comma-separated logins that authored or committed its commits: their reviews never count')
