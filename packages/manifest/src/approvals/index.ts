@@ -1,11 +1,12 @@
 export { ApprovalInputError } from './errors';
+export { GATE_TRIGGER_CAP, gateChangeRequirements, readChangedFiles } from './gateChange';
 export { renderRequirements, renderVerify, TRIGGER_CAP } from './render';
 export { requirementsFor } from './load';
 export type { RequirementsInput } from './load';
 export { collectChanges, computeRequirements, describeChange } from './requirements';
 export type { CurrentSide } from './requirements';
 export { globToRegExp, isExempt, loadApprovalRules, matches, parseApprovalRules, pathAndParents, readJsonFile } from './rules';
-export { approvalRulesSchema, givenApprovalsSchema, resourceSelectorSchema } from './schema';
+export { approvalRulesSchema, COMMIT_ID, gateChangeSchema, givenApprovalsSchema, resourceSelectorSchema } from './schema';
 export { loadGivenApprovals, loadRequirementsReport, parseGivenApprovals, verifyApprovals } from './verify';
 export type {
   ApprovalRequirement,
@@ -14,7 +15,10 @@ export type {
   ChangedItem,
   CodeReviewOnly,
   ExemptChange,
+  GateChange,
   GivenApprovals,
+  NotCounted,
+  PullRequestFacts,
   RequirementsReport,
   RequirementStatus,
   ResourceSelector,

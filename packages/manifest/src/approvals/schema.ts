@@ -57,6 +57,37 @@ const codeReviewOnlySchema = z
   })
   .strict();
 
+/**
+ * The changes of the code that judges (the drift gate, its policies, the build and CI that run them): a change to any
+ * file its `paths` match (globs over repository-relative paths, `**` any directories, `*` within one; dotfiles too)
+ * needs every group of `requires`, whatever the synth shows (`tap-drift requirements --changed-files`).
+ */
+export const gateChangeSchema = z
+  .object({
+    id,
+    paths: z
+      .array(
+        glob.refine((path) => !path.startsWith('/') && !path.startsWith('./') && !path.split('/').includes('..'), {
+          message: 'must be relative to the repository (as git diff --name-only prints), e.g. "tools/**"',
+        }),
+      )
+      .min(1, 'must list at least one path glob'),
+    requires: z
+      .array(
+        z
+          .object({
+            /** A group declared in `groups`. */
+            group: z.string().min(1),
+            /** Distinct members of `group` who must approve. */
+            approvals: z.number().int().min(1).max(10),
+          })
+          .strict(),
+      )
+      .min(1, 'must require at least one group'),
+    reason,
+  })
+  .strict();
+
 /** The approval rules file (`apps/tap-stack/approval-rules.json`). Published as `approval-rules.schema.json` too. */
 export const approvalRulesSchema = z
   .object({
@@ -67,9 +98,27 @@ export const approvalRulesSchema = z
     /** Changes that need no approval beyond code review; they never trigger a rule. */
     codeReviewOnly: z.array(codeReviewOnlySchema).default([]),
     rules: z.array(ruleSchema).min(1, 'must hold at least one rule'),
+    /** Changes of the code that judges: they need these groups' approvals (with `requirements --changed-files`). */
+    gateChange: gateChangeSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
+    const declared = `(declared: ${Object.keys(file.groups).join(', ') || 'none'})`;
+    const gate = file.gateChange;
+    if (gate && [...file.rules, ...file.codeReviewOnly].some((rule) => rule.id === gate.id)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gateChange', 'id'], message: `duplicate id "${gate.id}"` });
+    }
+    gate?.requires.forEach((entry, i) => {
+      if (!(entry.group in file.groups)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gateChange', 'requires', i, 'group'], message: `unknown group "${entry.group}" ${declared}` });
+      } else if (gate.requires.findIndex((other) => other.group === entry.group) < i) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['gateChange', 'requires', i, 'group'],
+          message: `"${entry.group}" is required twice (give one entry with the number of approvals)`,
+        });
+      }
+    });
     const seen = new Set<string>();
     for (const [i, rule] of [...file.rules, ...file.codeReviewOnly].entries()) {
       if (seen.has(rule.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rules', i, 'id'], message: `duplicate id "${rule.id}"` });
@@ -86,15 +135,23 @@ export const approvalRulesSchema = z
     });
   });
 
+/** A full commit id: 40 hex digits (SHA-1), or 64 (a SHA-256 repository). */
+export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
 /**
- * The approvals a pull request has: one entry per approver with the groups (code-host teams) they belong to, e.g.
- * `[{"approver": "alice", "groups": ["platform-leads", "security"]}]`.
+ * The approvals a pull request has: one entry per approving review with the groups (code-host teams) the approver
+ * belongs to, the review's id and the commit it was given on (`.github/scripts/given-approvals.cjs` writes them), e.g.
+ * `[{"approver": "alice", "groups": ["platform-leads", "security"], "reviewId": 80, "commitId": "<40 hex>"}]`.
+ * `reviewId` and `commitId` are optional (files from before they were recorded); `verify-approvals --head` does not
+ * count an approval without a `commitId`.
  */
 export const givenApprovalsSchema = z.array(
   z
     .object({
       approver: z.string().trim().min(1, 'must name who approved'),
       groups: z.array(z.string().trim().min(1)),
+      reviewId: z.number().int().positive().optional(),
+      commitId: z.string().regex(COMMIT_ID, 'must be a full commit id (40 hex digits)').optional(),
     })
     .strict(),
 );

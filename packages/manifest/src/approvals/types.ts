@@ -8,6 +8,9 @@ export type ApprovalRules = z.infer<typeof approvalRulesSchema>;
 /** One rule of the rules file. */
 export type ApprovalRule = ApprovalRules['rules'][number];
 
+/** The `gateChange` section: changes of the code that judges, and the groups they need. */
+export type GateChange = NonNullable<ApprovalRules['gateChange']>;
+
 /** One entry of `codeReviewOnly`: changes that need no approval beyond code review. */
 export type CodeReviewOnly = ApprovalRules['codeReviewOnly'][number];
 
@@ -59,8 +62,13 @@ export interface ApprovalRequirement {
   reason: string;
   /** Environments whose changes triggered it. */
   environments: EnvironmentName[];
-  /** What triggered it, one line each: `prod: encryption.kmsEnabled` or `prod: tap-db-cluster (aws:rds/cluster:Cluster) storageEncrypted`. */
+  /**
+   * What triggered it, one line each: `prod: encryption.kmsEnabled` or `prod: tap-db-cluster (aws:rds/cluster:Cluster) storageEncrypted`;
+   * for the gate-change requirement, the changed files (the first `GATE_TRIGGER_CAP`).
+   */
   triggeredBy: string[];
+  /** How many things triggered it, when `triggeredBy` lists only the first of them (gate-change). */
+  triggeredCount?: number;
 }
 
 /** A change that needed no approval beyond code review, and which `codeReviewOnly` entry said so. */
@@ -84,6 +92,8 @@ export interface RequirementsReport {
   exempt: ExemptChange[];
   /** Changed items that are neither exempt nor matched by any rule (code review only, by default). */
   unmatched: string[];
+  /** How many changed files `--changed-files` listed (absent without it). */
+  changedFiles?: number;
 }
 
 /** How one requirement stands against the given approvals. */
@@ -95,11 +105,34 @@ export interface RequirementStatus extends ApprovalRequirement {
   missing: number;
 }
 
+/** What `verify-approvals` knows of the pull request, to tell which reviews vouch for its code (logins case-insensitive). */
+export interface PullRequestFacts {
+  /** The pull request's author: their own review never counts. */
+  author?: string;
+  /** The head commit (full id): with it, only reviews given on it count. */
+  head?: string;
+  /** Logins that authored or committed any of its commits: their reviews never count. */
+  pushers?: readonly string[];
+}
+
+/** A given approval that counts for no requirement, and why. */
+export interface NotCounted {
+  approver: string;
+  /** The review's id, when the given file records it. */
+  reviewId?: number;
+  /** Why, e.g. `given on an older commit 1a2b3c4, not on the head 5d6e7f8`. */
+  reason: string;
+}
+
 /** The result of `tap-drift verify-approvals`. */
 export interface VerifyReport {
   /** Every requirement met. */
   met: boolean;
   requirements: RequirementStatus[];
+  /** Every given approval that was not counted, with its reason (in the order given). */
+  notCounted: NotCounted[];
+  /** The pull request the approvals were checked against, when any of it was given. */
+  pullRequest?: PullRequestFacts;
   /** The given-approvals file. */
   givenFile?: string;
 }
