@@ -114,7 +114,32 @@ async function givenApprovals({ github, context, core, rulesFile, out, pullReque
   return { given, pullRequest };
 }
 
+/**
+ * The pull request whose merge produced `context.sha` on `main` (a deploy's commit), from GET
+ * /repos/{owner}/{repo}/commits/{commit_sha}/pulls; then its approvals and description as `givenApprovals` writes them.
+ * The deploy records who approved from GitHub, never from a flag, and `verify-approvals.sh` judges them again.
+ *
+ * @param {{ github: any, context: any, core: any, rulesFile: string, out: string, pullRequestOut?: string }} args
+ * @returns {Promise<ReturnType<typeof givenApprovals>>}
+ * @throws when no merged pull request to `main` has `context.sha` as its merge commit: main changes only through
+ *   reviewed pull requests, so a deploy of anything else is refused.
+ * @example
+ * await mergedPullRequestApprovals({ github, context, core, rulesFile: 'apps/tap-stack/approval-rules.json', out: 'given-approvals.json' });
+ */
+async function mergedPullRequestApprovals({ github, context, core, ...rest }) {
+  const { data: pulls } = await github.rest.repos.listPullRequestsAssociatedWithCommit({ ...context.repo, commit_sha: context.sha });
+  const merged = pulls.find((pull) => pull.merged_at && pull.merge_commit_sha === context.sha && pull.base.ref === 'main');
+  if (!merged) {
+    throw new Error(`${context.sha} is the merge commit of no pull request to main: main changes only through reviewed pull requests, so it is not deployed`);
+  }
+  // The pulls list omits the commit count that givenApprovals checks the listed commits against.
+  const { data: pull } = await github.rest.pulls.get({ ...context.repo, pull_number: merged.number });
+  core.info(`deploying ${context.sha}, the merge of pull request #${pull.number} (head ${pull.head.sha})`);
+  return givenApprovals({ github, context: { repo: context.repo, payload: { pull_request: pull } }, core, ...rest });
+}
+
 module.exports = givenApprovals;
+module.exports.mergedPullRequestApprovals = mergedPullRequestApprovals;
 module.exports.givenApprovals = givenApprovals;
 module.exports.latestReviews = latestReviews;
 module.exports.pushersOf = pushersOf;

@@ -111,14 +111,15 @@ tap_policy=$judge/packages/policy/dist/bin/tap-policy.js
 # 4. The verdict, with the base's tools, rules and baselines.
 rules=$judge/apps/tap-stack/approval-rules.json
 baselines=$judge/apps/tap-stack/manifests
-if node "$tap_drift" audit --help >/dev/null 2>&1; then
-  node "$tap_drift" audit verify --history apps/tap-stack/manifests/history.jsonl --baseline apps/tap-stack/manifests >"$out/audit.txt" 2>&1
-  case $? in
-    0) ;;
-    1) refuse "the head's approval record does not verify: $(grep -m1 . "$out/audit.txt")" ;;
-    *) die "tap-drift audit verify could not run: $(grep -m1 . "$out/audit.txt")" ;;
-  esac
-fi
+# A base from before the base-judged gate cannot judge: its tap-drift has no audit chain and no gate-change.
+node "$tap_drift" --help 2>/dev/null | grep -qE '^  audit ' && node "$tap_drift" requirements --help 2>/dev/null | grep -q -- '--changed-files' ||
+  die "the base's tap-drift predates the audit chain and gate-change requirements: it cannot judge this pull request (an administrator merges the one that introduces them)"
+node "$tap_drift" audit verify --history apps/tap-stack/manifests/history.jsonl --baseline apps/tap-stack/manifests >"$out/audit.txt" 2>&1
+case $? in
+  0) ;;
+  1) refuse "the head's approval record does not verify: $(grep -m1 . "$out/audit.txt")" ;;
+  *) die "tap-drift audit verify could not run: $(grep -m1 . "$out/audit.txt")" ;;
+esac
 
 mapfile -t inventories < <(find "$synth" -mindepth 2 -maxdepth 2 -name resources.json | sort)
 [ "${#inventories[@]}" -gt 0 ] || die "no <env>/resources.json under $synth"
@@ -129,11 +130,12 @@ case $? in
   *) die "tap-policy could not run: $(grep -m1 . "$out/policy.txt")" ;;
 esac
 
-git diff --name-only "$base...$head" >"$out/changed-files.txt" || die "git diff $base...$head failed"
-node "$tap_drift" requirements --help 2>/dev/null | grep -q -- '--changed-files' ||
-  die "the base's tap-drift predates gate-change requirements: it cannot judge this pull request (an administrator merges the one that introduces them)"
+# Unquoted paths: git quotes unusual characters by default, which tap-drift refuses as a path it cannot match.
+git -c core.quotePath=false diff --name-only "$base...$head" >"$out/changed-files.txt" || die "git diff $base...$head failed"
+changed=(--changed-files "$out/changed-files.txt")
+[ -s "$out/changed-files.txt" ] || changed=()
 node "$tap_drift" requirements --baseline "$baselines" --current "$synth" --rules "$rules" \
-  --changed-files "$out/changed-files.txt" --out "$out/requirements.json" --format markdown >"$out/requirements.md" 2>"$out/requirements.err" ||
+  "${changed[@]}" --out "$out/requirements.json" --format markdown >"$out/requirements.md" 2>"$out/requirements.err" ||
   die "tap-drift requirements could not judge: $(grep -m1 . "$out/requirements.err")"
 
 verify=(verify-approvals --given "$given" --requirements "$out/requirements.json" --head "$head")

@@ -238,3 +238,58 @@ describe('.github/scripts/given-approvals.cjs: the approvals a pull request has'
     ).rejects.toThrow(/listed 2 of its 300 commits/);
   });
 });
+
+describe('.github/scripts/given-approvals.cjs: the approvals of the pull request a deploy merged', () => {
+  const MERGE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { mergedPullRequestApprovals } = require(join(ROOT, '.github', 'scripts', 'given-approvals.cjs')) as { mergedPullRequestApprovals: GivenApprovalsScript };
+
+  /** One item of GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls (`pull-request-simple`), and GET /pulls/{n}. */
+  const pull = (number: number, mergeCommit: string | null, mergedAt: string | null, baseRef = 'main') => ({
+    url: `https://api.github.com/repos/tap/infra/pulls/${number}`,
+    id: number * 7,
+    number,
+    state: mergedAt ? 'closed' : 'open',
+    user: user('alice'),
+    head: { ref: 'feature', sha: HEAD, label: 'tap:feature' },
+    base: { ref: baseRef, sha: BASE, label: `tap:${baseRef}` },
+    merged_at: mergedAt,
+    merge_commit_sha: mergeCommit,
+    commits: 2,
+  });
+
+  function withPulls(pulls: ReturnType<typeof pull>[]) {
+    const github = fakeGithub([review(81, 'dave', 'APPROVED', HEAD, '2026-12-01T12:00:00Z')], twoCommits(), { 'platform-leads/dave': 200 });
+    return Object.assign(github, {
+      rest: {
+        ...github.rest,
+        repos: { listPullRequestsAssociatedWithCommit: async ({ commit_sha }: { commit_sha: string }) => ({ data: commit_sha === MERGE ? pulls : [] }) },
+        pulls: { ...github.rest.pulls, get: async ({ pull_number }: { pull_number: number }) => ({ data: pulls.find((p) => p.number === pull_number) }) },
+      },
+    });
+  }
+
+  it('finds the merged pull request of the deployed commit and records its approvals from GitHub', async () => {
+    // Prepare: an open pull request that merely contains the commit, and the one whose merge it is.
+    const github = withPulls([pull(11, null, null), pull(12, MERGE, '2026-12-01T13:00:00Z')]);
+    const dir = tempDir('merged');
+
+    // Act
+    const result = await mergedPullRequestApprovals({ github, context: { ...context, sha: MERGE }, core, rulesFile, out: join(dir, 'given.json') });
+
+    // Assess
+    expect(result.pullRequest).toMatchObject({ number: 12, author: 'alice', head: HEAD, base: BASE });
+    expect(result.given).toEqual([{ approver: 'dave', groups: ['platform-leads'], reviewId: 81, commitId: HEAD }]);
+  });
+
+  it('refuses a commit that no pull request to main merged (a direct push)', async () => {
+    // Prepare: the commit is only part of an open pull request, and of one merged into another branch.
+    const github = withPulls([pull(11, null, null), pull(13, MERGE, '2026-12-01T13:00:00Z', 'release')]);
+
+    // Act
+    const attempt = mergedPullRequestApprovals({ github, context: { ...context, sha: MERGE }, core, rulesFile, out: join(tempDir('direct'), 'given.json') });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(`${MERGE} is the merge commit of no pull request to main`);
+  });
+});
