@@ -85,7 +85,7 @@ function synthesize(root: string, spec: StackGateSpec, environment: EnvironmentN
     const reason =
       run.stderr
         .split('\n')
-        .map((line) => line.trim())
+        .map((line) => line.trim().replace(/^net-synth: synth of [\w-]+ \w+ failed: /, ''))
         .filter((line) => line !== '' && !/^error: synth \w+ failed:$/.test(line) && !/^\(\d+ resources/.test(line))
         .join(' ') || `the synth exited ${run.code}`;
     // A program that fails offline fails `pulumi up` too: a refusal. A synth that cannot start is the gate's problem.
