@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_ENVIRONMENT_SUFFIX, ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { AZ_COUNT, NETWORK_DEFAULTS } from './constants';
 import { NetworkConfigError } from './errors';
+import { isPrivateCidr } from './network';
 
 /** What the networking program reads from `Pulumi.<stack>.yaml`. */
 export interface NetworkConfig {
@@ -30,11 +31,17 @@ export function readNetworkConfig(): NetworkConfig {
   if (natGateways !== 1 && natGateways !== AZ_COUNT) {
     throw new NetworkConfigError(`networking-stack:natGateways must be 1 or ${AZ_COUNT}, got ${natGateways}`);
   }
+  const vpcCidr = config.get('vpcCidr') ?? NETWORK_DEFAULTS[env].vpcCidr;
+  if (!isPrivateCidr(vpcCidr)) {
+    throw new NetworkConfigError(
+      `networking-stack:vpcCidr "${vpcCidr}" in Pulumi.${pulumi.getStack()}.yaml is not a private (RFC 1918) block: use a /16 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. ${NETWORK_DEFAULTS[env].vpcCidr}`,
+    );
+  }
   return {
     environment: env,
     environmentSuffix: config.get('environmentSuffix') ?? DEFAULT_ENVIRONMENT_SUFFIX,
     region: new pulumi.Config('aws').require('region'),
-    vpcCidr: config.get('vpcCidr') ?? NETWORK_DEFAULTS[env].vpcCidr,
+    vpcCidr,
     natGateways,
   };
 }

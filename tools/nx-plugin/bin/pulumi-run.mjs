@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Runs `pulumi <args>` for the inferred Nx targets, after checking what a bare `pulumi` would answer with a stack trace
 // or an interactive prompt: the CLI is installed, someone is logged in, and a stack was chosen.
-// Exit codes: Pulumi's own, or 2 no stack chosen, 3 CLI missing, 4 not logged in.
+// It never runs `pulumi up`: a deploy goes through the project's gated runner (apps/tap-stack/src/deploy, the command
+// of tap-stack:deploy and networking-stack:deploy), which checks the synth it is about to deploy in the same process.
+// A project whose deploy target still runs this wrapper gets a one-line refusal (exit 5), never an ungated `up`.
+// Exit codes: Pulumi's own, or 2 no stack chosen, 3 CLI missing, 4 not logged in, 5 `up` refused.
 // Nx turns any failure into exit 1, so every run also writes its status file first thing and at the end (see
 // status-file.mjs): dist/<project root>/status/<target>[-<stack>].json, "ok" or "error" with the reason.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +15,7 @@ import { startStatus } from './status-file.mjs';
 export const EXIT_NO_STACK = 2;
 export const EXIT_CLI_MISSING = 3;
 export const EXIT_NOT_LOGGED_IN = 4;
+export const EXIT_UP_REFUSED = 5;
 
 // The inferred Nx target of each Pulumi command (the status file's name). Not NX_TASK_TARGET_TARGET: a child of
 // another task (a test) inherits that task's name.
@@ -43,6 +47,13 @@ function fail(code, sentence) {
   process.stderr.write(`${sentence}\n`);
   status.finish('error', code, sentence);
   process.exit(code);
+}
+
+if (args[0] === 'up') {
+  fail(
+    EXIT_UP_REFUSED,
+    `Refusing "pulumi up" in ${process.cwd()}: this wrapper runs no ungated deploy; set the deploy target's command to a gated runner (node dist/apps/tap-stack/tap-deploy.js deploy --project <project>, see apps/tap-stack/README.md).`,
+  );
 }
 
 if (stack === undefined) {

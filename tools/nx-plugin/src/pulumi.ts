@@ -29,7 +29,9 @@ const TARGETS: Record<string, PulumiTargetSpec> = {
   },
   deploy: {
     command: ['up', '--yes', '--non-interactive', '--skip-preview'],
-    description: 'Deploy the stack (`pulumi up`), after the stacks it references.',
+    // The inferred command refuses `up` (pulumi-run.mjs): a deploy must run its gate in the same process as `up`, so
+    // each stack's project.json sets this target's command to its gated runner (apps/tap-stack/src/deploy).
+    description: 'Deploy the stack (`pulumi up`), after the stacks it references: only through the gated runner the project sets as this command (the inferred one refuses `up`).',
     policyPacks: true,
     upstreamFirst: true,
   },

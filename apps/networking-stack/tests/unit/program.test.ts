@@ -1,6 +1,6 @@
 import { echoMocks } from '@tap/pulumi-testing';
 import { NetworkConfigError } from '../../src/errors';
-import { pickZones, planSubnets } from '../../src/network';
+import { isPrivateCidr, pickZones, planSubnets } from '../../src/network';
 import { ofType, runProgram, stackConfig, type ProgramRun } from '../harness';
 
 const SUFFIX = '-001';
@@ -100,6 +100,31 @@ describe('networking stack: bad configuration', () => {
       'vpcCidr "10.0.0.0/8" must be an IPv4 /16 such as 10.10.0.0/16 (set networking-stack:vpcCidr)',
     );
     expect(() => planSubnets('10.300.0.0/16')).toThrow(NetworkConfigError);
+  });
+
+  it.each(['8.8.0.0/16', '172.32.0.0/16', '192.169.0.0/16', '11.0.0.0/16', '100.64.0.0/16'])(
+    'refuses vpcCidr %s (not RFC 1918) in one line naming the key, the file and the private ranges',
+    async (cidr) => {
+      // Prepare
+      const config = { ...stackConfig('prod'), 'networking-stack:vpcCidr': cidr };
+      // Act
+      const read = await readConfigIsolated('prod', config);
+      // Assess
+      expect(read).toBe(
+        `networking-stack:vpcCidr "${cidr}" in Pulumi.prod.yaml is not a private (RFC 1918) block: use a /16 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. 10.30.0.0/16`,
+      );
+    },
+  );
+
+  it('accepts the three RFC 1918 ranges, edges included, and nothing malformed', async () => {
+    // Act
+    const read = await readConfigIsolated('dev', { ...stackConfig('dev'), 'networking-stack:vpcCidr': '172.31.0.0/16' });
+    // Assess
+    expect(read).toBe('ok');
+    expect(['10.0.0.0/16', '10.255.0.0/16', '172.16.0.0/16', '172.31.0.0/16', '192.168.0.0/16'].map(isPrivateCidr)).toEqual([true, true, true, true, true]);
+    expect(['172.15.0.0/16', '192.168.0.0/15', '10.0.0.0/7', '10.0.0.256/16', '10.0.0.0', 'ten.0.0.0/16', '10.0.0.0/33'].map(isPrivateCidr)).toEqual(
+      [false, false, false, false, false, false, false],
+    );
   });
 
   it('rejects a NAT gateway count other than 1 or 3', async () => {

@@ -35,20 +35,24 @@ const status = (name: string) => {
 };
 
 describe('tap-stack targets as Nx resolves them', () => {
-  it('gates the inferred deploy behind drift-check and policy; networking-stack deploys as before', () => {
+  it('runs both deploys through the gated runner (the gate in the same process as pulumi up), after the Nx gate targets', () => {
     // Act
     const tap = JSON.parse(nx(['show', 'project', 'tap-stack', '--json']).output.replace(/^[^{]*/, ''));
     const net = JSON.parse(nx(['show', 'project', 'networking-stack', '--json']).output.replace(/^[^{]*/, ''));
     // Assess
-    expect(tap.targets.deploy.dependsOn).toEqual(['^build', 'build', '^deploy', 'drift-check', 'policy', { target: 'preflight', params: 'forward' }]);
-    expect(tap.targets.deploy.options.command).toMatch(/pulumi-run\.mjs up --yes --non-interactive --skip-preview/);
+    expect(tap.targets.deploy.dependsOn).toEqual(['^build', 'build', { projects: ['policy'], target: 'build' }, '^deploy', 'drift-check', 'policy', { target: 'preflight', params: 'forward' }]);
+    expect(tap.targets.deploy.options).toMatchObject({ cwd: '.', command: 'node dist/apps/tap-stack/tap-deploy.js deploy --project tap-stack' });
     expect(Object.keys(tap.targets.deploy.configurations).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(tap.targets.deploy.configurations.prod.command).toBe('node dist/apps/tap-stack/tap-deploy.js deploy --project tap-stack --environment prod');
     // The gate's policy run covers the deployed environment (deploy --configuration=prod -> policy:prod -> synth:prod).
     expect(tap.targets.policy.configurations.prod.command).toContain('dist/apps/tap-stack/synth/prod/resources.json');
     expect(tap.targets.policy.configurations.prod.command).not.toContain('/dev/');
-    expect(net.targets.deploy.dependsOn).toEqual(expect.arrayContaining(['^build', '^deploy']));
-    expect(net.targets.deploy.dependsOn).not.toContain('drift-check');
-    expect(net.targets.deploy.options.command).toMatch(/pulumi-run\.mjs up /);
+    // networking-stack: its own gate, in the same runner; no command of either deploy reaches pulumi-run.mjs (which refuses `up`).
+    expect(net.targets.deploy.dependsOn).toEqual(expect.arrayContaining(['^build', 'build', { projects: ['tap-stack'], target: 'build' }, { projects: ['policy'], target: 'build' }]));
+    expect(net.targets.deploy.configurations.prod.command).toBe('node dist/apps/tap-stack/tap-deploy.js deploy --project networking-stack --environment prod');
+    for (const target of [tap.targets.deploy, net.targets.deploy]) {
+      expect([target.options.command, ...Object.values(target.configurations as Record<string, { command: string }>).map((c) => c.command)].join('\n')).not.toContain('pulumi-run.mjs');
+    }
   }, 120_000);
 
   it.each(['synth', 'drift', 'deploy'])('fails %s --configuration=qa before running anything, listing the valid ones', (target) => {

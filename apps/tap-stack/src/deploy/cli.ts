@@ -1,0 +1,181 @@
+// tap-deploy: the gated deploy runner, the command of `nx run tap-stack:deploy` and `nx run networking-stack:deploy`.
+// `pulumi up` runs only after the gate passed in this very process, for this very synth (see gate.ts): the Nx
+// dependencies (drift-check, policy, preflight) are reports and early stops, never the trust, so
+// --excludeTaskDependencies cannot skip the gate, and no variable or option points it at other baselines.
+//   tap-deploy.js [deploy] --project <tap-stack|networking-stack> --environment <env>   gate, then pulumi up --stack <env>
+//   tap-deploy.js check    --project <...> --environment <env>                          the gate only
+//   tap-deploy.js approve  --project networking-stack --environment <env>               synth + policies, then write the
+//                                                                                       approved inventory (commit it)
+// Exit codes: constants.ts DEPLOY_EXIT. Status: dist/apps/<project>/status/<deploy|drift-check|drift-approve>-<env>.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serializeInventory } from '@tap/manifest';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
+import { DEPLOY_EXIT, POLICY_PACKS, PULUMI_UP_FLAGS, STACK_GATES, type StackGateSpec } from './constants';
+import { GateError } from './errors';
+import { assertUnchanged, currentInventory, runGate, type GateResult } from './gate';
+import { startDeployStatus, workspaceRoot, type DeployStatus } from './status';
+
+const MODES = ['deploy', 'check', 'approve'] as const;
+type Mode = (typeof MODES)[number];
+const TARGET_OF: Record<Mode, string> = { deploy: 'deploy', check: 'drift-check', approve: 'drift-approve' };
+
+interface Invocation {
+  mode: Mode;
+  spec: StackGateSpec;
+  environment?: EnvironmentName;
+}
+
+/** `nx run <app>:deploy --skip-preflight` forwards the flag (meant for preflight) to this command too: dropped. */
+const FORWARDED_BY_NX = ['--skip-preflight', '--skip-preflight=true'];
+
+function parse(argv: string[]): Invocation {
+  const { values, positionals } = parseArgs({
+    args: argv.filter((arg) => !FORWARDED_BY_NX.includes(arg)),
+    options: { project: { type: 'string' }, environment: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const mode = (positionals[0] ?? 'deploy') as Mode;
+  if (!MODES.includes(mode) || positionals.length > 1) throw new GateError(`unknown mode "${positionals.join(' ')}": use deploy, check or approve`, DEPLOY_EXIT.couldNotGate);
+  const spec = STACK_GATES[values.project as StackGateSpec['project']];
+  if (!spec) throw new GateError(`--project must be one of ${Object.keys(STACK_GATES).join(', ')}, got "${values.project ?? ''}"`, DEPLOY_EXIT.couldNotGate);
+  const environment = values.environment;
+  if (environment !== undefined && !(ENVIRONMENT_NAMES as readonly string[]).includes(environment)) {
+    throw new GateError(`unknown environment "${environment}": use --configuration=<${ENVIRONMENT_NAMES.join('|')}>`, DEPLOY_EXIT.couldNotGate);
+  }
+  return { mode, spec, environment: environment as EnvironmentName | undefined };
+}
+
+/** `--policy-pack <dir>` for each pack that exists, relative to the stack folder (where pulumi runs). */
+function policyPackFlags(root: string, spec: StackGateSpec): string[] {
+  return POLICY_PACKS.filter((pack) => existsSync(join(root, pack, 'PulumiPolicy.yaml'))).flatMap((pack) => [
+    '--policy-pack',
+    relative(join(root, spec.appDir), join(root, pack)).split('\\').join('/'),
+  ]);
+}
+
+function deploy(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus): number {
+  const refused = (err: GateError, passed?: GateResult) => {
+    const line = `refusing pulumi up of ${spec.project} ${environment}: ${err.message}`;
+    process.stderr.write(`tap-deploy: ${line}\n`);
+    status.finish('error', err.exitCode, line, passed ? { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks } : {});
+    return err.exitCode;
+  };
+  let passed: GateResult;
+  try {
+    passed = runGate(root, spec, environment);
+  } catch (err) {
+    if (err instanceof GateError) return refused(err);
+    throw err;
+  }
+  const evidence = { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks };
+  process.stderr.write(`tap-deploy: the gate passed for ${spec.project} ${environment} (synth sha256 ${passed.synthSha256})\n`);
+
+  const fail = (exitCode: number, line: string, extra: Record<string, unknown> = {}) => {
+    process.stderr.write(`tap-deploy: ${line}\n`);
+    status.finish('error', exitCode, line, { ...evidence, ...extra });
+    return exitCode;
+  };
+  if (spawnSync('pulumi', ['version'], { encoding: 'utf8' }).error) {
+    return fail(DEPLOY_EXIT.cliMissing, 'The Pulumi CLI is not installed or not on PATH: install it (see https://www.pulumi.com/docs/install/) and retry.');
+  }
+  if (spawnSync('pulumi', ['whoami', '--non-interactive'], { encoding: 'utf8' }).status !== 0) {
+    return fail(DEPLOY_EXIT.notLoggedIn, 'Pulumi is not logged in to a backend: run "pulumi login" (or "pulumi login --local", see apps/tap-stack/README.md) and retry.');
+  }
+  try {
+    // Last thing before `up`: the bundle and the synth are still what the gate judged.
+    assertUnchanged(root, spec, passed);
+  } catch (err) {
+    if (err instanceof GateError) return refused(err, passed);
+    throw err;
+  }
+  const args = ['up', ...PULUMI_UP_FLAGS, ...policyPackFlags(root, spec), '--stack', environment];
+  const up = spawnSync('pulumi', args, { cwd: join(root, spec.appDir), stdio: 'inherit' });
+  if (up.error) return fail(DEPLOY_EXIT.cliMissing, `The Pulumi CLI could not be started: ${up.error.message}.`);
+  const code = up.status ?? 1;
+  if (code !== 0) {
+    return fail(DEPLOY_EXIT.upFailed, `pulumi up --stack ${environment} of ${spec.project} exited ${code}${up.signal ? ` (${up.signal})` : ''}: see its output above`, { pulumiExitCode: code });
+  }
+  status.finish('ok', DEPLOY_EXIT.ok, `pulumi up --stack ${environment} of ${spec.project} succeeded after the gate (synth sha256 ${passed.synthSha256})`, { ...evidence, pulumiExitCode: 0 });
+  return DEPLOY_EXIT.ok;
+}
+
+function check(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus): number {
+  try {
+    const passed = runGate(root, spec, environment);
+    const line = `${spec.project} ${environment}: the gate passed (synth sha256 ${passed.synthSha256})`;
+    process.stdout.write(`${line}\n`);
+    status.finish('ok', DEPLOY_EXIT.ok, line, { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks });
+    return DEPLOY_EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof GateError)) throw err;
+    const line = `${spec.project} ${environment}: ${err.message}`;
+    process.stderr.write(`tap-deploy: ${line}\n`);
+    status.finish('error', err.exitCode, line);
+    return err.exitCode;
+  }
+}
+
+/** networking-stack only: the synth and the policies, then the synth's inventory becomes the approved baseline file. */
+function approve(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus): number {
+  const fail = (err: GateError) => {
+    const line = `${spec.project} ${environment}: nothing approved: ${err.message}`;
+    process.stderr.write(`tap-deploy: ${line}\n`);
+    status.finish('error', err.exitCode, line);
+    return err.exitCode;
+  };
+  if (spec.baselineKind !== 'inventory') {
+    return fail(new GateError(`${spec.project} is approved with ${spec.approveCommand} (its history and approval rules)`, DEPLOY_EXIT.couldNotGate));
+  }
+  let passed: GateResult | undefined;
+  try {
+    passed = runGate(root, spec, environment);
+  } catch (err) {
+    if (!(err instanceof GateError)) throw err;
+    // Only a difference from the baseline is what approving is for; any other refusal stands.
+    if (!/^the synth differs from the approved baseline|no usable approved inventory/.test(err.message)) return fail(err);
+  }
+  const synthDir = passed?.synthDir ?? join(root, 'dist', 'apps', spec.project, 'deploy', environment, 'synth', environment);
+  const file = join(root, spec.baselines, `${environment}.resources.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, serializeInventory(currentInventory(synthDir, environment)));
+  renameSync(temp, file);
+  const line = `${spec.project} ${environment}: ${relative(root, file)} written from the synth (policies passed): review and commit it`;
+  process.stdout.write(`${line}\n`);
+  status.finish('ok', DEPLOY_EXIT.ok, line);
+  return DEPLOY_EXIT.ok;
+}
+
+function main(argv: string[]): number {
+  const root = workspaceRoot();
+  let invocation: Invocation;
+  try {
+    invocation = parse(argv);
+  } catch (err) {
+    const message = err instanceof GateError ? err.message : (err as Error).message.split('\n')[0];
+    process.stderr.write(`tap-deploy: ${message} (tap-deploy.js [deploy|check|approve] --project <tap-stack|networking-stack> --environment <env>)\n`);
+    return DEPLOY_EXIT.couldNotGate;
+  }
+  const { mode, spec, environment } = invocation;
+  const status = startDeployStatus(root, spec.appDir, TARGET_OF[mode], environment);
+  if (environment === undefined) {
+    const line = `No stack chosen for ${mode} of ${spec.project}: add --configuration=<${ENVIRONMENT_NAMES.join('|')}> to the nx command.`;
+    process.stderr.write(`tap-deploy: ${line}\n`);
+    status.finish('error', DEPLOY_EXIT.couldNotGate, line);
+    return DEPLOY_EXIT.couldNotGate;
+  }
+  if (mode === 'check') return check(root, spec, environment, status);
+  if (mode === 'approve') return approve(root, spec, environment, status);
+  return deploy(root, spec, environment, status);
+}
+
+try {
+  process.exit(main(process.argv.slice(2)));
+} catch (err) {
+  // A bug in the runner itself: keep the stack trace; nothing was deployed (every `up` is after the gate).
+  process.stderr.write(`tap-deploy internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(70);
+}

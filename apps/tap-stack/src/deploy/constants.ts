@@ -1,0 +1,74 @@
+/**
+ * Exit codes of tap-deploy (the gated deploy runner). Nx reports every failed task as exit 1: scripts read the status
+ * file (`dist/<app>/status/deploy-<env>.json`) instead.
+ */
+export const DEPLOY_EXIT = {
+  /** The gate passed and `pulumi up` succeeded (check: the gate passed; approve: the baseline was written). */
+  ok: 0,
+  /** The gate refused: unapproved change, mandatory policy violation, broken audit history, a program that fails. */
+  refused: 1,
+  /** The gate could not run (a build missing, bad options, no stack chosen): nothing was checked, nothing deployed. */
+  couldNotGate: 2,
+  /** The gate passed but the Pulumi CLI is missing. */
+  cliMissing: 3,
+  /** The gate passed but nobody is logged in to a Pulumi backend. */
+  notLoggedIn: 4,
+  /** The gate passed and `pulumi up` ran and failed (its own exit code is in the status file). */
+  upFailed: 5,
+} as const;
+
+/** The networking program's folder and bundle (built by `nx run networking-stack:build`). */
+export const NETWORKING_APP = 'apps/networking-stack';
+export const NETWORKING_PROGRAM = 'dist/apps/networking-stack/index.js';
+
+/** The tap-security policies' CLI (built by `nx run policy:build`) and tap-drift (`nx run manifest:build`). */
+export const TAP_POLICY_CLI = 'packages/policy/dist/bin/tap-policy.js';
+export const TAP_DRIFT_CLI = 'packages/manifest/dist/cli/main.js';
+
+/** Policy packs passed to `pulumi up` when their folder holds a `PulumiPolicy.yaml` (as tools/nx-plugin does). */
+export const POLICY_PACKS = ['tools/policy-pack'] as const;
+
+/** The flags of every gated `pulumi up`: non-interactive, no second preview (the gate was the preview). */
+export const PULUMI_UP_FLAGS = ['--yes', '--non-interactive', '--skip-preview'] as const;
+
+/** How each stack is gated. */
+export interface StackGateSpec {
+  /** Nx project name, also the folder under apps/ and dist/apps/. */
+  project: 'tap-stack' | 'networking-stack';
+  /** The Pulumi project folder (`pulumi up` runs there). */
+  appDir: string;
+  /** The bundle `pulumi up` runs (Pulumi.yaml `main:`); the synth runs this very file. */
+  program: string;
+  /** The offline synth CLI: `node <synth> --environment <env> --out <dir>` writes `<dir>/<env>/resources.json`. */
+  synth: string;
+  /** The committed, approved baselines (never anything from the environment). */
+  baselines: string;
+  /**
+   * `manifest`: `<env>.json` + `<env>.resources.json`, checked by `tap-drift check`, with an audit history
+   * (`history.jsonl`). `inventory`: `<env>.resources.json` only, checked here with @tap/manifest.
+   */
+  baselineKind: 'manifest' | 'inventory';
+  /** How to approve a change, for the refusal line. */
+  approveCommand: string;
+}
+
+export const STACK_GATES: Record<StackGateSpec['project'], StackGateSpec> = {
+  'tap-stack': {
+    project: 'tap-stack',
+    appDir: 'apps/tap-stack',
+    program: 'dist/apps/tap-stack/index.js',
+    synth: 'dist/apps/tap-stack/tap-synth.js',
+    baselines: 'apps/tap-stack/manifests',
+    baselineKind: 'manifest',
+    approveCommand: 'npx nx run tap-stack:drift-approve --reason="..."',
+  },
+  'networking-stack': {
+    project: 'networking-stack',
+    appDir: NETWORKING_APP,
+    program: NETWORKING_PROGRAM,
+    synth: 'dist/apps/tap-stack/net-synth.js',
+    baselines: 'apps/networking-stack/manifests',
+    baselineKind: 'inventory',
+    approveCommand: 'npx nx run networking-stack:drift-approve --configuration=<env>',
+  },
+};
