@@ -133,8 +133,9 @@ describe('workflow invariants', () => {
     const deploy = workflows['deploy.yml'];
 
     // Assess
-    expect(Object.keys(deploy.jobs)).toEqual(['dev', 'staging', 'prod']);
-    expect(needsOf(deploy.jobs.dev)).toEqual([]);
+    expect(Object.keys(deploy.jobs)).toEqual(['merged-approvals', 'approvals-met', 'dev', 'staging', 'prod']);
+    expect(needsOf(deploy.jobs['approvals-met'])).toEqual(['merged-approvals']);
+    expect(needsOf(deploy.jobs.dev)).toEqual(['approvals-met']);
     expect(needsOf(deploy.jobs.staging)).toEqual(['dev']);
     expect(needsOf(deploy.jobs.prod)).toEqual(['staging']);
     for (const env of ['dev', 'staging', 'prod']) {
@@ -152,6 +153,23 @@ describe('workflow invariants', () => {
       expect(runs).toContain(`status/deploy-${env}.json`);
       expect(runs).toContain(`status/drift-${env}.json`);
     }
+  });
+
+  it('deploys only what a merged pull request brought, after its approvals are verified again from GitHub', () => {
+    // Prepare
+    const deploy = workflows['deploy.yml'];
+    const given = deploy.jobs['merged-approvals'];
+    const met = deploy.jobs['approvals-met'];
+    const verify = met.steps.map(script).join('\n');
+
+    // Assess: the reviews come from GitHub (the team token, no project code beside it), never from a flag.
+    expect(String(given.steps.find((s) => s.uses?.startsWith('actions/github-script@'))?.with?.script)).toContain('mergedPullRequestApprovals(');
+    expect(given.steps.some((s) => s.run)).toBe(false);
+    // Judged by the pull request's base, with the pull request's author, head and pushers, and kept as the record.
+    expect(verify).toContain('git show "$BASE_SHA:.github/scripts/verify-approvals.sh" > "$RUNNER_TEMP/verify-approvals.sh"');
+    expect(verify).toMatch(/bash "\$RUNNER_TEMP\/verify-approvals\.sh" --base "\$BASE_SHA" --head "\$HEAD_SHA" --given "\$GIVEN" --author "\$AUTHOR" --pushers "\$PUSHERS"/);
+    expect(met.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.ref).toBe('${{ steps.pr.outputs.head }}');
+    expect(met.steps.at(-1)).toMatchObject({ if: 'always()', with: { name: 'deploy-approvals' } });
   });
 
   it('deploys only from main: every deploy job is guarded by the ref, whatever triggered the run', () => {
