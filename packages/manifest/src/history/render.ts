@@ -38,8 +38,8 @@ export function renderAudit(report: AuditReport, format: OutputFormat): string {
   return [`audit trail BROKEN: ${report.history}, ${chainSummary(report)}`, ...report.problems.map((p) => `  ${p.message}`), ''].join('\n');
 }
 
-const owedLine = (o: OwedApproval, history: string): string =>
-  `${o.approvals} approval(s) from ${o.group} (${o.rule}), recorded unmet on ${history}:${o.line}${o.approvedBy.length ? ` (given by ${o.approvedBy.join(', ')})` : ''}`;
+const owedLine = (o: OwedApproval, where: string): string =>
+  `${o.approvals} approval(s) from ${o.group} (${o.rule}), recorded unmet on ${where}${o.approvedBy.length ? ` (given by ${o.approvedBy.join(', ')})` : ''}`;
 
 /**
  * The `audit owed` report: per environment, the approvals its current baseline still owes (JSON is the deploy's input).
@@ -52,8 +52,8 @@ export function renderOwed(report: OwedReport, format: OutputFormat): string {
   const owing = report.environments.filter((e) => e.owed.length > 0);
   if (format === 'markdown') {
     if (owing.length === 0) return `None: every approval ${code(report.history)} recorded was met.\n`;
-    return `${owing.flatMap((e) => e.owed.map((o) => `- **${e.environment}**: ${owedLine(o, code(report.history))}${o.reason ? ` — ${o.reason.replace(/\|/g, '\\|')}` : ''}`)).join('\n')}\n`;
+    return `${owing.flatMap((e) => e.owed.map((o) => `- **${e.environment}**: ${owedLine(o, code(`${report.history}:${o.line}`))}${o.reason ? ` — ${o.reason.replace(/\|/g, '\\|')}` : ''}`)).join('\n')}\n`;
   }
   if (owing.length === 0) return `owed approvals: none (${report.history})\n`;
-  return ['owed approvals:', ...owing.flatMap((e) => e.owed.map((o) => `  ${e.environment}: ${owedLine(o, report.history)}`)), ''].join('\n');
+  return ['owed approvals:', ...owing.flatMap((e) => e.owed.map((o) => `  ${e.environment}: ${owedLine(o, `${report.history}:${o.line}`)}`)), ''].join('\n');
 }
