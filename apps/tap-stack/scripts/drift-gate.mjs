@@ -216,7 +216,7 @@ function check() {
   const policies = ran ? runPolicies(values.current) : undefined;
   const violations = policies?.report ? blockingViolations(policies.report) : [];
   const policyCode = !policies ? 0 : policies.error ? 2 : violations.length > 0 ? 1 : 0;
-  for (const line of violations) process.stderr.write(`drift-gate: policy ${line}\n`);
+  // Violations are findings (the report lists them, the status names their policies); stderr is for errors.
   if (policies?.error) process.stderr.write(`drift-gate: ${policies.error}\n`);
   // Who must approve the change (apps/tap-stack/approval-rules.json): only when the check could see all of it. A bad
   // rules file is an error of the gate.

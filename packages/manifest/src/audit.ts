@@ -335,7 +335,12 @@ export function readHistory(file: string): HistoryLine[] {
   return lines;
 }
 
-/** Whether a history line is the chain-start rather than an approval. */
+/**
+ * Whether a history line is the chain-start rather than an approval.
+ *
+ * @example
+ * readHistory(file).filter((l) => !isChainStart(l.record)).length; // the approvals
+ */
 export function isChainStart(record: HistoryRecord): record is ChainStartRecord {
   return 'kind' in record && record.kind === 'chain-start';
 }

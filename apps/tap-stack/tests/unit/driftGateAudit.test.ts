@@ -130,7 +130,6 @@ describe('drift-gate.mjs check: the audit record, the policies, the owed approva
     expect(run.stdout).toContain('- Audit record (`tap-drift audit verify`): **pass**');
     expect(run.stdout).toContain('- Security policies (`tap-policy check`): **FAIL**');
     expect(run.stdout).toMatch(/- aurora-storage-encrypted-cmk \(mandatory\) in prod: .*does not encrypt its storage/);
-    expect(run.stderr).toMatch(/^drift-gate: policy aurora-storage-encrypted-cmk \(mandatory\) in prod: /m);
     expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'tap-stack', 'status', 'drift-check.json'), 'utf8'))).toMatchObject({
       status: 'drift',
       exitCode: 1,
