@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 // The tap-stack drift gate, run by `nx run tap-stack:drift-check` / `drift-approve`.
 //   check:   (with --synthesize, the offline synth of every environment into --current first, so a failed synth is
-//            this run's error), then tap-drift check (each environment vs its approved baseline) AND tap-drift compare
-//            (parity across environments); both always run, the report has both, the exit code is the worse of the
-//            two (0 in sync, 1 unapproved change or parity drift, 2 error or bad input). When the check could run, the
-//            report also lists the approvals the change needs (tap-drift requirements, apps/tap-stack/approval-rules.json
-//            or $TAP_APPROVAL_RULES; a bad rules file is an error). The Markdown report goes to
-//            --report; a run that cannot produce one leaves an ERROR report there, never the previous run's. The
-//            status goes to dist/apps/tap-stack/status/drift-check.json (README "Exit codes and status files").
+//            this run's error), then tap-drift check (each environment vs its approved baseline), tap-drift compare
+//            (parity across environments), tap-drift audit verify (the history's hash chain is intact and every
+//            baseline is the one history approved last) and the tap-security policies over the synth it checks
+//            (tap-policy check --format json: a mandatory violation fails the gate, even in a baseline approved with
+//            --no-policy-check). All always run when the check could; the report has each, the exit code is the worst
+//            (0 in sync, 1 unapproved change, parity drift, broken audit record or mandatory violation, 2 error or
+//            bad input). The baselines are the committed ones (apps/tap-stack/manifests) unless --baseline says
+//            otherwise (tests); no environment variable moves them. When the check could run, the report also lists
+//            the approvals the change needs (tap-drift requirements, apps/tap-stack/approval-rules.json or
+//            $TAP_APPROVAL_RULES; a bad rules file is an error) and the approvals the baselines still owe (requirements
+//            recorded unmet in the history: the pull request's reviews must meet them, the deploy checks them again).
+//            The Markdown report goes to --report; a run that cannot produce one leaves an ERROR report there, never
+//            the previous run's. The status goes to dist/apps/tap-stack/status/drift-check.json (README "Exit codes and
+//            status files").
 //   approve: the tap-security policies over the current synth (tap-policy check --format json), then tap-drift approve
 //            with that report (--policy-report) and every option this script does not know forwarded (--reason,
 //            --approver, --approvals, ...) and the approval rules (--rules, default apps/tap-stack/approval-rules.json):
-//            the current synth becomes the baselines, one audit line per environment.
+//            the current synth becomes the baselines, one hash-chained audit line per environment. In CI (CI set and
+//            not '', 0 or false) --approver, --history, --approvals, --policy-cli and --no-policy-check are refused
+//            (exit 2, one line each): the identity and the approvals come from GitHub.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,11 +29,14 @@ import { driftStatus, startStatus, writeJsonAtomic } from '../../../tools/nx-plu
 import { missingTapDrift, root, runSynth, runTapDrift } from './tap-drift.mjs';
 
 const FORMATS = ['markdown', 'text', 'json'];
+/** The enforcement levels that fail `tap-policy check`, as tap-drift approve judges them. */
+const BLOCKING_LEVELS = ['mandatory', 'remediate'];
 const USAGE = [
   'usage: drift-gate.mjs check --current <synth dir> [--baseline <dir>] [--synthesize] [--report <file.md>] [--format markdown|text|json]',
   '       drift-gate.mjs approve --baseline <dir> --current <synth dir> [--history <file>] [--policy-cli <tap-policy.js>] [tap-drift approve options, e.g. --reason "..."]',
-  'check: --baseline defaults to $TAP_DRIFT_BASELINE, else apps/tap-stack/manifests. Exit 0 in sync, 1 unapproved change or parity drift, 2 error;',
-  'status in dist/apps/tap-stack/status/drift-check.json.',
+  'check: --baseline defaults to apps/tap-stack/manifests (the committed baselines). Exit 0 in sync, 1 unapproved change, parity drift,',
+  'broken audit record (tap-drift audit verify) or mandatory policy violation, 2 error; status in dist/apps/tap-stack/status/drift-check.json.',
+  'approve: in CI, --approver, --history, --approvals, --policy-cli and --no-policy-check are refused (exit 2).',
   '',
 ].join('\n');
 
@@ -63,13 +75,44 @@ if (values.help) {
 if (mode === 'approve') approve();
 else check();
 
+/** CI is truthy: set and not '', '0' or 'false' (any case), as tap-drift judges it. */
+function inCi(env = process.env) {
+  const value = env.CI;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/**
+ * In CI, the flags the approval refuses (one line each, exit 2): the identity and the approvals come from GitHub, the
+ * history sits beside the baselines, the policies are the workspace's own and always run. The reasons are tap-drift's
+ * (CI_REFUSED_FLAGS of @tap/manifest), so both say the same.
+ */
+function refuseInCi() {
+  if (!inCi()) return;
+  const given = [];
+  if (values.history !== undefined) given.push('--history');
+  if (values['policy-cli'] !== undefined) given.push('--policy-cli');
+  for (const arg of rest) {
+    const flag = /^(--[^=]+)/.exec(arg)?.[1];
+    if (flag && ['--approver', '--approvals', '--no-policy-check'].includes(flag) && !given.includes(flag)) given.push(flag);
+  }
+  if (given.length === 0) return;
+  const { ciRefusals } = createRequire(join(root, 'package.json'))('@tap/manifest');
+  for (const line of ciRefusals(given, process.env)) process.stderr.write(`drift-gate: ${line}\n`);
+  process.exit(2);
+}
+
 function approve() {
   if (!values.baseline || !values.current) usageError('approve needs --baseline and --current');
   const problem = missingTapDrift('drift-gate');
   if (problem) usageError(problem.replace(/^drift-gate: /, ''));
+  refuseInCi();
   const args = ['approve', '--baseline', values.baseline, '--current', values.current];
   // --no-policy-check is tap-drift's to record ("policy: not checked"); otherwise it judges the policy report.
-  if (!rest.includes('--no-policy-check')) args.push('--policy-report', runPolicies(values.current, values['policy-cli']));
+  if (!rest.includes('--no-policy-check')) {
+    const policies = runPolicies(values.current, values['policy-cli']);
+    if (policies.error) usageError(policies.error);
+    args.push('--policy-report', policies.file);
+  }
   if (values.history) args.push('--history', values.history);
   // Each history line records the approvals its change needed (and who gave them, with --approvals <file>).
   if (!rest.some((arg) => arg === '--rules' || arg.startsWith('--rules='))) {
@@ -83,18 +126,19 @@ function approve() {
 
 /**
  * Runs the tap-security policies over every environment's resources.json under `current` and writes the JSON report
- * next to the synth folder; returns its path. Violations are tap-drift approve's to judge (it refuses blocking ones);
- * a policy check that cannot run stops the approval.
+ * next to the synth folder. Returns `{ file, report }` (the path relative to the workspace), or `{ error }` (one line)
+ * when the policy check cannot run. Violations are the caller's to judge: tap-drift approve refuses blocking ones,
+ * the check fails on them.
  */
 function runPolicies(current, cli = join(dirname(createRequire(join(root, 'package.json')).resolve('@tap/policy/package.json')), 'dist', 'bin', 'tap-policy.js')) {
-  if (!existsSync(cli)) usageError(`${cli} is missing; build it with "npx nx run policy:build" (nx run tap-stack:drift-approve does this first)`);
+  if (!existsSync(cli)) return { error: `${cli} is missing; build it with "npx nx run policy:build" (nx run tap-stack:drift-approve and drift-check do this first)` };
   const files = existsSync(current)
     ? readdirSync(current)
         .map((env) => join(current, env, 'resources.json'))
         .filter((file) => existsSync(file))
         .sort()
     : [];
-  if (files.length === 0) usageError(`no <env>/resources.json under ${current}: run the offline synth first (npx nx run tap-stack:synth)`);
+  if (files.length === 0) return { error: `no <env>/resources.json under ${current}: run the offline synth first (npx nx run tap-stack:synth)` };
   const run = spawnSync(process.execPath, [cli, 'check', ...files, '--format', 'json'], { encoding: 'utf8', cwd: root, maxBuffer: 256 * 1024 * 1024 });
   if (run.stderr) process.stderr.write(run.stderr);
   let report;
@@ -104,13 +148,25 @@ function runPolicies(current, cli = join(dirname(createRequire(join(root, 'packa
     report = undefined;
   }
   // tap-policy: 0 passed, 1 mandatory violations (still a report), anything else could not check.
-  if (report === undefined || (run.status !== 0 && run.status !== 1)) {
-    usageError(`the policy check could not run (tap-policy exited ${run.status ?? run.signal}); nothing was approved`);
+  if (report === undefined || !Array.isArray(report.files) || (run.status !== 0 && run.status !== 1)) {
+    return { error: `the policy check could not run (tap-policy exited ${run.status ?? run.signal}); nothing was ${mode === 'approve' ? 'approved' : 'checked'}` };
   }
   const file = join(dirname(resolve(current)), 'policy-report.json');
   writeJsonAtomic(file, report);
   // Relative to the workspace: the path goes into history.jsonl, which must not depend on where the checkout lives.
-  return relative(process.cwd(), file);
+  return { file: relative(process.cwd(), file), report };
+}
+
+/** Each blocking violation of a tap-policy JSON report, one line naming its policy. */
+function blockingViolations(report) {
+  return report.files.flatMap((f) =>
+    (f.violations ?? [])
+      .filter((v) => BLOCKING_LEVELS.includes(v.enforcementLevel))
+      .map((v) => {
+        const where = v.resourceName ? `${(v.resourceType ?? 'resource').split(':').pop()} '${v.resourceName}'` : `stack ${f.stackName}`;
+        return `${v.policyName} (${v.enforcementLevel}) in ${f.environment}: ${where}: ${String(v.message).replace(/\s*\n\s*/g, ' ')}`;
+      }),
+  );
 }
 
 function usageError(problem) {
@@ -137,8 +193,8 @@ function check() {
 
   if (mode !== 'check') fail(`${mode ? `unknown mode "${mode}"` : 'no mode'}: use check or approve (drift-gate.mjs --help)`);
   if (rest.length > 0) fail(`unknown option ${rest[0]}: check takes --baseline, --current, --synthesize, --report, --format (drift-gate.mjs --help)`);
-  // Explicit argument > TAP_DRIFT_BASELINE (another folder of approved baselines, e.g. to try a gate) > the committed ones.
-  values.baseline ??= process.env.TAP_DRIFT_BASELINE || join(root, 'apps/tap-stack/manifests');
+  // The committed baselines, unless an explicit argument (tests) says otherwise; no environment variable moves them.
+  values.baseline ??= join(root, 'apps/tap-stack/manifests');
   if (!values.current) fail('check needs --current <synth dir>');
   if (!FORMATS.includes(format)) fail(`unknown format "${format}": use one of ${FORMATS.join(', ')}`);
   const missing = missingTapDrift('drift-gate');
@@ -150,32 +206,79 @@ function check() {
 
   const check = runTapDrift(['check', '--baseline', values.baseline, '--current', values.current, '--format', 'markdown']);
   const compare = runTapDrift(['compare', values.current, '--format', 'markdown']);
+  // The rest only when the check could read the baselines and the synth (otherwise it is an error already).
+  const ran = check.code < 2;
+  // Relative, as the report shows them: the same on every machine.
+  const baselineShown = relative(process.cwd(), resolve(values.baseline)) || '.';
+  // The audit record: the history's hash chain is intact and every baseline is the one history approved last.
+  const audit = ran ? runTapDrift(['audit', 'verify', '--baseline', baselineShown, '--format', 'markdown']) : undefined;
+  // The tap-security policies over the synth checked here: a mandatory violation fails the gate, whatever was approved.
+  const policies = ran ? runPolicies(values.current) : undefined;
+  const violations = policies?.report ? blockingViolations(policies.report) : [];
+  const policyCode = !policies ? 0 : policies.error ? 2 : violations.length > 0 ? 1 : 0;
+  // Violations are findings (the report lists them, the status names their policies); stderr is for errors.
+  if (policies?.error) process.stderr.write(`drift-gate: ${policies.error}\n`);
   // Who must approve the change (apps/tap-stack/approval-rules.json): only when the check could see all of it. A bad
   // rules file is an error of the gate.
   // Relative, as the report shows it: the same on every machine.
   const rules = relative(process.cwd(), process.env.TAP_APPROVAL_RULES || join(root, 'apps/tap-stack/approval-rules.json'));
   const requirementsArgs = ['requirements', '--baseline', values.baseline, '--current', values.current, '--rules', rules];
-  const requirements = check.code < 2 ? runTapDrift([...requirementsArgs, '--format', 'markdown']) : undefined;
-  const code = Math.max(check.code, compare.code, requirements && requirements.code > 1 ? 2 : 0);
+  const requirements = ran ? runTapDrift([...requirementsArgs, '--format', 'markdown']) : undefined;
+  // What the approved baselines still owe: requirements recorded unmet on the history lines that approved them.
+  const owedArgs = ['audit', 'owed', '--baseline', baselineShown];
+  const owedRun = ran ? runTapDrift([...owedArgs, '--format', 'json']) : undefined;
+  const owedReport = owedRun && owedRun.code === 0 ? parseJson(owedRun.out) : undefined;
+  const owing = Boolean(owedReport?.owed);
+  const owedMarkdown = owedRun && owedRun.code === 0 ? runTapDrift([...owedArgs, '--format', 'markdown'], process.cwd(), { quiet: true }).out : '';
+  // A change that needs nothing new still leaves what the baselines owe: never say "no approval required" then.
+  const notOwed = (text) =>
+    owing
+      ? text
+          .replace(/\*\*No approval required\*\* beyond code review\.?/g, '**No new approval required** by this change; the owed approvals below still stand.')
+          .replace(/none beyond code review/g, 'none new for this change (approvals are still owed, see below)')
+      : text;
+  const code = Math.max(check.code, compare.code, audit?.code ?? 0, policyCode, requirements && requirements.code > 1 ? 2 : 0, owedRun && owedRun.code > 0 ? 2 : 0);
   const verdict = (c) => (c === 0 ? 'pass' : c === 1 ? 'FAIL' : 'ERROR');
+  const notRun = '> Not run: the check against the baselines could not run.';
+  const firstError = (run) => `> ${run.err.trim().split('\n')[0]}`;
+  const policySection = !policies
+    ? [notRun]
+    : policies.error
+      ? [`> ${policies.error}`]
+      : violations.length > 0
+        ? [`**${violations.length} mandatory violation(s)** over the synth checked here (an approval does not waive them):`, '', ...violations.map((v) => `- ${v.replace(/\|/g, '\\|')}`)]
+        : [`No mandatory violation: ${policies.report.policyCount} policies over ${policies.report.files.map((f) => f.environment).join(', ')}.`];
   const markdown = [
     '# Drift gate',
     '',
     `- Approved baselines (\`tap-drift check\`): **${verdict(check.code)}**`,
     `- Environment parity (\`tap-drift compare\`): **${verdict(compare.code)}**`,
+    `- Audit record (\`tap-drift audit verify\`): **${audit ? verdict(audit.code) : 'not run'}**`,
+    `- Security policies (\`tap-policy check\`): **${policies ? verdict(policyCode) : 'not run'}**`,
     '',
     '## Against the approved baselines',
     '',
-    check.out.trim() || `> ${check.err.trim().split('\n')[0]}`,
+    check.out.trim() || firstError(check),
     '',
     '## Across environments',
     '',
-    compare.out.trim() || `> ${compare.err.trim().split('\n')[0]}`,
+    compare.out.trim() || firstError(compare),
+    '',
+    '## Audit record',
+    '',
+    !audit ? notRun : audit.out.trim() || firstError(audit),
+    '',
+    '## Security policies',
+    '',
+    ...policySection,
     '',
     '## Approval requirements',
     '',
-    !requirements ? '> Not computed: the check against the baselines could not run.' : requirements.out.trim() || `> ${requirements.err.trim().split('\n')[0]}`,
+    !requirements ? '> Not computed: the check against the baselines could not run.' : notOwed(requirements.out.trim()) || firstError(requirements),
     '',
+    ...(owedRun
+      ? ["## Owed approvals (to be met by the pull request's reviews; the deploy checks them again)", '', owedRun.code === 0 ? owedMarkdown.trim() : firstError(owedRun), '']
+      : []),
     ...(check.code === 1
       ? ['If the change is intended, run `npx nx run tap-stack:drift-approve --reason="..."` and commit `apps/tap-stack/manifests/`.', '']
       : []),
@@ -192,25 +295,69 @@ function check() {
     const again = (args) => runTapDrift([...args, '--format', format], process.cwd(), { quiet: true }).out;
     const checkOut = again(['check', '--baseline', values.baseline, '--current', values.current]);
     const compareOut = again(['compare', values.current]);
-    const requirementsOut = requirements ? again(requirementsArgs) : '';
+    const auditOut = audit ? again(['audit', 'verify', '--baseline', baselineShown]) : '';
+    const requirementsOut = requirements ? notOwed(again(requirementsArgs)) : '';
+    const owedOut = owedRun && owedRun.code === 0 ? again(owedArgs) : '';
+    const policyJson = policies ? { status: verdict(policyCode), ...(policies.error ? { error: policies.error } : { report: policies.file, violations }) } : null;
     if (format === 'json') {
-      const parse = (text) => {
-        try {
-          return JSON.parse(text);
-        } catch {
-          return null;
-        }
-      };
-      process.stdout.write(`${JSON.stringify({ status: driftStatus(code), exitCode: code, check: parse(checkOut), compare: parse(compareOut), requirements: parse(requirementsOut) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            status: driftStatus(code),
+            exitCode: code,
+            check: parseJson(checkOut),
+            compare: parseJson(compareOut),
+            audit: parseJson(auditOut),
+            policies: policyJson,
+            requirements: parseJson(requirementsOut),
+            owed: parseJson(owedOut),
+          },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
-      process.stdout.write(`${checkOut.trim()}\n\n${compareOut.trim()}\n\n${requirementsOut.trim() || 'approval requirements: not computed'}\n\ndrift gate: baselines ${verdict(check.code)}, parity ${verdict(compare.code)}\n`);
+      const policyText = !policies
+        ? 'security policies: not run'
+        : policies.error
+          ? `security policies: ERROR ${policies.error}`
+          : violations.length
+            ? ['security policies: FAIL', ...violations.map((v) => `  ${v}`)].join('\n')
+            : `security policies: pass (${policies.report.policyCount} policies, no mandatory violation)`;
+      process.stdout.write(
+        [
+          checkOut.trim(),
+          compareOut.trim(),
+          auditOut.trim() || 'audit record: not run',
+          policyText,
+          requirementsOut.trim() || 'approval requirements: not computed',
+          owedOut.trim() || 'owed approvals: not computed',
+          `drift gate: baselines ${verdict(check.code)}, parity ${verdict(compare.code)}, audit ${audit ? verdict(audit.code) : 'not run'}, policies ${policies ? verdict(policyCode) : 'not run'}`,
+        ].join('\n\n') + '\n',
+      );
     }
   }
 
-  const error = [check, compare, requirements].find((r) => r && r.code > 1);
+  const error = [check, compare, audit, requirements, owedRun].find((r) => r && r.code > 1);
+  const failures = [
+    ...(check.code === 1 ? ['baselines FAIL'] : []),
+    ...(compare.code === 1 ? ['parity FAIL'] : []),
+    ...(audit?.code === 1 ? [`audit record FAIL (${audit.err.trim().split('\n')[0].replace(/^tap-drift: /, '')})`] : []),
+    ...(violations.length ? [`policies FAIL (${[...new Set(violations.map((v) => v.split(' ')[0]))].join(', ')})`] : []),
+  ];
   const message = error
     ? error.err.trim().split('\n')[0] || `tap-drift exited ${error.code}`
-    : `baselines ${verdict(check.code)}, parity ${verdict(compare.code)}${reportFile ? `; report in ${relative(root, reportFile)}` : ''}`;
+    : policies?.error
+      ? policies.error
+      : `${failures.length ? failures.join('; ') : 'baselines pass, parity pass, audit record pass, policies pass'}${owing ? '; approvals owed' : ''}${reportFile ? `; report in ${relative(root, reportFile)}` : ''}`;
   status.finish(driftStatus(code), code, message);
   process.exit(code);
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -1,13 +1,15 @@
 import type { EnvironmentName } from '@tap/validation';
-import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkPolicyReport, resolveApprover, summarizeResourceChanges, type GitIdentityFn } from './audit';
+import { checkPolicyReport, ciRefusals, resolveIdentity, summarizeResourceChanges, type GitIdentityFn } from './audit';
 import { collectChanges, computeRequirements, type CurrentSide } from './approvals/requirements';
 import { loadApprovalRules } from './approvals/rules';
 import { loadGivenApprovals, verifyApprovals } from './approvals/verify';
 import { checkManifests } from './check';
 import { DEFAULT_HISTORY_FILE } from './constants';
-import { ManifestError } from './errors';
+import { CiRefusalError, ManifestError } from './errors';
+import { historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
 import { loadManifestSet, writeFileAtomic } from './io';
 import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
@@ -20,35 +22,40 @@ export interface ApproveOptions {
   current: string;
   /** Why the change is approved (`--reason`). Required. */
   reason: string;
-  /** Who approves (`--approver`); default: the CI actor (`GITHUB_ACTOR`), else the git identity. */
+  /** Who approves (`--approver`); default: the git identity. Refused in CI, where `GITHUB_ACTOR` is recorded as the proposer. */
   approver?: string;
   /** The JSON report of `tap-policy check --format json` over the current synth. Required unless `noPolicyCheck`. */
   policyReport?: string;
-  /** Approve without a policy report (`--no-policy-check`); recorded as `policy: not checked`. */
+  /** Approve without a policy report (`--no-policy-check`); recorded as `policy: not checked`. Refused in CI. */
   noPolicyCheck?: boolean;
-  /** JSON Lines audit log. Default: `approvals.jsonl` in the baseline directory. */
+  /** JSON Lines audit log, a hash chain. Default: `history.jsonl` in the baseline directory. Refused in CI. */
   history?: string;
   /** Clock for the history lines. Default: the system clock. */
   now?: () => Date;
-  /** Environment variables for the approver. Default: `process.env`. */
+  /** Environment variables (`CI`, `GITHUB_ACTOR`). Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** The git identity for the approver. Default: `git config user.name` / `user.email`. */
   git?: GitIdentityFn;
   /** Approval rules (`--rules`): each history line records the approvals its change needed. */
   rules?: string;
-  /** The approvals given (`--approvals`, as `verify-approvals --given`): recorded per requirement, met and by whom. Needs `rules`. */
+  /** The approvals given (`--approvals`, as `verify-approvals --given`): recorded per requirement, met and by whom. Needs `rules`. Refused in CI. */
   approvals?: string;
 }
 
 /**
  * Accepts the current manifests and resource inventories as the new baselines, with an audit record. Refused (nothing
  * written) without a reason, without an approver, without a policy report (unless `noPolicyCheck`), or when the policy
- * report has blocking violations. Only changed or new environments are written (each file atomically): `<env>.json`
- * when the configuration changed, `<env>.resources.json` when the resources changed or were never approved (an
- * old-format baseline). One history line per approved environment is appended BEFORE any baseline moves, so an
- * approval can never happen without its audit record.
+ * report has blocking violations. In CI (`CI` truthy) `approver`, `history`, `approvals` and `noPolicyCheck` are
+ * refused, and `GITHUB_ACTOR` is recorded as the `proposer` (the approvals are the pull request's reviews). Only
+ * changed or new environments are written (each file atomically): `<env>.json` when the configuration changed,
+ * `<env>.resources.json` when the resources changed or were never approved (an old-format baseline). One history line
+ * per approved environment, each carrying the `prevHash` of the line before it, is appended BEFORE any baseline moves,
+ * so an approval can never happen without its audit record; the history is locked (`<history>.lock`) meanwhile, and
+ * a history that changed while the approval was computed is refused.
  *
- * @throws ManifestError (exit 2) on bad input: no reason, no approver, a bad manifest, inventory or policy report.
+ * @throws CiRefusalError (exit 2) in CI for each refused option, one line each.
+ * @throws ManifestError (exit 2) on bad input: no reason, no approver, a bad manifest, inventory or policy report, a
+ *   history that is locked or cannot be read.
  * @throws ApprovalRefusedError (exit 1) when the policy report has mandatory violations.
  * @example
  * const report = approveManifests({
@@ -60,6 +67,16 @@ export interface ApproveOptions {
  * report.approved.map((r) => r.environment); // ['prod']
  */
 export function approveManifests(options: ApproveOptions): ApproveReport {
+  const refused = ciRefusals(
+    [
+      ...(options.approver !== undefined ? (['--approver'] as const) : []),
+      ...(options.history !== undefined ? (['--history'] as const) : []),
+      ...(options.approvals !== undefined ? (['--approvals'] as const) : []),
+      ...(options.noPolicyCheck ? (['--no-policy-check'] as const) : []),
+    ],
+    options.env ?? process.env,
+  );
+  if (refused.length > 0) throw new CiRefusalError(refused);
   const reason = options.reason?.trim() ?? '';
   if (reason === '') throw new ManifestError('bad-argument', '--reason', 'is required: say why this change is approved, e.g. --reason "raise prod memory for the Black Friday load (CHG-42)"');
   if (options.policyReport && options.noPolicyCheck) {
@@ -68,7 +85,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   if (!options.policyReport && !options.noPolicyCheck) {
     throw new ManifestError('bad-argument', '--policy-report', 'is required: pass the JSON report of `tap-policy check --format json` over the current synth, or --no-policy-check to approve without one (recorded)');
   }
-  const approver = resolveApprover({ flag: options.approver, env: options.env, git: options.git });
+  const identity = resolveIdentity({ flag: options.approver, env: options.env, git: options.git });
 
   const current = loadManifestSet(options.current);
   const currentInventories = loadInventorySet(current);
@@ -87,6 +104,8 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const baselineInventories = loadInventorySet(baseline);
   const check = checkManifests(baseline, current, { baseline: baselineInventories, current: currentInventories });
   const historyFile = options.history ?? join(baselineIsDir ? options.baseline : dirname(options.baseline), DEFAULT_HISTORY_FILE);
+  // What the approval is computed against; under the lock, a history that moved since is refused.
+  const historyBefore = fileDigest(historyFile);
   const time = (options.now ?? (() => new Date()))().toISOString();
 
   const pending = check.environments.filter(
@@ -120,7 +139,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
       changedPaths: entry.status === 'added' ? ['*'] : entry.changes.map((change) => change.path),
       baselineFile,
       currentFile: loaded.file,
-      approver,
+      ...identity,
       reason,
       oldInventoryHash: resources?.baselineHash ?? null,
       newInventoryHash: inventory.inventory.inventoryHash,
@@ -133,14 +152,30 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
     if (resources?.baselineHash !== inventory.inventory.inventoryHash) writes.push({ file: inventoryFile, content: serializeInventory(inventory.inventory) });
   }
   if (approved.length > 0) {
-    mkdirSync(dirname(historyFile), { recursive: true });
-    appendFileSync(historyFile, approved.map((record) => `${JSON.stringify(record)}\n`).join(''));
-    for (const write of writes) {
-      mkdirSync(dirname(write.file), { recursive: true });
-      writeFileAtomic(write.file, write.content);
-    }
+    withHistoryLock(historyFile, () => {
+      if (fileDigest(historyFile) !== historyBefore) {
+        throw new ManifestError('locked', historyFile, 'changed while this approval was computed (another approve?); nothing was written, run it again');
+      }
+      let prevHash = nextPrevHash(historyFile);
+      const lines = approved.map((record) => {
+        record.prevHash = prevHash;
+        const line = JSON.stringify(record);
+        prevHash = historyLineHash(JSON.parse(line));
+        return `${line}\n`;
+      });
+      appendFileSync(historyFile, lines.join(''));
+      for (const write of writes) {
+        mkdirSync(dirname(write.file), { recursive: true });
+        writeFileAtomic(write.file, write.content);
+      }
+    });
   }
   return { check, approved, historyFile };
+}
+
+/** SHA-256 of a file's bytes, or '' when it does not exist. */
+function fileDigest(file: string): string {
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
 }
 
 /** A baseline directory may legitimately be empty (first approval); a baseline file must load. */

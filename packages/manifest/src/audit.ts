@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApprovalRefusedError, ManifestError } from './errors';
 import { readTextFile } from './io';
 import { shortUrn } from './resourceDiff';
-import type { ApprovalRecord, Approver, ChangedResources, InventoryDiff, PolicyResult } from './types';
+import type { ApprovalRecord, Approver, ChainStartRecord, ChangedResources, HistoryLine, HistoryRecord, InventoryDiff, PolicyResult } from './types';
 
 /** How many entries `ChangedResources.list` keeps; the counts are always complete. */
 const CHANGED_RESOURCES_CAP = 100;
@@ -40,30 +40,81 @@ export interface ApproverSources {
 const truthy = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 
 /**
- * Who approves, in this order: `--approver` (`Name <email>` or a plain name), the CI actor (`GITHUB_ACTOR`), the git
- * identity (`git config user.name` / `user.email`). In CI (`CI` set) without `GITHUB_ACTOR` the git identity is the
- * runner's, not a person's, so it is refused: pass `--approver`.
+ * Whether `env` is a CI run: `CI` set and not `''`, `0` or `false` (any case).
  *
- * @throws ManifestError (`approver`) when nobody can be named.
  * @example
- * resolveApprover({ flag: 'Jane Doe <jane@example.com>' }); // { name: 'Jane Doe', email: 'jane@example.com', source: 'flag' }
+ * isCi({ CI: 'true' }); // true
+ * isCi({ CI: '' }); // false
+ */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return truthy(env['CI']);
+}
+
+/**
+ * Who approves, outside CI: `--approver` (`Name <email>` or a plain name), else the git identity (`git config
+ * user.name` / `user.email`). `GITHUB_ACTOR` is never an approver. In CI nobody is: the approvals of a change are the
+ * pull request's reviews, recorded from GitHub by the deploy (see {@link resolveIdentity}).
+ *
+ * @throws ManifestError (`approver`) when nobody can be named, or in CI.
+ * @example
+ * resolveApprover({ flag: 'Jane Doe <jane@example.com>', env: {} }); // { name: 'Jane Doe', email: 'jane@example.com', source: 'flag' }
  */
 export function resolveApprover(sources: ApproverSources = {}): Approver {
   const env = sources.env ?? process.env;
+  if (isCi(env)) {
+    throw new ManifestError('approver', 'CI', "no approver is recorded in CI: the approvals are the pull request's reviews, recorded from GitHub by the deploy");
+  }
   const flag = sources.flag?.trim();
   if (flag !== undefined) {
     if (flag === '') throw new ManifestError('approver', '--approver', 'is empty; give a name, e.g. --approver "Jane Doe <jane@example.com>"');
     const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(flag);
     return match && match[1] ? { name: match[1], email: match[2], source: 'flag' } : { name: flag, source: 'flag' };
   }
-  const actor = env['GITHUB_ACTOR']?.trim();
-  if (actor) return { name: actor, source: 'ci' };
-  if (truthy(env['CI'])) {
-    throw new ManifestError('approver', 'CI', 'running in CI without GITHUB_ACTOR, so the git identity would be the runner, not a person; pass --approver "<name>"');
-  }
   const git = (sources.git ?? gitIdentity)();
   if (git.name || git.email) return { name: git.name ?? (git.email as string), ...(git.email ? { email: git.email } : {}), source: 'git' };
-  throw new ManifestError('approver', '--approver', 'nobody to record as approver (no --approver, no GITHUB_ACTOR, no git config user.name/user.email); pass --approver "<name>"');
+  throw new ManifestError('approver', '--approver', 'nobody to record as approver (no --approver, no git config user.name/user.email); pass --approver "<name>"');
+}
+
+/**
+ * Who an approval records. Outside CI: the approver ({@link resolveApprover}). In CI: the proposer, `GITHUB_ACTOR`
+ * with source `ci` (the approvals themselves are the pull request's reviews, recorded from GitHub by the deploy).
+ *
+ * @throws ManifestError (`approver`) in CI without `GITHUB_ACTOR` (the git identity would be the runner's), or when
+ *   nobody can be named outside CI.
+ * @example
+ * resolveIdentity({ env: { CI: 'true', GITHUB_ACTOR: 'octocat' } }); // { proposer: { name: 'octocat', source: 'ci' } }
+ */
+export function resolveIdentity(sources: ApproverSources = {}): { approver?: Approver; proposer?: Approver } {
+  const env = sources.env ?? process.env;
+  if (!isCi(env)) return { approver: resolveApprover(sources) };
+  const actor = env['GITHUB_ACTOR']?.trim();
+  if (!actor) {
+    throw new ManifestError('approver', 'CI', 'running in CI without GITHUB_ACTOR, so nobody can be recorded as the proposer (the git identity would be the runner, not a person)');
+  }
+  return { proposer: { name: actor, source: 'ci' } };
+}
+
+/**
+ * The flags `approve` refuses in CI, each with the one line that says why: in CI the identity and the approvals come
+ * from GitHub, the history sits beside the baselines and every approval is judged by the policies.
+ */
+export const CI_REFUSED_FLAGS = {
+  '--approver': "the approver is the pull request's author, recorded from GitHub, not a flag",
+  '--history': 'the history is history.jsonl beside the baselines, not a flag',
+  '--approvals': "the approvals are the pull request's reviews, recorded from GitHub by the deploy, not a file",
+  '--policy-cli': "the policies are the workspace's own @tap/policy build, not a flag",
+  '--no-policy-check': 'every approval in CI is judged by the tap-security policies',
+} as const;
+
+/**
+ * The refusal lines (`--approver is refused in CI: ...`) for the `flags` given, when `env` is a CI run; empty otherwise.
+ *
+ * @example
+ * ciRefusals(['--approver'], { CI: 'true' }); // ["--approver is refused in CI: the approver is the pull request's author, recorded from GitHub, not a flag"]
+ */
+export function ciRefusals(flags: ReadonlyArray<keyof typeof CI_REFUSED_FLAGS>, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!isCi(env)) return [];
+  return (Object.keys(CI_REFUSED_FLAGS) as Array<keyof typeof CI_REFUSED_FLAGS>).filter((flag) => flags.includes(flag)).map((flag) => `${flag} is refused in CI: ${CI_REFUSED_FLAGS[flag]}`);
 }
 
 const violationSchema = z
@@ -176,6 +227,7 @@ export function summarizeResourceChanges(diff: InventoryDiff): ChangedResources 
 }
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const approverSchema = z.object({ name: z.string().min(1), email: z.string().optional(), source: z.enum(['flag', 'ci', 'git']) }).strict();
 
 /** One history line: the fields every line has, and the audit fields lines written since then have. */
 const approvalRecordSchema = z
@@ -187,7 +239,8 @@ const approvalRecordSchema = z
     changedPaths: z.array(z.string()),
     baselineFile: z.string(),
     currentFile: z.string(),
-    approver: z.object({ name: z.string().min(1), email: z.string().optional(), source: z.enum(['flag', 'ci', 'git']) }).strict().optional(),
+    approver: approverSchema.optional(),
+    proposer: approverSchema.optional(),
     reason: z.string().min(1).optional(),
     oldInventoryHash: hash.nullable().optional(),
     newInventoryHash: hash.optional(),
@@ -224,34 +277,84 @@ const approvalRecordSchema = z
       })
       .strict()
       .optional(),
+    prevHash: hash.nullable().optional(),
+  })
+  .strict();
+
+/** The line that starts the hash chain (`tap-drift audit start-chain`). */
+const chainStartSchema = z
+  .object({
+    kind: z.literal('chain-start'),
+    time: z.string().datetime({ offset: true }),
+    legacyLines: z.number().int().nonnegative(),
+    legacySha256: hash,
+    prevHash: hash.nullable(),
+    reason: z.string().min(1),
+    baselines: z.record(z.enum(ENVIRONMENT_NAMES), z.object({ configHash: hash, inventoryHash: hash.optional() }).strict()),
   })
   .strict();
 
 /**
- * Reads an approval history (JSON Lines): lines from before audited approvals (no approver, reason, policy) and
- * audited lines alike. Blank lines are skipped.
+ * Reads every line of a history (JSON Lines): approvals from before audited approvals (no approver, reason, policy),
+ * audited and chained ones, and the chain-start line; each with its line number, byte offset and raw parsed value (what
+ * the next line's `prevHash` hashes). Blank lines are skipped (and counted).
+ *
+ * @throws ManifestError naming `file:line` for a line that is neither an approval record nor a chain-start.
+ * @example
+ * readHistory('apps/tap-stack/manifests/history.jsonl').find((l) => 'kind' in l.record)?.line; // 31
+ */
+export function readHistory(file: string): HistoryLine[] {
+  readTextFile(file); // one-line errors for a missing or unreadable file
+  const bytes = readFileSync(file);
+  const lines: HistoryLine[] = [];
+  let offset = 0;
+  let number = 0;
+  while (offset < bytes.length) {
+    const end = bytes.indexOf(0x0a, offset);
+    const stop = end === -1 ? bytes.length : end;
+    const text = bytes.subarray(offset, stop).toString('utf8');
+    number += 1;
+    if (text.trim() !== '') {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw new ManifestError('invalid-json', `${file}:${number}`, `invalid JSON (${(error as Error).message})`);
+      }
+      const isChainStart = typeof value === 'object' && value !== null && 'kind' in value;
+      const parsed = (isChainStart ? chainStartSchema : approvalRecordSchema).safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const what = isChainStart ? 'a chain-start line' : 'an approval record';
+        throw new ManifestError('schema', `${file}:${number}`, `not ${what} (${issue.path.join('.') || '(root)'}: ${issue.message})`);
+      }
+      lines.push({ line: number, offset, record: parsed.data as HistoryRecord, value });
+    }
+    offset = stop + 1;
+  }
+  return lines;
+}
+
+/**
+ * Whether a history line is the chain-start rather than an approval.
+ *
+ * @example
+ * readHistory(file).filter((l) => !isChainStart(l.record)).length; // the approvals
+ */
+export function isChainStart(record: HistoryRecord): record is ChainStartRecord {
+  return 'kind' in record && record.kind === 'chain-start';
+}
+
+/**
+ * Reads the approvals of a history (JSON Lines): lines from before audited approvals (no approver, reason, policy) and
+ * audited lines alike; the chain-start line is not an approval and is left out. Blank lines are skipped.
  *
  * @throws ManifestError naming `file:line` for a line that is not an approval record.
  * @example
  * readApprovalHistory('apps/tap-stack/manifests/history.jsonl').filter((r) => r.reason === undefined); // the old lines
  */
 export function readApprovalHistory(file: string): ApprovalRecord[] {
-  const text = readTextFile(file);
-  const records: ApprovalRecord[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new ManifestError('invalid-json', `${file}:${index + 1}`, `invalid JSON (${(error as Error).message})`);
-    }
-    const parsed = approvalRecordSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ManifestError('schema', `${file}:${index + 1}`, `not an approval record (${issue.path.join('.') || '(root)'}: ${issue.message})`);
-    }
-    records.push(parsed.data as ApprovalRecord);
-  });
-  return records;
+  return readHistory(file)
+    .map((l) => l.record)
+    .filter((record): record is ApprovalRecord => !isChainStart(record));
 }

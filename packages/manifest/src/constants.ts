@@ -17,7 +17,7 @@ export const EXIT_CODES = {
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 
 /** Default audit log of `approve`, written next to the baselines. */
-export const DEFAULT_HISTORY_FILE = 'approvals.jsonl';
+export const DEFAULT_HISTORY_FILE = 'history.jsonl';
 
 /**
  * Where each manifest configuration path comes from in `EnvironmentConfig`, from the `manifest` of each row of

@@ -11,7 +11,9 @@ export type ManifestErrorCode =
   | 'bad-argument'
   | 'no-inventory'
   | 'policy-report'
-  | 'approver';
+  | 'approver'
+  | 'locked'
+  | 'chain';
 
 /** Bad input: a manifest (or path) that cannot be used. `message` is one line that names the file. */
 export class ManifestError extends Error {
@@ -101,6 +103,17 @@ export class ApprovalRefusedError extends Error {
   ) {
     super(`${source}: approval refused, ${violations.length} mandatory policy violation(s): ${violations.join('; ')}`);
     this.name = 'ApprovalRefusedError';
+  }
+}
+
+/**
+ * `approve` refused flags that CI does not take (exit 2): `refusals` holds one line per flag, e.g.
+ * `--approver is refused in CI: the approver is the pull request's author, recorded from GitHub, not a flag`.
+ */
+export class CiRefusalError extends Error {
+  constructor(readonly refusals: readonly string[]) {
+    super(refusals.join('; '));
+    this.name = 'CiRefusalError';
   }
 }
 

@@ -1,6 +1,18 @@
 export { approveManifests } from './approve';
 export type { ApproveOptions } from './approve';
-export { checkPolicyReport, gitIdentity, readApprovalHistory, resolveApprover, summarizeResourceChanges } from './audit';
+export {
+  checkPolicyReport,
+  CI_REFUSED_FLAGS,
+  ciRefusals,
+  gitIdentity,
+  isChainStart,
+  isCi,
+  readApprovalHistory,
+  readHistory,
+  resolveApprover,
+  resolveIdentity,
+  summarizeResourceChanges,
+} from './audit';
 export type { ApproverSources, GitIdentityFn } from './audit';
 export { checkManifests } from './check';
 export type { CheckInventories } from './check';
@@ -29,6 +41,7 @@ export {
 export { diffManifests, flattenConfiguration } from './diff';
 export {
   ApprovalRefusedError,
+  CiRefusalError,
   InventoryHashMismatchError,
   InventorySchemaError,
   LiveDriftError,
@@ -49,6 +62,11 @@ export {
   serializeInventory,
   verifyInventory,
 } from './inventory';
+export { historyLineHash, nextPrevHash, startChain, verifyAuditTrail, withHistoryLock } from './history/chain';
+export type { StartChainOptions, VerifyAuditOptions } from './history/chain';
+export { owedApprovals } from './history/owed';
+export type { OwedApprovalsOptions } from './history/owed';
+export { renderAudit, renderOwed } from './history/render';
 export { loadManifest, loadManifestSet, writeFileAtomic } from './io';
 export { compareInventories } from './parity';
 export type { ParityInput } from './parity';
@@ -77,6 +95,14 @@ export { configurationSchema, manifestSchema } from './schema';
 export type {
   ApprovalRecord,
   Approver,
+  AuditProblem,
+  AuditReport,
+  BaselineHashes,
+  ChainStartRecord,
+  HistoryLine,
+  HistoryRecord,
+  OwedApproval,
+  OwedReport,
   ApproveReport,
   ChangedResources,
   CheckReport,

@@ -271,7 +271,9 @@ export function renderApprove(report: ApproveReport, format: OutputFormat): stri
   const first = report.approved[0];
   const who = first
     ? [
-        `approver: ${first.approver?.name ?? '-'}${first.approver?.email ? ` <${first.approver.email}>` : ''} (${first.approver?.source ?? '-'})`,
+        first.proposer
+          ? `proposer: ${first.proposer.name} (${first.proposer.source}); approvers: the pull request's reviews, recorded from GitHub by the deploy`
+          : `approver: ${first.approver?.name ?? '-'}${first.approver?.email ? ` <${first.approver.email}>` : ''} (${first.approver?.source ?? '-'})`,
         `reason: ${first.reason ?? '-'}`,
         `policy: ${first.policy?.result ?? '-'}${first.policy?.report ? ` (${first.policy.report}: ${plural(first.policy.violations ?? 0, 'advisory violation')})` : ''}`,
       ]

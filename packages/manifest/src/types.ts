@@ -105,7 +105,10 @@ export interface CheckReport {
   errors: string[];
 }
 
-/** Who approved: the `--approver` flag, the CI actor, or the git identity. */
+/**
+ * Who approved (`approver`: the `--approver` flag or the git identity, outside CI) or proposed (`proposer`: the CI
+ * actor, `GITHUB_ACTOR`, source `ci`). Lines written before the chain may carry `approver` with source `ci`.
+ */
 export interface Approver {
   name: string;
   email?: string;
@@ -150,6 +153,8 @@ export interface ApprovalRecord {
   baselineFile: string;
   currentFile: string;
   approver?: Approver;
+  /** In CI: who ran the approval (`GITHUB_ACTOR`, source `ci`); the approvals are the pull request's reviews. */
+  proposer?: Approver;
   reason?: string;
   /** Inventory hash before (null: none approved yet) and after. */
   oldInventoryHash?: string | null;
@@ -159,6 +164,102 @@ export interface ApprovalRecord {
   policy?: PolicyResult;
   /** The approvals the change needed (`approve --rules`), each met or not and by whom (`--approvals`). */
   approvals?: RecordedApprovals;
+  /**
+   * SHA-256 hex of the canonical JSON (RFC 8785) of the previous line's object; `null` on the first line of an empty
+   * history. Absent on lines written before the chain (covered by the chain-start's `legacySha256`).
+   */
+  prevHash?: string | null;
+}
+
+/** The hashes of one environment's approved baseline. */
+export interface BaselineHashes {
+  configHash: string;
+  /** Absent for an old-format baseline without a resource inventory. */
+  inventoryHash?: string;
+}
+
+/**
+ * The migration line that starts the hash chain of a history that had lines without `prevHash` (`tap-drift audit
+ * start-chain`): those legacy lines are covered by the SHA-256 of their exact bytes.
+ */
+export interface ChainStartRecord {
+  kind: 'chain-start';
+  time: string;
+  /** How many lines come before this one (the legacy lines). */
+  legacyLines: number;
+  /** SHA-256 hex of the exact bytes of the legacy lines, newlines included. */
+  legacySha256: string;
+  /** The hash of the last legacy line (null when there is none). */
+  prevHash: string | null;
+  reason: string;
+  /** The baselines committed when the chain started, by environment. */
+  baselines: Partial<Record<EnvironmentName, BaselineHashes>>;
+}
+
+/** A line of the history: an approval, or the chain-start. */
+export type HistoryRecord = ApprovalRecord | ChainStartRecord;
+
+/** One line of the history as read: its 1-based line number, the byte offset where it starts, the record and the raw parsed value it is hashed from. */
+export interface HistoryLine {
+  line: number;
+  offset: number;
+  record: HistoryRecord;
+  value: unknown;
+}
+
+/** One problem `verifyAuditTrail` found: the file (and line) and what is wrong, one line. */
+export interface AuditProblem {
+  file: string;
+  line?: number;
+  /** `<file>[:<line>]: <problem>`. */
+  message: string;
+}
+
+/** What `verifyAuditTrail` checked and found. */
+export interface AuditReport {
+  ok: boolean;
+  history: string;
+  baseline: string;
+  /** Non-blank lines of the history. */
+  lines: number;
+  /** Lines before the chain-start (0 without one). */
+  legacyLines: number;
+  /** Line number of the chain-start, or null (a history chained from its first line, or not chained at all). */
+  chainStart: number | null;
+  /** Whether the history is a chain at all (a chain-start, or `prevHash` from its first line). */
+  chained: boolean;
+  /** Each environment's baseline against the last line that approved it. */
+  environments: Array<{
+    environment: EnvironmentName;
+    /** What history approved last, and on which line; null: never approved. */
+    approved: (BaselineHashes & { line: number }) | null;
+    /** The baseline's hashes; null: no baseline file. */
+    baseline: BaselineHashes | null;
+    ok: boolean;
+  }>;
+  /** Every problem, first broken line first. */
+  problems: AuditProblem[];
+}
+
+/** One approval requirement recorded as unmet on a history line. */
+export interface OwedApproval {
+  environment: EnvironmentName;
+  /** The history line that recorded it, and its time and reason. */
+  line: number;
+  time: string;
+  reason?: string;
+  rule: string;
+  group: string;
+  approvals: number;
+  approvedBy: string[];
+}
+
+/** The approvals owed per environment: recorded unmet since that environment's last fully met approval. */
+export interface OwedReport {
+  history: string;
+  /** Any approval owed. */
+  owed: boolean;
+  environments: Array<{ environment: EnvironmentName; owed: OwedApproval[] }>;
 }
 
 /** The approval requirements of one approved environment, as `approve --rules [--approvals]` recorded them. */

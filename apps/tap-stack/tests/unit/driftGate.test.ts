@@ -9,7 +9,10 @@ function gate(mode: 'check' | 'approve', baseline: string, current: string, hist
   // Approvals need a reason and an approver (explicit, so the test does not depend on CI's or git's identity); the
   // policy check before them has its own test (statusFiles.test.ts).
   if (mode === 'approve') args.push('--no-policy-check', '--reason', 'drift-gate test', '--approver', 'test');
-  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  // Not in CI, explicitly: in CI (CI=true) approve refuses --approver, --history and --no-policy-check.
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '' };
+  delete env['GITHUB_ACTOR'];
+  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -29,8 +29,12 @@ describe('drift gate: the approvals a change needs', () => {
     // Prepare: the fixtures as the synth, approved as they are, then prod's KMS switch turned off in the synth.
     expect(existsSync(TAP_DRIFT)).toBe(true);
     cpSync(FIXTURES, current, { recursive: true });
+    // Not in CI, explicitly: in CI (CI=true) approve refuses --approver and --no-policy-check.
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '' };
+    delete env['GITHUB_ACTOR'];
     const approve = spawnSync(process.execPath, [TAP_DRIFT, 'approve', '--baseline', baseline, '--current', current, '--reason', 'fixtures', '--approver', 'test', '--no-policy-check'], {
       encoding: 'utf8',
+      env,
     });
     expect(approve.stderr).toBe('');
     const file = join(current, 'prod', 'manifest.json');

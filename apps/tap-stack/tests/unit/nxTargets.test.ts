@@ -6,8 +6,9 @@ import { APP, ROOT, tempDir } from '../synthHelper';
 /*
  * The tap-stack targets through Nx itself, as automation runs them (`nx run ...` with NX_DAEMON=false), because what
  * Nx does around a command (exit codes, configurations, dependencies) is the point. Nx is slow to start, so these are
- * few. The drift and drift-check runs use --exclude-task-dependencies: their only dependency is `build`, which this
- * test target's own dependsOn has just run, so rebuilding it here would test nothing. The deploy run keeps its
+ * few. The drift and drift-check runs use --exclude-task-dependencies: their only dependencies are builds (`build`,
+ * and `policy:build` for drift-check), which this test target's own dependsOn has just run, so rebuilding them here
+ * would test nothing. The deploy run keeps its
  * dependencies: they ARE the gate under test.
  */
 const STATUS = join(ROOT, 'dist', 'apps', 'tap-stack', 'status');
@@ -103,7 +104,8 @@ describe('the nightly job: npx nx run tap-stack:drift --configuration=dev, then 
 
 describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
   it('never runs pulumi up for tap-stack when the drift check fails', () => {
-    // Prepare: a stand-in pulumi that records every call; approved baselines that cannot match (an empty folder).
+    // Prepare: a stand-in pulumi that records every call; a drift check that cannot pass (a broken approval rules
+    // file: an error of the gate). No environment variable moves the baselines the gate checks.
     const bin = tempDir('deploy-pulumi');
     const log = join(bin, 'calls.jsonl');
     writeFileSync(
@@ -111,11 +113,13 @@ describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
       `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd() }) + '\\n');\n`,
     );
     chmodSync(join(bin, 'pulumi'), 0o755);
+    const rules = join(tempDir('deploy-bad-rules'), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ version: 1, groups: {}, rules: [] }));
     rmSync(STATUS, { recursive: true, force: true });
     // Act
     const run = nx(['run', 'tap-stack:deploy', '--configuration=prod'], {
       PATH: [bin, NODE_ONLY_PATH].join(delimiter),
-      TAP_DRIFT_BASELINE: tempDir('deploy-no-baselines'),
+      TAP_APPROVAL_RULES: rules,
     });
     // Assess
     const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; cwd: string }) : [];

@@ -13,8 +13,11 @@ const GATE = join(APP, 'scripts', 'drift-gate.mjs');
 const LIVE = join(APP, 'scripts', 'live-drift.mjs');
 const readStatus = (name: string) => JSON.parse(readFileSync(join(STATUS, `${name}.json`), 'utf8'));
 
+/** Runs `script`, not in CI (explicitly: in CI the gate's approve refuses --approver, --history, --policy-cli and --no-policy-check). */
 function node(script: string, args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const merged: NodeJS.ProcessEnv = { ...process.env, CI: '', ...env };
+  delete merged['GITHUB_ACTOR'];
+  const run = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: merged });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

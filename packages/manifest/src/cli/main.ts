@@ -7,7 +7,7 @@ import type { GitIdentityFn } from '../audit';
 import { checkManifests } from '../check';
 import { compareManifests } from '../compare';
 import { EXIT_CODES, OUTPUT_FORMATS } from '../constants';
-import { ApprovalRefusedError, LiveDriftError, ManifestError } from '../errors';
+import { ApprovalRefusedError, CiRefusalError, LiveDriftError, ManifestError } from '../errors';
 import { loadInventorySet } from '../inventory';
 import { loadManifest, loadManifestSet, writeFileAtomic } from '../io';
 import { emptyPreview } from '../live/refresh';
@@ -16,6 +16,7 @@ import { runLiveDrift, type SpawnFn } from '../live/run';
 import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
 import { registerApprovalCommands } from './approvals';
+import { registerAuditCommands } from './audit';
 import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
 import type { EnvironmentName } from '@tap/validation';
 
@@ -93,12 +94,12 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     .requiredOption('--baseline <path>', 'baseline directory (created when missing) or file')
     .requiredOption('--current <path>', 'current manifest file or directory, with the inventories beside it')
     .option('--reason <text>', 'why the change is approved (required; recorded in the history)')
-    .option('--approver <name>', 'who approves, e.g. "Jane Doe <jane@example.com>" (default: GITHUB_ACTOR in CI, else git config user.name/user.email)')
+    .option('--approver <name>', 'who approves, e.g. "Jane Doe <jane@example.com>" (default: git config user.name/user.email; refused in CI, where GITHUB_ACTOR is recorded as the proposer)')
     .option('--policy-report <file>', 'JSON report of `tap-policy check --format json` over the current synth; mandatory violations refuse the approval (exit 1)')
-    .option('--no-policy-check', 'approve without a policy report (recorded as "policy: not checked")')
-    .option('--history <file>', 'JSON Lines audit log (default: <baseline dir>/approvals.jsonl)')
+    .option('--no-policy-check', 'approve without a policy report (recorded as "policy: not checked"; refused in CI)')
+    .option('--history <file>', 'JSON Lines audit log, a hash chain (default: <baseline dir>/history.jsonl; refused in CI)')
     .option('--rules <file>', 'approval rules: each history line records the approvals its change needed')
-    .option('--approvals <file>', 'the approvals given (as for verify-approvals --given): recorded per requirement, met and by whom')
+    .option('--approvals <file>', 'the approvals given (as for verify-approvals --given): recorded per requirement, met and by whom (refused in CI)')
     .addOption(formatOption())
     .action(
       (options: {
@@ -119,7 +120,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
           reason: options.reason ?? '',
           approver: options.approver,
           policyReport: options.policyReport,
-          noPolicyCheck: !options.policyCheck,
+          noPolicyCheck: options.policyCheck === false,
           history: options.history,
           rules: options.rules,
           approvals: options.approvals,
@@ -173,6 +174,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     });
 
   registerApprovalCommands(program, io, (code) => (exitCode = code));
+  registerAuditCommands(program, io, (code) => (exitCode = code));
 
   try {
     program.parse([...argv], { from: 'user' });
@@ -183,6 +185,10 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       io.err(`tap-drift: ${error.source}: approval refused, ${error.violations.length} mandatory policy violation(s); fix them (or the policy) and synth again:\n`);
       for (const violation of error.violations) io.err(`  ${violation.replace(/\s*\n\s*/g, ' ')}\n`);
       return EXIT_CODES.drift;
+    }
+    if (error instanceof CiRefusalError) {
+      for (const refusal of error.refusals) io.err(`tap-drift: ${refusal}\n`);
+      return EXIT_CODES.badInput;
     }
     if (error instanceof CommanderError) {
       // Help and --version are successes; every usage error (unknown flag, missing argument, bad choice) is bad input.

@@ -27,7 +27,7 @@ type Env = (typeof ENVS)[number];
 /** Approved baselines (with inventories) of the unchanged synth fixtures in `<dir>/base`. */
 function approveFixtures(dir: string): void {
   for (const env of ENVS) writeSynth(join(dir, 'approved'), env);
-  approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true });
+  approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true, env: {} });
 }
 
 /** The synth in `<dir>/synth`: every environment unchanged except `env`, changed by `change`. */
@@ -498,7 +498,7 @@ describe('tap-drift approve --rules --approvals: the history records which requi
     );
     return { code, stderr };
   };
-  const lastLine = () => JSON.parse(readFileSync(join(dir, 'base', 'approvals.jsonl'), 'utf8').trim().split('\n').pop() as string);
+  const lastLine = () => JSON.parse(readFileSync(join(dir, 'base', 'history.jsonl'), 'utf8').trim().split('\n').pop() as string);
   const prodHash = () => JSON.parse(readFileSync(join(dir, 'base', 'prod.json'), 'utf8')).configHash;
 
   it('records each requirement of the environment with its approvers', () => {
@@ -524,7 +524,7 @@ describe('tap-drift approve --rules --approvals: the history records which requi
         ],
       },
     });
-    expect(readApprovalHistory(join(dir, 'base', 'approvals.jsonl')).at(-1)?.approvals?.requirements).toHaveLength(2);
+    expect(readApprovalHistory(join(dir, 'base', 'history.jsonl')).at(-1)?.approvals?.requirements).toHaveLength(2);
   });
 
   it('without --approvals records the requirements as not met yet', () => {
@@ -557,7 +557,7 @@ describe('tap-drift approve --rules --approvals: the history records which requi
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(prodHash()).toBe(before);
-    expect(readFileSync(join(dir, 'base', 'approvals.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(readFileSync(join(dir, 'base', 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(existsSync(join(dir, 'base', 'prod.json'))).toBe(true);
   });
 });

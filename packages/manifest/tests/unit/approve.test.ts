@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readApprovalHistory, resolveApprover, ManifestError } from '../../src';
+import { readApprovalHistory, resolveApprover, resolveIdentity, ManifestError } from '../../src';
 import { runCli } from '../../src/cli/main';
 import { WORKSPACE, policyReport, record, removeDir, tempDir, writeJson, writeSynth } from './support';
 
@@ -115,11 +115,13 @@ describe('tap-drift approve: approvals that stand up in an audit', () => {
     writeJson(join(dir, 'policy.json'), policyReport(counts()));
 
     // Act
-    const result = cli(dir, approve('--reason', 'Black Friday sizing (CHG-42)', '--policy-report', 'policy.json'), { env: { CI: 'true', GITHUB_ACTOR: 'octocat' } });
+    const result = cli(dir, ['approve', '--baseline', 'base', '--current', 'synth', '--reason', 'Black Friday sizing (CHG-42)', '--policy-report', 'policy.json'], {
+      env: { CI: 'true', GITHUB_ACTOR: 'octocat' },
+    });
 
     // Assess
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('approver: octocat (ci)');
+    expect(result.stdout).toContain('proposer: octocat (ci)');
     expect(result.stdout).toContain('policy: passed (policy.json: 0 advisory violations)');
     const lines = history(dir);
     expect(lines).toHaveLength(4);
@@ -132,7 +134,7 @@ describe('tap-drift approve: approvals that stand up in an audit', () => {
       changedPaths: ['lambda.memory'],
       baselineFile: join('base', 'prod.json'),
       currentFile: join('synth', 'prod', 'manifest.json'),
-      approver: { name: 'octocat', source: 'ci' },
+      proposer: { name: 'octocat', source: 'ci' },
       reason: 'Black Friday sizing (CHG-42)',
       oldInventoryHash: lines[2].newInventoryHash,
       newInventoryHash: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -148,6 +150,7 @@ describe('tap-drift approve: approvals that stand up in an audit', () => {
         ],
       },
       policy: { result: 'passed', report: 'policy.json', violations: 0, policies: 28 },
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(lines[3].newInventoryHash).not.toBe(lines[3].oldInventoryHash);
     expect(readApprovalHistory(join(dir, 'base', 'history.jsonl'))).toEqual(lines);
@@ -176,22 +179,29 @@ describe('tap-drift approve: approvals that stand up in an audit', () => {
   });
 });
 
-describe('resolveApprover', () => {
-  it('takes --approver first, then GITHUB_ACTOR, then the git identity', () => {
+describe('resolveApprover / resolveIdentity', () => {
+  it('takes --approver first, then the git identity; GITHUB_ACTOR outside CI is never an approver', () => {
     // Prepare
     const git = () => ({ name: 'Git User', email: 'git@example.com' });
 
     // Act + Assess
     expect(resolveApprover({ flag: 'Jane Doe <jane@example.com>', env: { GITHUB_ACTOR: 'octocat' }, git })).toEqual({ name: 'Jane Doe', email: 'jane@example.com', source: 'flag' });
-    expect(resolveApprover({ flag: 'jdoe', git })).toEqual({ name: 'jdoe', source: 'flag' });
-    expect(resolveApprover({ env: { GITHUB_ACTOR: 'octocat', CI: 'true' }, git })).toEqual({ name: 'octocat', source: 'ci' });
-    expect(resolveApprover({ env: {}, git })).toEqual({ name: 'Git User', email: 'git@example.com', source: 'git' });
+    expect(resolveApprover({ flag: 'jdoe', env: {}, git })).toEqual({ name: 'jdoe', source: 'flag' });
+    expect(resolveApprover({ env: { GITHUB_ACTOR: 'octocat' }, git })).toEqual({ name: 'Git User', email: 'git@example.com', source: 'git' });
+    expect(resolveApprover({ env: { CI: 'false', GITHUB_ACTOR: 'octocat' }, git })).toEqual({ name: 'Git User', email: 'git@example.com', source: 'git' });
     expect(resolveApprover({ env: {}, git: () => ({ email: 'only@example.com' }) })).toEqual({ name: 'only@example.com', email: 'only@example.com', source: 'git' });
+  });
+
+  it('in CI records GITHUB_ACTOR as the proposer (source ci), and names no approver', () => {
+    // Act + Assess
+    expect(resolveIdentity({ env: { GITHUB_ACTOR: 'octocat', CI: 'true' } })).toEqual({ proposer: { name: 'octocat', source: 'ci' } });
+    expect(resolveIdentity({ env: { GITHUB_ACTOR: 'octocat', CI: '' }, git: () => ({ name: 'Git User' }) })).toEqual({ approver: { name: 'Git User', source: 'git' } });
+    expect(() => resolveApprover({ env: { CI: 'true', GITHUB_ACTOR: 'octocat' }, git: () => ({ name: 'runner' }) })).toThrow(/no approver is recorded in CI/);
   });
 
   it('refuses in CI without an actor (the git identity would be the runner), and when nobody can be named', () => {
     // Act + Assess
-    expect(() => resolveApprover({ env: { CI: 'true' }, git: () => ({ name: 'runner' }) })).toThrow(/running in CI without GITHUB_ACTOR/);
+    expect(() => resolveIdentity({ env: { CI: 'true' }, git: () => ({ name: 'runner' }) })).toThrow(/running in CI without GITHUB_ACTOR/);
     expect(() => resolveApprover({ env: {}, git: () => ({}) })).toThrow(ManifestError);
     expect(() => resolveApprover({ flag: ' ', env: {} })).toThrow('--approver: is empty');
   });
@@ -201,7 +211,7 @@ describe('readApprovalHistory', () => {
   it('reads the committed history (lines from before audited approvals, without approver or reason)', () => {
     // Prepare
     const file = join(WORKSPACE, 'apps', 'tap-stack', 'manifests', 'history.jsonl');
-    const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.includes('"kind":"chain-start"'));
 
     // Act
     const records = readApprovalHistory(file);

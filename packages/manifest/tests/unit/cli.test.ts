@@ -11,7 +11,8 @@ import { BUILT_BIN, manifestFor, record, removeDir, runBin, tempDir, writeJson, 
  */
 describe('tap-drift (built bin)', () => {
   let dir: string;
-  const run = (...args: string[]) => runBin(BUILT_BIN, args, dir);
+  // Not in CI, explicitly: approve's --approver, --history and --no-policy-check are refused in CI (CI=true).
+  const run = (...args: string[]) => runBin(BUILT_BIN, args, dir, { CI: '', GITHUB_ACTOR: undefined });
 
   beforeEach(() => {
     dir = tempDir('tap-drift-cli');

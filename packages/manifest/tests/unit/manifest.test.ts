@@ -264,7 +264,7 @@ describe('checkManifests and approveManifests', () => {
     writeSynth(join(dir, 'cur'), 'dev');
     writeSynth(join(dir, 'cur'), 'prod');
     const now = () => new Date(FIXED_TIME);
-    const audit = { reason: 'first baselines', approver: 'Jane Doe <jane@example.com>', noPolicyCheck: true, now };
+    const audit = { reason: 'first baselines', approver: 'Jane Doe <jane@example.com>', noPolicyCheck: true, now, env: {} };
 
     // Act
     const first = approveManifests({ baseline: base, current: join(dir, 'cur'), ...audit });
@@ -278,10 +278,10 @@ describe('checkManifests and approveManifests', () => {
     ]);
     expect(second.approved).toHaveLength(1);
     expect(second.approved[0]).toMatchObject({ environment: 'prod', oldHash: first.approved[1].newHash, changedPaths: ['lambda.reservedConcurrency'] });
-    const history = readFileSync(join(base, 'approvals.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const history = readFileSync(join(base, 'history.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(history.map((h) => h.environment)).toEqual(['dev', 'prod', 'prod']);
     expect(history[2].time).toBe(FIXED_TIME);
-    expect(readdirSync(base).sort()).toEqual(['approvals.jsonl', 'dev.json', 'dev.resources.json', 'prod.json', 'prod.resources.json']);
+    expect(readdirSync(base).sort()).toEqual(['dev.json', 'dev.resources.json', 'history.jsonl', 'prod.json', 'prod.resources.json']);
     expect(JSON.parse(readFileSync(join(base, 'prod.json'), 'utf8')).configuration.lambda.reservedConcurrency).toBe(100);
     expect(checkManifests(loadManifestSet(base), loadManifestSet(join(dir, 'cur2'))).environments.find((e) => e.environment === 'prod')!.status).toBe('unchanged');
   });
@@ -294,12 +294,12 @@ describe('checkManifests and approveManifests', () => {
     writeJson(join(dir, 'cur', 'prod', 'manifest.json'), tampered);
 
     // Act
-    const act = () => approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'cur'), reason: 'r', noPolicyCheck: true, approver: 'x' });
+    const act = () => approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'cur'), reason: 'r', noPolicyCheck: true, approver: 'x', env: {} });
 
     // Assess
     expect(act).toThrow(ManifestHashMismatchError);
     expect(existsSync(join(dir, 'base', 'dev.json'))).toBe(false);
-    expect(existsSync(join(dir, 'base', 'approvals.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'base', 'history.jsonl'))).toBe(false);
   });
 
   it('refuses a file whose name and environment disagree', () => {

@@ -41,12 +41,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `tap-drift` bin as a user would (a separate node process). */
-export function runBin(bin: string, args: string[], cwd: string): CliResult {
+/**
+ * Runs the built `tap-drift` bin as a user would (a separate node process), with `env` over the test's environment
+ * (a value `undefined` removes the variable).
+ */
+export function runBin(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 30_000,
+    env: merged,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
