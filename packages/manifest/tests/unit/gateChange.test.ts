@@ -95,7 +95,7 @@ describe('tap-drift requirements --changed-files', () => {
   beforeAll(() => {
     dir = tempDir('gate-change');
     for (const env of ENVS) writeSynth(join(dir, 'approved'), env);
-    approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true });
+    approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true, env: {} });
     for (const env of ENVS) writeSynth(join(dir, 'synth'), env);
   });
   afterAll(() => removeDir(dir));
