@@ -294,13 +294,18 @@ describe('workflow invariants', () => {
   });
 
   it('runs only Nx targets (and configurations) that exist', () => {
-    // Prepare: what Nx itself resolves (project.json + the inferred Pulumi targets of tools/nx-plugin).
-    const shown = spawnSync(process.execPath, [NX, 'show', 'project', 'tap-stack', '--json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
-    });
-    const targets = (JSON.parse(shown.stdout.replace(/^[^{]*/, '')) as { targets: Record<string, { configurations?: Record<string, unknown> }> }).targets;
+    // Prepare: what Nx itself resolves (project.json + the inferred Pulumi targets of tools/nx-plugin), per stack.
+    type Targets = Record<string, { configurations?: Record<string, unknown> }>;
+    const targetsOf = (project: string): Targets => {
+      const shown = spawnSync(process.execPath, [NX, 'show', 'project', project, '--json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
+      });
+      return (JSON.parse(shown.stdout.replace(/^[^{]*/, '')) as { targets: Targets }).targets;
+    };
+    const projects: Record<string, Targets> = { 'tap-stack': targetsOf('tap-stack'), 'networking-stack': targetsOf('networking-stack') };
+    const targets = projects['tap-stack'];
     const scripts = allSteps.map(({ step }) => script(step)).join('\n');
     const runs = [...scripts.matchAll(/nx run ([\w-]+):([\w-]+)(?: --configuration=("?)([\w$"]+)\3)?/g)];
     const affected = [...scripts.matchAll(/nx affected -t((?: [a-z][\w-]*)+)/g)].flatMap((m) => m[1].trim().split(' '));
@@ -308,10 +313,10 @@ describe('workflow invariants', () => {
     // Assess
     expect(runs.length).toBeGreaterThanOrEqual(8);
     for (const [command, project, target, , configuration] of runs) {
-      expect([command, project]).toEqual([command, 'tap-stack']);
-      expect([command, Object.keys(targets)]).toEqual([command, expect.arrayContaining([target])]);
+      expect([command, Object.keys(projects)]).toEqual([command, expect.arrayContaining([project])]);
+      expect([command, Object.keys(projects[project])]).toEqual([command, expect.arrayContaining([target])]);
       // A configuration from a variable ($ENVIRONMENT) is one of the matrix's environments, checked below.
-      if (configuration && !configuration.includes('$')) expect([command, Object.keys(targets[target].configurations ?? {})]).toEqual([command, expect.arrayContaining([configuration])]);
+      if (configuration && !configuration.includes('$')) expect([command, Object.keys(projects[project][target].configurations ?? {})]).toEqual([command, expect.arrayContaining([configuration])]);
     }
     const matrix = workflows['nightly-drift.yml'].jobs.drift.strategy?.matrix?.include?.map((entry) => entry.environment);
     expect(matrix).toEqual(['dev', 'staging', 'prod']);
