@@ -160,6 +160,10 @@ function main(argv: string[]): number {
     return DEPLOY_EXIT.couldNotGate;
   }
   const { mode, spec, environment } = invocation;
+  if (mode === 'check' && environment === undefined) {
+    // No configuration: every environment, as tap-stack:drift-check does; the worst exit code wins.
+    return Math.max(...ENVIRONMENT_NAMES.map((env) => check(root, spec, env, startDeployStatus(root, spec.appDir, TARGET_OF[mode], env))));
+  }
   const status = startDeployStatus(root, spec.appDir, TARGET_OF[mode], environment);
   if (environment === undefined) {
     const line = `No stack chosen for ${mode} of ${spec.project}: add --configuration=<${ENVIRONMENT_NAMES.join('|')}> to the nx command.`;

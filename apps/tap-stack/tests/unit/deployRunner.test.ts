@@ -90,4 +90,17 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
     expect(option.stderr).toMatch(/^tap-deploy: Unknown option '--baseline'[^\n]*\n$/);
     expect([...bare.calls, ...project.calls, ...option.calls]).toEqual([]);
   });
+
+  it('checks every environment when none is chosen (nx run networking-stack:drift-check), and never deploys', () => {
+    // Act
+    const run = runner(['check', '--project', 'networking-stack']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').map((line) => line.replace(/ \(synth sha256 [0-9a-f]{64}\)$/, ''))).toEqual(
+      ['dev', 'staging', 'prod'].map((env) => `networking-stack ${env}: the gate passed`),
+    );
+    for (const env of ['dev', 'staging', 'prod']) expect(netStatus(`drift-check-${env}`)).toMatchObject({ status: 'ok', exitCode: 0 });
+    expect(run.calls).toEqual([]);
+  }, 180_000);
 });
