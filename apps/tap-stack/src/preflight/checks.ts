@@ -305,6 +305,7 @@ export function networkingState(ctx: CheckContext, deployedFirst: boolean): Netw
   const problems = [
     ...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []),
     ...(Array.isArray(subnets) && subnets.length !== PRIVATE_SUBNET_COUNT ? [`${subnets.length} private subnets, ${PRIVATE_SUBNET_COUNT} expected`] : []),
+    ...(subnets !== undefined && !Array.isArray(subnets) ? ['privateSubnetIds is not a list'] : []),
   ];
   if (problems.length > 0) {
     return {
