@@ -1,12 +1,15 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { CREDENTIAL_ERRORS, SDK_RETRY, THROTTLE_RETRY, THROTTLING_ERRORS } from './constants';
+import { CREDENTIAL_ERRORS, QUOTA_ERROR, SDK_RETRY, THROTTLE_RETRY, THROTTLING_ERRORS } from './constants';
 import { PreflightError } from './errors';
 
 /** The SDK v3 clients the preflight reads the account with, all in the stack's region. */
@@ -19,6 +22,9 @@ export interface AwsClients {
   ecr: ECRClient;
   secrets: SecretsManagerClient;
   logs: CloudWatchLogsClient;
+  kms: KMSClient;
+  sns: SNSClient;
+  cloudwatch: CloudWatchClient;
 }
 
 /**
@@ -38,6 +44,9 @@ export function awsClients(region: string): AwsClients {
     ecr: new ECRClient(config),
     secrets: new SecretsManagerClient(config),
     logs: new CloudWatchLogsClient(config),
+    kms: new KMSClient(config),
+    sns: new SNSClient(config),
+    cloudwatch: new CloudWatchClient(config),
   };
 }
 
@@ -58,6 +67,26 @@ export function isThrottling(error: unknown): boolean {
 export function isCredentialError(error: unknown): boolean {
   const name = awsErrorName(error);
   return (CREDENTIAL_ERRORS as readonly string[]).includes(name) || /Could not load credentials|credential/i.test(name);
+}
+
+/**
+ * A quota reached (`LimitExceededException`) as the one line that says so and where to raise it: not throttling, so
+ * waiting and retrying would not help.
+ *
+ * @example
+ * throw quotaError('iam:GetRole', error, 'us-east-2');
+ */
+export function quotaError(what: string, error: unknown, region: string): PreflightError {
+  const message = ((error as Error).message ?? '').split('\n')[0];
+  return new PreflightError(
+    `AWS quota reached at ${what} (${QUOTA_ERROR}${message && message !== QUOTA_ERROR ? `: ${message}` : ''}): a quota, not throttling; raise it in Service Quotas (${region}) or free capacity, then rerun`,
+    'quota',
+  );
+}
+
+/** True for a quota reached (not a request rate). */
+export function isQuotaError(error: unknown): boolean {
+  return awsErrorName(error) === QUOTA_ERROR;
 }
 
 /** How {@link withThrottleRetry} waits; injectable so tests do not sleep. */

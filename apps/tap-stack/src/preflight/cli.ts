@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ENVIRONMENT_NAMES } from '@tap/validation';
 import { PREFLIGHT_EXIT, PREFLIGHT_FORMATS } from './constants';
+import { deployCreatesNetworkingFirst } from './deployPlan';
 import { PreflightError } from './errors';
 import { renderJson, renderMarkdown, renderText } from './report';
 import { runPreflight } from './run';
@@ -66,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
       throw error;
     }
     if (target.environment !== env) return fail(`stack ${stack} deploys ${target.environment}, not ${env}`);
-    reports.push(await runPreflight({ target, cwd: app, pulumi: opts.pulumi, docker: opts.docker }));
+    // Only the environment's own stack is what `nx run tap-stack:deploy` deploys after networking-stack's deploy.
+    const networkingDeployedFirst = stack === env && deployCreatesNetworkingFirst(root, opts.app, env);
+    reports.push(await runPreflight({ target, cwd: app, pulumi: opts.pulumi, docker: opts.docker, networkingDeployedFirst }));
   }
 
   const worst = Math.max(...reports.map((r) => r.exitCode));

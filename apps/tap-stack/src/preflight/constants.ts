@@ -27,6 +27,13 @@ export const LAMBDA_MEMORY_MAX_MB = 10_240;
 
 /** The networking stack's outputs the tap-stack reads through its StackReference. */
 export const NETWORKING_OUTPUTS = ['vpcId', 'vpcCidr', 'privateSubnetIds', 'publicSubnetIds', 'availabilityZones'] as const;
+/** The error of a quota reached (not a request rate): reported with where to raise it, never retried. */
+export const QUOTA_ERROR = 'LimitExceededException';
+
+/** The project that deploys the networking stack, and the deploy target that runs it before the tap-stack's. */
+export const NETWORKING_PROJECT = { name: 'networking-stack', root: 'apps/networking-stack' } as const;
+export const DEPLOY_TARGET = 'deploy';
+
 /** Private subnets the stack expects: one per AZ, three AZs. */
 export const PRIVATE_SUBNET_COUNT = 3;
 
@@ -40,7 +47,10 @@ export const AURORA_ENGINE = 'aurora-postgresql';
 export const SDK_RETRY = { maxAttempts: 4, retryMode: 'adaptive' } as const;
 export const THROTTLE_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 } as const;
 
-/** Error names AWS services use for throttling (the SDK's own list of throttling error codes). */
+/**
+ * Error names AWS services use for throttling (the SDK's own list of throttling error codes, without
+ * `LimitExceededException`: Secrets Manager, IAM, KMS and CloudWatch use it for a quota, which no retry clears).
+ */
 export const THROTTLING_ERRORS = [
   'Throttling',
   'ThrottlingException',
@@ -51,7 +61,6 @@ export const THROTTLING_ERRORS = [
   'TransactionInProgressException',
   'RequestLimitExceeded',
   'BandwidthLimitExceeded',
-  'LimitExceededException',
   'RequestThrottled',
   'SlowDown',
   'PriorRequestNotComplete',

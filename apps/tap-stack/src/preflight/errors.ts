@@ -1,5 +1,5 @@
-/** Why a preflight could not check the account (exit 2): no credentials, throttled, bad input. */
-export type PreflightFailure = 'credentials' | 'throttled' | 'input' | 'aws';
+/** Why a preflight could not check the account (exit 2): no credentials, throttled, a quota reached, bad input. */
+export type PreflightFailure = 'credentials' | 'throttled' | 'quota' | 'input' | 'aws';
 
 /** The preflight could not check the account: one line says why and what to do. */
 export class PreflightError extends Error {

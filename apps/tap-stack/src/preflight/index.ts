@@ -1,7 +1,8 @@
-export { awsClients, isCredentialError, isThrottling, withThrottleRetry } from './aws';
+export { awsClients, isCredentialError, isQuotaError, isThrottling, quotaError, withThrottleRetry } from './aws';
 export type { AwsClients, Sleep } from './aws';
-export { CLASH_TYPES, checkCredentials, checkDatabase, checkLambda, checkNameClashes, checkNetworking, checkRegion, checkTools } from './checks';
-export type { CheckContext } from './checks';
+export { CLASH_TYPES, checkBackendUrl, checkCredentials, checkDatabase, checkLambda, checkNameClashes, checkNetworking, checkRegion, checkTools, networkingState } from './checks';
+export type { CheckContext, NetworkingState } from './checks';
+export { deployCreatesNetworkingFirst } from './deployPlan';
 export { FIXED_RESERVED_CONCURRENCY, MIN_UNRESERVED_CONCURRENCY, PREFLIGHT_EXIT, PREFLIGHT_FORMATS } from './constants';
 export { PreflightError } from './errors';
 export { renderJson, renderMarkdown, renderText } from './report';

@@ -4,7 +4,7 @@ const MARK = { pass: '✓', fail: '✗', skip: 'skipped' } as const;
 const VERDICT = ['ready', 'NOT READY', 'could not check'];
 
 function line(check: CheckResult): string {
-  return `${MARK[check.status]} ${check.title}: ${check.detail}${check.fix ? ` → ${check.fix}` : ''}`;
+  return `${MARK[check.status]} ${check.title}: ${check.detail}${check.note ? ` (note: ${check.note})` : ''}${check.fix ? ` → ${check.fix}` : ''}`;
 }
 
 /**
@@ -35,7 +35,7 @@ export function renderMarkdown(reports: readonly PreflightReport[]): string {
     .map((r) => {
       const head = `## Preflight ${r.stack} (${r.region}): ${VERDICT[r.exitCode] ?? 'error'}`;
       if (r.error) return `${head}\n\n${cell(r.error)}\n`;
-      const rows = r.checks.map((c) => `| ${MARK[c.status]} | ${cell(c.title)} | ${cell(c.detail)} | ${cell(c.fix ?? '')} |`);
+      const rows = r.checks.map((c) => `| ${MARK[c.status]} | ${cell(c.title)} | ${cell(c.detail)}${c.note ? ` (note: ${cell(c.note)})` : ''} | ${cell(c.fix ?? '')} |`);
       return [head, '', '| | check | found | to do |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
     })
     .join('\n');

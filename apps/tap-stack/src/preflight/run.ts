@@ -1,5 +1,5 @@
-import { awsClients, isCredentialError, realSleep, withThrottleRetry, type AwsClients, type Sleep } from './aws';
-import { checkCredentials, checkDatabase, checkLambda, checkNameClashes, checkNetworking, checkRegion, checkTools, type CheckContext } from './checks';
+import { awsClients, isCredentialError, isQuotaError, quotaError, realSleep, withThrottleRetry, type AwsClients, type Sleep } from './aws';
+import { checkCredentials, checkDatabase, checkLambda, checkNameClashes, checkNetworking, checkRegion, checkTools, networkingState, type CheckContext } from './checks';
 import { PREFLIGHT_EXIT } from './constants';
 import { PreflightError } from './errors';
 import { firstLine, spawnTool } from './tools';
@@ -20,6 +20,14 @@ export interface PreflightOptions {
   docker?: string;
   /** Backoff between throttled attempts; tests pass a no-op. */
   sleep?: Sleep;
+  /**
+   * This deploy runs networking-stack's deploy before the tap-stack's (`nx run tap-stack:deploy`: see
+   * {@link deployCreatesNetworkingFirst}): a networking stack that does not exist yet is then planned, not missing.
+   * Default false (a smoke copy deploys no networking stack).
+   */
+  networkingDeployedFirst?: boolean;
+  /** The environment the tools check reads (`PULUMI_BACKEND_URL`). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The report's exit code: 1 when any check failed, else 0. */
@@ -42,21 +50,31 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   const ctx: CheckContext = {
     target,
     clients: options.clients ?? awsClients(target.region),
-    call: (what, fn) => withThrottleRetry(what, fn, sleep),
+    call: async (what, fn) => {
+      try {
+        return await withThrottleRetry(what, fn, sleep);
+      } catch (error) {
+        if (isQuotaError(error)) throw quotaError(what, error, target.region);
+        throw error;
+      }
+    },
     spawn: options.spawn ?? spawnTool,
     cwd: options.cwd,
     pulumi: options.pulumi ?? 'pulumi',
     docker: options.docker ?? 'docker',
+    env: options.env ?? process.env,
   };
   const report: PreflightReport = { environment: target.environment, stack: target.stack, region: target.region, checks: [], exitCode: 0 };
   try {
     const { result, identity } = await checkCredentials(ctx);
     report.identity = identity;
     report.checks.push(result, checkRegion(target));
-    report.checks.push(...(await checkDatabase(ctx)));
+    // Read first: the instance class is checked against its private subnets' AZs, the security groups in its VPC.
+    const networking = networkingState(ctx, options.networkingDeployedFirst ?? false);
+    report.checks.push(...(await checkDatabase(ctx, networking)));
     report.checks.push(...(await checkLambda(ctx)));
-    report.checks.push(...(await checkNetworking(ctx)));
-    report.checks.push(await checkNameClashes(ctx));
+    report.checks.push(...(await checkNetworking(ctx, networking)));
+    report.checks.push(await checkNameClashes(ctx, networking, identity));
     report.checks.push(...checkTools(ctx));
     report.exitCode = exitCodeOf(report.checks);
   } catch (error) {

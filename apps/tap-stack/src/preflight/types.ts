@@ -14,6 +14,8 @@ export interface CheckResult {
   detail: string;
   /** For a failure: what to do. */
   fix?: string;
+  /** What the result leaves out or assumes, e.g. a resource this deploy creates first. */
+  note?: string;
 }
 
 /** What the stack of one environment needs from the account, read from `Pulumi.<stack>.yaml`. */

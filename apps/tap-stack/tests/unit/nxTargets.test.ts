@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { deployCreatesNetworkingFirst } from '../../src/preflight';
 import { APP, ROOT, tempDir } from '../synthHelper';
 
 /*
@@ -67,6 +68,56 @@ describe('tap-stack targets as Nx resolves them', () => {
     // Without the guard Nx would have run the default options (every environment, or pulumi without a stack).
     expect(status(target)).toBeUndefined();
   }, 120_000);
+});
+
+describe('the first deploy: networking-stack before the tap-stack, preflight before either', () => {
+  /** Every task `task` waits for, directly or through others. */
+  const reach = (deps: Record<string, string[]>, task: string): Set<string> => {
+    const seen = new Set<string>();
+    const walk = (id: string) => (deps[id] ?? []).forEach((dep) => !seen.has(dep) && (seen.add(dep), walk(dep)));
+    walk(task);
+    return seen;
+  };
+
+  it('orders nx run tap-stack:deploy --configuration=prod as preflight assumes: networking-stack:deploy first, preflight beside it', () => {
+    // Prepare
+    const file = join(tempDir('deploy-graph'), 'graph.json');
+
+    // Act: --graph=<file> writes the task graph and runs nothing.
+    const run = nx(['run', 'tap-stack:deploy', '--configuration=prod', `--graph=${file}`]);
+    const deps = (JSON.parse(readFileSync(file, 'utf8')) as { tasks: { dependencies: Record<string, string[]> } }).tasks.dependencies;
+
+    // Assess: the tap-stack's deploy waits for networking-stack's deploy and for preflight...
+    expect(run.code).toBe(0);
+    expect(deps['tap-stack:deploy']).toEqual(expect.arrayContaining(['networking-stack:deploy', 'tap-stack:preflight']));
+    // ...but preflight does not wait for networking-stack's deploy: it checks the account before anything is created,
+    // so on an empty account the networking stack it reads does not exist yet, by plan.
+    expect(reach(deps, 'tap-stack:preflight').has('networking-stack:deploy')).toBe(false);
+    expect(reach(deps, 'networking-stack:deploy').has('tap-stack:preflight')).toBe(false);
+    // Preflight reads that plan from the same project files, and says "will be created by networking-stack".
+    expect(deployCreatesNetworkingFirst(ROOT, 'apps/tap-stack', 'prod')).toBe(true);
+  }, 120_000);
+
+  it('knows a networking stack is missing by plan only while the deploy really deploys networking-stack first', () => {
+    // Prepare: copies of the two project files, one without ^deploy, one without the environment.
+    const root = tempDir('deploy-plan');
+    for (const project of ['apps/tap-stack', 'apps/networking-stack']) {
+      mkdirSync(join(root, project), { recursive: true });
+      cpSync(join(ROOT, project, 'project.json'), join(root, project, 'project.json'));
+    }
+    const tapFile = join(root, 'apps/tap-stack/project.json');
+    const tap = JSON.parse(readFileSync(tapFile, 'utf8'));
+
+    // Act
+    const asShipped = deployCreatesNetworkingFirst(root, 'apps/tap-stack', 'staging');
+    const unknownEnvironment = deployCreatesNetworkingFirst(root, 'apps/tap-stack', 'qa');
+    tap.targets.deploy.dependsOn = tap.targets.deploy.dependsOn.filter((dep: unknown) => dep !== '^deploy');
+    writeFileSync(tapFile, JSON.stringify(tap));
+    const withoutNetworkingDeploy = deployCreatesNetworkingFirst(root, 'apps/tap-stack', 'staging');
+
+    // Assess
+    expect([asShipped, unknownEnvironment, withoutNetworkingDeploy]).toEqual([true, false, false]);
+  });
 });
 
 describe('the nightly job: npx nx run tap-stack:drift --configuration=dev, then the status file', () => {

@@ -1,10 +1,20 @@
-import { DescribeRouteTablesCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
-import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBEngineVersionsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSubnetGroupsCommand,
+  DescribeOrderableDBInstanceOptionsCommand,
+} from '@aws-sdk/client-rds';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { MIGRATION_DEFAULTS, SECRETS_DEFAULTS } from '@tap/components';
+import { STACK_PHYSICAL_NAMES } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +36,16 @@ import { APP, ROOT, tempDir } from '../synthHelper';
 const aws = awsMocks();
 const noSleep = async () => undefined;
 const dev = (): PreflightTarget => preflightTarget('dev', join(APP, 'Pulumi.dev.yaml'));
-const run = (target = dev(), tools = fakeTools()) => runPreflight({ target, cwd: APP, spawn: tools, sleep: noSleep });
+/** The backend the tools check reads: a region-qualified S3 URL, as the README asks. */
+const BACKEND_ENV = { PULUMI_BACKEND_URL: 's3://tap-state?region=us-east-1' };
+const run = (target = dev(), tools = fakeTools(), extra: Record<string, unknown> = {}) =>
+  runPreflight({ target, cwd: APP, spawn: tools, sleep: noSleep, env: BACKEND_ENV, ...extra } as Parameters<typeof runPreflight>[0]);
+/** The names the program gives `resource` (packages/validation, the table the components' names are tested against). */
+const physical = (resource: string, count = 1) => {
+  const entry = STACK_PHYSICAL_NAMES.find((e) => e.resource === resource);
+  if (!entry) throw new Error(`no physical name ${resource}`);
+  return entry.name('dev', '001', count);
+};
 const check = (report: PreflightReport, id: string) => {
   const found = report.checks.find((c) => c.id === id);
   if (!found) throw new Error(`no check ${id} in ${report.checks.map((c) => c.id).join(', ')}`);
@@ -78,6 +97,7 @@ describe('runPreflight against a mocked account', () => {
       ['name-clash', 'pass'],
       ['docker', 'pass'],
       ['pulumi', 'pass'],
+      ['pulumi-backend', 'pass'],
     ]);
     expect(report.exitCode).toBe(0);
     expect(check(report, 'credentials').detail).toBe('account 123456789012, principal arn:aws:iam::123456789012:user/deployer');
@@ -247,7 +267,7 @@ describe('runPreflight against a mocked account', () => {
       .resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
     const waits: number[] = [];
     // Act
-    const report = await runPreflight({ target: dev(), cwd: APP, spawn: fakeTools(), sleep: async (ms) => void waits.push(ms) });
+    const report = await run(dev(), fakeTools(), { sleep: async (ms: number) => void waits.push(ms) });
     // Assess
     expect(report.exitCode).toBe(0);
     expect(aws.lambda.commandCalls(GetAccountSettingsCommand)).toHaveLength(3);
@@ -273,6 +293,206 @@ describe('runPreflight against a mocked account', () => {
     // Assess
     expect(report.exitCode).toBe(2);
     expect(report.error).toBe('could not check dev: UnauthorizedOperation: You are not authorized to perform this operation.');
+  });
+});
+
+describe('the first deploy on an empty account', () => {
+  // `nx run tap-stack:deploy` deploys networking-stack first (^deploy; tests/unit/nxTargets.test.ts proves it on the
+  // task graph), while preflight runs beside it, before anything is created: a missing networking stack is planned.
+  const NO_STACK = { status: 255, stdout: '', stderr: "error: no stack named 'organization/networking-stack/dev' found\n" };
+
+  it.each([
+    ['no networking stack', NO_STACK],
+    ['a networking stack with no outputs yet', { status: 0, stdout: '{}\n', stderr: '' }],
+  ])('%s: a pass with a note, the checks that need its outputs skipped and said so, exit 0', async (_what, output) => {
+    // Prepare: an empty account (no VPC, no endpoint, no subnet) and this deploy creating the networking stack first
+    aws.ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    aws.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
+    // Act
+    const report = await run(dev(), fakeTools({ 'pulumi stack output': output }), { networkingDeployedFirst: true });
+    // Assess
+    expect(check(report, 'networking-stack')).toMatchObject({ status: 'pass', note: 'will be created by networking-stack (deployed first by this deploy)' });
+    expect(check(report, 'secrets-route')).toMatchObject({ status: 'skip', detail: 'not checked: the networking stack is created first by this deploy (its endpoint is in its own baseline)' });
+    expect(check(report, 'instance-class')).toMatchObject({ status: 'pass', note: 'private-subnet AZs not compared: the networking stack is created first by this deploy' });
+    expect(check(report, 'name-clash')).toMatchObject({ status: 'pass', note: 'security groups not checked: their VPC is created first by this deploy' });
+    // Nothing was asked about a VPC that does not exist.
+    expect(aws.ec2.commandCalls(DescribeVpcEndpointsCommand)).toHaveLength(0);
+    expect(aws.ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+    expect(aws.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0);
+    expect(report.exitCode).toBe(0);
+    expect(renderText([report])).toContain('  ✓ networking stack organization/networking-stack/dev exports vpcId, vpcCidr, privateSubnetIds, publicSubnetIds, availabilityZones: not deployed yet (note: will be created by networking-stack (deployed first by this deploy))\n');
+  });
+
+  it('still fails when nothing deploys the networking stack first (a smoke copy), or when it exports only some outputs', async () => {
+    // Act
+    const alone = await run(dev(), fakeTools({ 'pulumi stack output': NO_STACK }));
+    const partial = await run(dev(), fakeTools({ 'pulumi stack output': { status: 0, stdout: JSON.stringify({ vpcId: 'vpc-0abc' }), stderr: '' } }), { networkingDeployedFirst: true });
+    // Assess
+    expect(check(alone, 'networking-stack').status).toBe('fail');
+    expect(check(partial, 'networking-stack')).toMatchObject({ status: 'fail', detail: 'missing vpcCidr, privateSubnetIds, publicSubnetIds, availabilityZones' });
+    expect(alone.exitCode).toBe(1);
+    expect(partial.exitCode).toBe(1);
+  });
+});
+
+describe('name clashes: every physical name the program gives', () => {
+  it('checks every Aurora instance up to instanceCount, not only the last', async () => {
+    // Prepare: prod-like three instances; the first identifier is held by a leftover instance
+    const target = { ...dev(), instanceCount: 3 };
+    const first = STACK_PHYSICAL_NAMES.find((e) => e.resource === 'Aurora instance')?.name('dev', '001', 1) as string;
+    aws.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: first }).resolves({ DBInstances: [{ DBInstanceIdentifier: first }] });
+    // Act
+    const report = await run(target);
+    // Assess
+    expect(check(report, 'name-clash')).toMatchObject({ status: 'fail', detail: `already taken: Aurora instance ${first}` });
+    expect(aws.rds.commandCalls(DescribeDBInstancesCommand).map((c) => c.args[0].input.DBInstanceIdentifier)).toEqual([1, 2, 3].map((i) => physical('Aurora instance', i)));
+  });
+
+  it('finds the KMS alias, the security groups in the VPC, the subnet and parameter groups, the SNS topic and the alarms', async () => {
+    // Prepare: every one held by something outside the stack. CreateTopic does not fail on an existing name ("This
+    // action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is
+    // returned": SNS API reference, CreateTopic) and PutMetricAlarm does not either ("When you update an existing
+    // alarm ... the update completely overwrites the previous configuration": CloudWatch API reference,
+    // PutMetricAlarm): both would be silently adopted, so preflight must find them.
+    const alias = physical('stack key alias');
+    const topic = physical('alarm topic');
+    const alarm = physical('lambda errors alarm');
+    const sg = physical('Aurora security group');
+    aws.kms.on(DescribeKeyCommand, { KeyId: alias }).resolves({ KeyMetadata: { KeyId: 'k-1' } as never });
+    aws.ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => ({
+      SecurityGroups: input.Filters?.find((f: { Name: string }) => f.Name === 'group-name')?.Values?.includes(sg) ? [{ GroupId: 'sg-1', GroupName: sg, VpcId: NETWORK.vpcId }] : [],
+    }));
+    aws.rds.on(DescribeDBSubnetGroupsCommand).resolves({ DBSubnetGroups: [{ DBSubnetGroupName: physical('Aurora subnet group') }] });
+    aws.rds.on(DescribeDBClusterParameterGroupsCommand).resolves({ DBClusterParameterGroups: [{ DBClusterParameterGroupName: physical('Aurora parameter group') }] });
+    aws.sns.on(GetTopicAttributesCommand, { TopicArn: `arn:aws:sns:us-east-2:123456789012:${topic}` }).resolves({ Attributes: { TopicArn: `arn:aws:sns:us-east-2:123456789012:${topic}` } });
+    aws.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: alarm }] });
+    // Act
+    const report = await run();
+    // Assess
+    const clash = check(report, 'name-clash');
+    expect(clash.status).toBe('fail');
+    for (const taken of [
+      `stack key alias ${alias}`,
+      `Aurora security group ${sg}`,
+      `Aurora subnet group ${physical('Aurora subnet group')}`,
+      `Aurora parameter group ${physical('Aurora parameter group')}`,
+      `alarm topic ${topic} (CreateTopic would adopt it silently)`,
+      `lambda errors alarm ${alarm} (PutMetricAlarm would overwrite it silently)`,
+    ]) {
+      expect(clash.detail).toContain(taken);
+    }
+    // The security groups are looked up by name inside the networking stack's VPC.
+    expect(aws.ec2.commandCalls(DescribeSecurityGroupsCommand)[0].args[0].input.Filters).toEqual([
+      { Name: 'vpc-id', Values: [NETWORK.vpcId] },
+      { Name: 'group-name', Values: STACK_PHYSICAL_NAMES.filter((e) => e.type === 'aws:ec2/securityGroup:SecurityGroup').map((e) => e.name('dev', '001', 1)) },
+    ]);
+    // Every alarm name the program gives, in one DescribeAlarms call.
+    expect(aws.cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNames).toEqual(
+      STACK_PHYSICAL_NAMES.filter((e) => e.type === 'aws:cloudwatch/metricAlarm:MetricAlarm').map((e) => e.name('dev', '001', 1)),
+    );
+    expect(report.exitCode).toBe(1);
+  });
+});
+
+describe('the instance class in the private subnets\' AZs', () => {
+  it('fails when a private-subnet AZ cannot host the class (DescribeOrderableDBInstanceOptions AvailabilityZones)', async () => {
+    // Prepare: OrderableDBInstanceOption.AvailabilityZones is "A list of Availability Zones for a DB instance" (RDS API
+    // reference); this class is orderable in 2a and 2b only, the networking stack's private subnets are in 2a, 2b, 2c.
+    aws.rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
+      OrderableDBInstanceOptions: [{ DBInstanceClass: 'db.t4g.medium', AvailabilityZones: [{ Name: 'us-east-2a' }, { Name: 'us-east-2b' }] }],
+    });
+    // Act
+    const report = await run();
+    // Assess
+    expect(check(report, 'instance-class')).toMatchObject({ status: 'fail', detail: 'orderable in us-east-2a, us-east-2b; not in us-east-2c, where private subnet subnet-c is' });
+    expect(check(report, 'instance-class').fix).toMatch(/TapStack:dbInstanceClass in Pulumi\.dev\.yaml .*or move the networking stack's subnets/);
+    expect(aws.ec2.commandCalls(DescribeSubnetsCommand)[0].args[0].input.SubnetIds).toEqual(NETWORK.privateSubnetIds);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('passes when every private-subnet AZ can host it, and reads every page of the options', async () => {
+    // Prepare
+    aws.rds
+      .on(DescribeOrderableDBInstanceOptionsCommand)
+      .resolvesOnce({ OrderableDBInstanceOptions: [{ AvailabilityZones: [{ Name: 'us-east-2a' }, { Name: 'us-east-2b' }] }], Marker: 'm1' })
+      .resolvesOnce({ OrderableDBInstanceOptions: [{ AvailabilityZones: [{ Name: 'us-east-2c' }] }] });
+    // Act
+    const report = await run();
+    // Assess
+    expect(check(report, 'instance-class')).toMatchObject({ status: 'pass', detail: 'orderable in us-east-2a, us-east-2b, us-east-2c (every private subnet\'s AZ)' });
+  });
+});
+
+describe('LimitExceededException is a quota, not a throttle', () => {
+  it('stops at once with the quota named and how to raise it, never "retry later"', async () => {
+    // Prepare: per service it is a quota ("would exceed one of the Secrets Manager quotas", "beyond the current AWS
+    // account limits" for IAM, "a quota was exceeded" for KMS: the services' API references); retrying does not help.
+    aws.secrets.on(DescribeSecretCommand).rejects(awsError('LimitExceededException', 'The request failed because it would exceed one of the Secrets Manager quotas'));
+    // Act
+    const report = await run();
+    // Assess
+    expect(report.exitCode).toBe(2);
+    expect(report.error).toBe(
+      'AWS quota reached at secretsmanager:DescribeSecret (LimitExceededException: The request failed because it would exceed one of the Secrets Manager quotas): a quota, not throttling; raise it in Service Quotas (us-east-2) or free capacity, then rerun',
+    );
+    expect(report.error).not.toMatch(/wait a minute|retry later/);
+    expect(aws.secrets.commandCalls(DescribeSecretCommand)).toHaveLength(1);
+  });
+});
+
+describe('the Pulumi backend URL', () => {
+  it.each([
+    ['s3://tap-state', 'fail'],
+    ['s3://tap-state?awssdk=v2', 'fail'],
+    ['s3://tap-state?region=us-east-1&awssdk=v2', 'pass'],
+    ['file:///var/pulumi', 'pass'],
+  ])('PULUMI_BACKEND_URL=%s: %s', async (url, status) => {
+    // Act: jobs run in three regions (AWS_REGION is the stack's); an S3 backend must name its bucket's region
+    // (`pulumi login 's3://<bucket>?region=<region>'`: Pulumi docs, "Using a DIY backend", AWS S3).
+    const report = await run(dev(), fakeTools(), { env: { PULUMI_BACKEND_URL: url } });
+    // Assess
+    const backend = check(report, 'pulumi-backend');
+    expect(backend.status).toBe(status);
+    if (status === 'fail') {
+      expect(backend.detail).toBe(`PULUMI_BACKEND_URL ${url} does not name the bucket's region`);
+      expect(backend.fix).toBe(`set PULUMI_BACKEND_URL=s3://tap-state?region=<the bucket's region>${url.includes('?') ? `&${url.split('?')[1]}` : ''}: the deploy runs in us-east-2, the state bucket is in one region`);
+      expect(report.exitCode).toBe(1);
+    }
+  });
+
+  it('without PULUMI_BACKEND_URL, checks the URL pulumi whoami reports', async () => {
+    // Act
+    const report = await run(dev(), fakeTools({ 'pulumi whoami': { status: 0, stdout: 'User: deployer\nBackend URL: s3://tap-state\n', stderr: '' } }), { env: {} });
+    // Assess
+    expect(check(report, 'pulumi-backend')).toMatchObject({ status: 'fail', detail: "pulumi whoami's backend s3://tap-state does not name the bucket's region" });
+  });
+});
+
+describe('the IAM permissions the README lists', () => {
+  it('lists every AWS call preflight makes, as service:Action', async () => {
+    // Prepare: a ready account, then one whose endpoint has no private DNS (the route tables are read only then).
+    const prefixes: Record<string, string> = { secrets: 'secretsmanager' };
+    const readme = readFileSync(join(APP, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Preflight'), readme.indexOf('## Smoke test'));
+    const listed = new Set([...section.matchAll(/`([a-z0-9]+:[A-Z][A-Za-z]+)`/g)].map((m) => m[1]));
+    const used = new Set<string>();
+    const collect = () => {
+      for (const [client, mock] of Object.entries(aws).filter(([, m]) => typeof m === 'object' && 'calls' in m)) {
+        for (const call of (mock as typeof aws.sts).calls()) used.add(`${prefixes[client] ?? client}:${call.args[0].constructor.name.replace(/Command$/, '')}`);
+      }
+    };
+
+    // Act
+    await run();
+    collect();
+    aws.ready();
+    aws.ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    await run();
+    collect();
+
+    // Assess
+    expect(used.size).toBeGreaterThanOrEqual(20);
+    expect([...used].filter((action) => !listed.has(action))).toEqual([]);
   });
 });
 

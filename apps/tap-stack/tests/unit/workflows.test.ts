@@ -228,6 +228,31 @@ describe('workflow invariants', () => {
     }
   });
 
+  it('runs each nightly drift job in its GitHub environment, so it reads that environment\'s role and backend', () => {
+    // Prepare: without `environment:` a job reads repository-level variables only.
+    const drift = workflows['nightly-drift.yml'].jobs.drift;
+    const aws = drift.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    const live = drift.steps.find((s) => /nx run tap-stack:drift/.test(s.run ?? ''));
+    const readme = readFileSync(join(ROOT, 'apps', 'tap-stack', 'README.md'), 'utf8');
+    const nightly = readme.slice(readme.indexOf('### Nightly run'), readme.indexOf('\n## ', readme.indexOf('### Nightly run')));
+
+    // Assess: the matrix names the environment (and its region), the environment holds the role and the backend.
+    expect(drift.environment).toBe('${{ matrix.environment }}');
+    expect(drift.strategy?.matrix?.include).toEqual([
+      { environment: 'dev', region: 'us-east-2' },
+      { environment: 'staging', region: 'us-west-2' },
+      { environment: 'prod', region: 'us-east-1' },
+    ]);
+    expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN }}');
+    expect(live?.env?.['PULUMI_BACKEND_URL']).toBe('${{ vars.PULUMI_BACKEND_URL }}');
+    expect(readFileSync(join(WORKFLOWS, 'nightly-drift.yml'), 'utf8')).not.toMatch(/role-variable|AWS_DRIFT_ROLE_ARN_(DEV|STAGING|PROD)/);
+    // The read-only role's permissions beyond ReadOnlyAccess, the OIDC subject an environment job presents, and the
+    // backend URL's region are documented where the nightly run is.
+    for (const needed of ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'environment:<env>', 's3://<bucket>?region=<bucket region>', '--exclude']) {
+      expect([needed, nightly.includes(needed)]).toEqual([needed, true]);
+    }
+  });
+
   it('reads status files, never the exit code of Nx, to tell drift from an error', () => {
     for (const { file, id, step } of allSteps) {
       for (const line of (step.run ?? '').split('\n').filter((l) => /^\s*npx nx run tap-stack:(drift|drift-check|deploy)\b/.test(l))) {
