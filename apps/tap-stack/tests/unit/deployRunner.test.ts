@@ -181,7 +181,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
     const summary = summaryOf(run.stderr);
     expect(summary.slice(0, 3)).toEqual([
       'tap-deploy summary: tap-stack dev: REFUSED (exit 1), nothing deployed',
-      expect.stringMatching(/^  ✗ synth           the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
+      expect.stringMatching(/^ {2}✗ synth {11}the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
       '                    full report: dist/apps/tap-stack/deploy/dev/synth.log',
     ]);
     expect(summary.slice(3, 9)).toEqual(['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`));
