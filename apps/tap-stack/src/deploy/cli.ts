@@ -13,10 +13,11 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serializeInventory } from '@tap/manifest';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
-import { DEPLOY_EXIT, POLICY_PACKS, PULUMI_UP_FLAGS, STACK_GATES, type StackGateSpec } from './constants';
+import { DEPLOY_EXIT, POLICY_PACKS, PULUMI_UP_FLAGS, STACK_GATES, type DeployStepName, type StackGateSpec } from './constants';
 import { GateError } from './errors';
 import { assertUnchanged, currentInventory, runGate, type GateResult } from './gate';
 import { startDeployStatus, workspaceRoot, type DeployStatus } from './status';
+import { DeploySteps } from './steps';
 
 const MODES = ['deploy', 'check', 'approve'] as const;
 type Mode = (typeof MODES)[number];
@@ -56,16 +57,25 @@ function policyPackFlags(root: string, spec: StackGateSpec): string[] {
   ]);
 }
 
+/** deploy, then its summary block: the last thing every gated deploy prints, whatever stopped it. */
 function deploy(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus): number {
+  const steps = new DeploySteps();
+  const code = deploySteps(root, spec, environment, status, steps);
+  process.stderr.write(steps.summary(`${spec.project} ${environment}`, code, relative(root, status.file)));
+  return code;
+}
+
+function deploySteps(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus, steps: DeploySteps): number {
   const refused = (err: GateError, passed?: GateResult) => {
     const line = `refusing pulumi up of ${spec.project} ${environment}: ${err.message}`;
     process.stderr.write(`tap-deploy: ${line}\n`);
-    status.finish('error', err.exitCode, line, passed ? { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks } : {});
+    const evidence = passed ? { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks } : {};
+    status.finish('error', err.exitCode, line, { ...evidence, problems: err.problems, ...(err.report ? { report: err.report } : {}), steps: steps.list() });
     return err.exitCode;
   };
   let passed: GateResult;
   try {
-    passed = runGate(root, spec, environment);
+    passed = runGate(root, spec, environment, steps);
   } catch (err) {
     if (err instanceof GateError) return refused(err);
     throw err;
@@ -73,32 +83,37 @@ function deploy(root: string, spec: StackGateSpec, environment: EnvironmentName,
   const evidence = { synthSha256: passed.synthSha256, programSha256: passed.programSha256, gate: passed.checks };
   process.stderr.write(`tap-deploy: the gate passed for ${spec.project} ${environment} (synth sha256 ${passed.synthSha256})\n`);
 
-  const fail = (exitCode: number, line: string, extra: Record<string, unknown> = {}) => {
+  const fail = (step: DeployStepName, exitCode: number, line: string, extra: Record<string, unknown> = {}) => {
+    steps.record(step, 'failed', line, step === 'pulumi up' ? `pulumi's output above; pulumi stack history --stack ${environment} in ${spec.appDir}` : undefined);
     process.stderr.write(`tap-deploy: ${line}\n`);
-    status.finish('error', exitCode, line, { ...evidence, ...extra });
+    status.finish('error', exitCode, line, { ...evidence, ...extra, problems: [line], steps: steps.list() });
     return exitCode;
   };
   if (spawnSync('pulumi', ['version'], { encoding: 'utf8' }).error) {
-    return fail(DEPLOY_EXIT.cliMissing, 'The Pulumi CLI is not installed or not on PATH: install it (see https://www.pulumi.com/docs/install/) and retry.');
+    return fail('pulumi version', DEPLOY_EXIT.cliMissing, 'The Pulumi CLI is not installed or not on PATH: install it (see https://www.pulumi.com/docs/install/) and retry.');
   }
+  steps.record('pulumi version', 'passed');
   if (spawnSync('pulumi', ['whoami', '--non-interactive'], { encoding: 'utf8' }).status !== 0) {
-    return fail(DEPLOY_EXIT.notLoggedIn, 'Pulumi is not logged in to a backend: run "pulumi login" (or "pulumi login --local", see apps/tap-stack/README.md) and retry.');
+    return fail('pulumi whoami', DEPLOY_EXIT.notLoggedIn, 'Pulumi is not logged in to a backend: run "pulumi login" (or "pulumi login --local", see apps/tap-stack/README.md) and retry.');
   }
+  steps.record('pulumi whoami', 'passed');
   try {
     // Last thing before `up`: the bundle and the synth are still what the gate judged.
     assertUnchanged(root, spec, passed);
   } catch (err) {
-    if (err instanceof GateError) return refused(err, passed);
-    throw err;
+    if (!(err instanceof GateError)) throw err;
+    steps.record('pulumi up', 'failed', err.message);
+    return refused(err, passed);
   }
   const args = ['up', ...PULUMI_UP_FLAGS, ...policyPackFlags(root, spec), '--stack', environment];
   const up = spawnSync('pulumi', args, { cwd: join(root, spec.appDir), stdio: 'inherit' });
-  if (up.error) return fail(DEPLOY_EXIT.cliMissing, `The Pulumi CLI could not be started: ${up.error.message}.`);
+  if (up.error) return fail('pulumi up', DEPLOY_EXIT.cliMissing, `The Pulumi CLI could not be started: ${up.error.message}.`);
   const code = up.status ?? 1;
   if (code !== 0) {
-    return fail(DEPLOY_EXIT.upFailed, `pulumi up --stack ${environment} of ${spec.project} exited ${code}${up.signal ? ` (${up.signal})` : ''}: see its output above`, { pulumiExitCode: code });
+    return fail('pulumi up', DEPLOY_EXIT.upFailed, `pulumi up --stack ${environment} of ${spec.project} exited ${code}${up.signal ? ` (${up.signal})` : ''}: see its output above`, { pulumiExitCode: code });
   }
-  status.finish('ok', DEPLOY_EXIT.ok, `pulumi up --stack ${environment} of ${spec.project} succeeded after the gate (synth sha256 ${passed.synthSha256})`, { ...evidence, pulumiExitCode: 0 });
+  steps.record('pulumi up', 'passed');
+  status.finish('ok', DEPLOY_EXIT.ok, `pulumi up --stack ${environment} of ${spec.project} succeeded after the gate (synth sha256 ${passed.synthSha256})`, { ...evidence, pulumiExitCode: 0, problems: [], steps: steps.list() });
   return DEPLOY_EXIT.ok;
 }
 
@@ -113,7 +128,7 @@ function check(root: string, spec: StackGateSpec, environment: EnvironmentName, 
     if (!(err instanceof GateError)) throw err;
     const line = `${spec.project} ${environment}: ${err.message}`;
     process.stderr.write(`tap-deploy: ${line}\n`);
-    status.finish('error', err.exitCode, line);
+    status.finish('error', err.exitCode, line, { problems: err.problems, ...(err.report ? { report: err.report } : {}) });
     return err.exitCode;
   }
 }
@@ -179,7 +194,11 @@ function main(argv: string[]): number {
 try {
   process.exit(main(process.argv.slice(2)));
 } catch (err) {
-  // A bug in the runner itself: keep the stack trace; nothing was deployed (every `up` is after the gate).
-  process.stderr.write(`tap-deploy internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(70);
+  // A bug in the runner itself: exit 2 like a gate that could not run; one line here, the stack trace in a file.
+  const file = join(workspaceRoot(), 'dist', 'apps', 'tap-stack', 'deploy', 'internal-error.log');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  process.stderr.write(`tap-deploy: internal error of the deploy runner: ${message} (stack trace in ${relative(process.cwd(), file)}; if pulumi up's output is above, check the stack with pulumi stack history)\n`);
+  process.exit(DEPLOY_EXIT.couldNotGate);
 }

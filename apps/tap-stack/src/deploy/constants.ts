@@ -17,6 +17,23 @@ export const DEPLOY_EXIT = {
   upFailed: 5,
 } as const;
 
+/** The summary's word for each exit code of {@link DEPLOY_EXIT}. */
+export const DEPLOY_OUTCOME: Record<number, string> = {
+  [DEPLOY_EXIT.ok]: 'DEPLOYED',
+  [DEPLOY_EXIT.refused]: 'REFUSED',
+  [DEPLOY_EXIT.couldNotGate]: 'COULD NOT RUN THE GATE',
+  [DEPLOY_EXIT.cliMissing]: 'NO PULUMI CLI',
+  [DEPLOY_EXIT.notLoggedIn]: 'NOT LOGGED IN',
+  [DEPLOY_EXIT.upFailed]: 'PULUMI UP FAILED',
+};
+
+/** The steps of a gated deploy, in order, as its summary and status file list them (`check` runs the first four). */
+export const DEPLOY_STEPS = ['synth', 'policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'] as const;
+export type DeployStepName = (typeof DEPLOY_STEPS)[number];
+
+/** At most this many problems go to the status file (the full report has them all). */
+export const MAX_PROBLEMS = 50;
+
 /** The networking program's folder and bundle (built by `nx run networking-stack:build`). */
 export const NETWORKING_APP = 'apps/networking-stack';
 export const NETWORKING_PROGRAM = 'dist/apps/networking-stack/index.js';

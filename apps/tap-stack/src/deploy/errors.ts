@@ -6,10 +6,16 @@ import { DEPLOY_EXIT } from './constants';
  */
 export class GateError extends Error {
   readonly exitCode: number;
+  /** The problems themselves (each change, violation or invalid value), for the status file. Default: the message. */
+  readonly problems: string[];
+  /** Where the full report of the failed check is (workspace-relative), if it wrote one. */
+  readonly report?: string;
 
-  constructor(message: string, exitCode: number = DEPLOY_EXIT.refused) {
+  constructor(message: string, exitCode: number = DEPLOY_EXIT.refused, details: { problems?: string[]; report?: string } = {}) {
     super(message);
     this.name = 'GateError';
     this.exitCode = exitCode;
+    this.problems = details.problems && details.problems.length > 0 ? details.problems : [message];
+    this.report = details.report;
   }
 }

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { createInventory, diffInventories, loadInventory, ManifestError, type ResourceInventory } from '@tap/manifest';
 import type { EnvironmentName } from '@tap/validation';
-import { DEPLOY_EXIT, TAP_DRIFT_CLI, TAP_POLICY_CLI, type StackGateSpec } from './constants';
+import { DEPLOY_EXIT, MAX_PROBLEMS, TAP_DRIFT_CLI, TAP_POLICY_CLI, type DeployStepName, type StackGateSpec } from './constants';
 import { GateError } from './errors';
+import { DeploySteps } from './steps';
 
 /** What a passed gate vouches for: this synth of this program bundle, checked in this run. */
 export interface GateResult {
@@ -39,14 +40,37 @@ function gateEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `node <script> args` in the workspace; its output goes to stderr (for people), and is returned (for the verdict). */
-function node(root: string, script: string, args: string[], { quiet = false } = {}): ChildRun {
+/**
+ * `node <script> args` in the workspace; its output goes to stderr (for people), to `log` when given (the full report
+ * the summary points to), and is returned (for the verdict).
+ */
+function node(root: string, script: string, args: string[], { quiet = false, log }: { quiet?: boolean; log?: string } = {}): ChildRun {
   const run = spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, encoding: 'utf8', env: gateEnv(), maxBuffer: 512 * 1024 * 1024 });
   if (!quiet) {
     process.stderr.write(run.stdout ?? '');
     process.stderr.write(run.stderr ?? '');
   }
+  if (log) writeReport(log, `${run.stdout ?? ''}${run.stderr ?? ''}`);
   return { code: run.status ?? DEPLOY_EXIT.couldNotGate, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
+}
+
+function writeReport(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** Where a gate step's full output goes: dist/apps/<project>/deploy/<env>/<step>.log. */
+export function stepReport(root: string, spec: StackGateSpec, environment: EnvironmentName, step: DeployStepName): string {
+  return join(root, 'dist', 'apps', spec.project, 'deploy', environment, `${step.replaceAll(' ', '-')}.log`);
+}
+
+/** The non-empty lines of a check's output, at most MAX_PROBLEMS (the report has them all). */
+function problemLines(text: string, drop: (line: string) => boolean = () => false): string[] {
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !drop(line));
+  return lines.length > MAX_PROBLEMS ? [...lines.slice(0, MAX_PROBLEMS), `... ${lines.length - MAX_PROBLEMS} more in the full report`] : lines;
 }
 
 const firstLine = (text: string, fallback: string): string =>
@@ -79,17 +103,22 @@ function synthesize(root: string, spec: StackGateSpec, environment: EnvironmentN
   const out = join(root, 'dist', 'apps', spec.project, 'deploy', environment, 'synth');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const run = node(root, spec.synth, ['--environment', environment, '--out', out]);
+  const log = stepReport(root, spec, environment, 'synth');
+  const run = node(root, spec.synth, ['--environment', environment, '--out', out], { log });
   if (run.code !== 0) {
     // The program's messages (config problems come as a list under a heading) on one line: the refusal is one line.
-    const reason =
-      run.stderr
-        .split('\n')
-        .map((line) => line.trim().replace(/^net-synth: synth of [\w-]+ \w+ failed: /, ''))
-        .filter((line) => line !== '' && !/^error: synth \w+ failed:$/.test(line) && !/^\(\d+ resources/.test(line))
-        .join(' ') || `the synth exited ${run.code}`;
+    const lines = run.stderr
+      .split('\n')
+      .map((line) => line.trim().replace(/^net-synth: synth of [\w-]+ \w+ failed: /, ''))
+      .filter((line) => line !== '' && !/^error: synth \w+ failed:$/.test(line) && !/^\(\d+ resources/.test(line));
+    const reason = lines.join(' ') || `the synth exited ${run.code}`;
+    // The status file gets the problems one by one: each invalid value ("- key: why"), else the whole reason.
+    const listed = lines.filter((line) => line.startsWith('- ')).map((line) => line.slice(2));
     // A program that fails offline fails `pulumi up` too: a refusal. A synth that cannot start is the gate's problem.
-    throw new GateError(`the offline synth failed: ${reason}`, run.code === 1 ? DEPLOY_EXIT.refused : DEPLOY_EXIT.couldNotGate);
+    throw new GateError(`the offline synth failed: ${reason}`, run.code === 1 ? DEPLOY_EXIT.refused : DEPLOY_EXIT.couldNotGate, {
+      problems: listed.length > 0 ? listed : [reason],
+      report: relative(root, log),
+    });
   }
   const envDir = join(out, environment);
   if (!existsSync(join(envDir, 'resources.json'))) {
@@ -98,26 +127,33 @@ function synthesize(root: string, spec: StackGateSpec, environment: EnvironmentN
   return envDir;
 }
 
-function checkPolicies(root: string, envDir: string): void {
+function checkPolicies(root: string, spec: StackGateSpec, environment: EnvironmentName, envDir: string): void {
   const file = relative(root, join(envDir, 'resources.json'));
-  const run = node(root, TAP_POLICY_CLI, ['check', file]);
-  if (run.code === 1) throw new GateError(`the tap-security policies found mandatory violations in ${file} (listed above): fix the code, then deploy again`);
+  const log = stepReport(root, spec, environment, 'policies');
+  const run = node(root, TAP_POLICY_CLI, ['check', file], { log });
+  const details = { problems: problemLines(`${run.stdout}\n${run.stderr}`), report: relative(root, log) };
+  if (run.code === 1) throw new GateError(`the tap-security policies found mandatory violations in ${file} (listed above): fix the code, then deploy again`, DEPLOY_EXIT.refused, details);
   if (run.code !== 0) {
-    throw new GateError(`the policy check could not run (tap-policy exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate);
+    throw new GateError(`the policy check could not run (tap-policy exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate, details);
   }
 }
 
 /** tap-stack: `tap-drift check` of this environment's synth against its committed baseline file. */
 function checkManifestBaseline(root: string, spec: StackGateSpec, environment: EnvironmentName, envDir: string): void {
   const baseline = `${spec.baselines}/${environment}.json`;
-  const run = node(root, TAP_DRIFT_CLI, ['check', '--baseline', baseline, '--current', relative(root, join(envDir, 'manifest.json')), '--format', 'text']);
+  const log = stepReport(root, spec, environment, 'baseline check');
+  const run = node(root, TAP_DRIFT_CLI, ['check', '--baseline', baseline, '--current', relative(root, join(envDir, 'manifest.json')), '--format', 'text'], { log });
+  const report = relative(root, log);
   if (run.code === 1) {
     throw new GateError(
       `the synth differs from the approved baseline ${baseline} (tap-drift check, listed above): if the change is intended, run ${spec.approveCommand} and commit ${spec.baselines}/`,
+      DEPLOY_EXIT.refused,
+      // The changes themselves, without tap-drift's headings and verdict lines.
+      { problems: problemLines(run.stdout, (line) => /^\w+: (changed|unchanged|added|removed)\b|^(changed|in sync|added|removed): /.test(line)), report },
     );
   }
   if (run.code !== 0) {
-    throw new GateError(`the check against ${baseline} could not run (tap-drift exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate);
+    throw new GateError(`the check against ${baseline} could not run (tap-drift exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate, { report });
   }
 }
 
@@ -145,16 +181,22 @@ function checkInventoryBaseline(root: string, spec: StackGateSpec, environment: 
   const current = currentInventory(envDir, environment);
   if (approved.inventoryHash === current.inventoryHash) return;
   const diff = diffInventories(approved, current);
+  const changes: string[] = [];
   for (const component of diff.components) {
     for (const resource of component.resources) {
       const properties = resource.properties.map((p) => ` ${p.path}`).join(',');
-      process.stderr.write(`  ${resource.kind} ${resource.type} ${resource.name}${properties ? `:${properties}` : ''}\n`);
+      changes.push(`${resource.kind} ${resource.type} ${resource.name}${properties ? `:${properties}` : ''}`);
     }
   }
+  for (const change of changes) process.stderr.write(`  ${change}\n`);
+  const log = stepReport(root, spec, environment, 'baseline check');
+  writeReport(log, changes.map((change) => `${change}\n`).join(''));
   const { added, removed, changed } = diff.counts;
   const approve = spec.approveCommand.replace('<env>', environment);
   throw new GateError(
     `the synth differs from the approved baseline ${spec.baselines}/${environment}.resources.json (${added} added, ${removed} removed, ${changed} changed, listed above): if the change is intended, run ${approve} and commit ${spec.baselines}/`,
+    DEPLOY_EXIT.refused,
+    { problems: problemLines(changes.join('\n')), report: relative(root, log) },
   );
 }
 
@@ -169,14 +211,16 @@ function hasAuditVerify(root: string): boolean {
   return help.code === 0 && /^Usage: tap-drift audit verify\b/m.test(help.stdout);
 }
 
-function verifyAudit(root: string, spec: StackGateSpec): string {
+function verifyAudit(root: string, spec: StackGateSpec, environment: EnvironmentName): string {
   if (spec.baselineKind !== 'manifest') return 'not applicable: no approval history for this stack';
   if (!hasAuditVerify(root)) return 'not available: this tap-drift has no audit verify';
   const history = `${spec.baselines}/history.jsonl`;
-  const run = node(root, TAP_DRIFT_CLI, ['audit', 'verify', '--history', history, '--baseline', spec.baselines]);
-  if (run.code === 1) throw new GateError(`the approval history ${history} does not verify (${firstLine(run.stderr, 'tap-drift audit verify exited 1')}): restore it from main`);
+  const log = stepReport(root, spec, environment, 'audit verify');
+  const run = node(root, TAP_DRIFT_CLI, ['audit', 'verify', '--history', history, '--baseline', spec.baselines], { log });
+  const details = { problems: problemLines(run.stderr), report: relative(root, log) };
+  if (run.code === 1) throw new GateError(`the approval history ${history} does not verify (${firstLine(run.stderr, 'tap-drift audit verify exited 1')}): restore it from main`, DEPLOY_EXIT.refused, details);
   if (run.code !== 0) {
-    throw new GateError(`the audit check of ${history} could not run (tap-drift exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate);
+    throw new GateError(`the audit check of ${history} could not run (tap-drift exited ${run.code}: ${firstLine(run.stderr, 'no message')})`, DEPLOY_EXIT.couldNotGate, details);
   }
   return 'verified';
 }
@@ -186,23 +230,26 @@ function verifyAudit(root: string, spec: StackGateSpec): string {
  * synth of the program bundle, the tap-security policies over it, the check against the approved baseline, the audit
  * history (when tap-drift can verify it). Nothing here reads an option or a variable that names other baselines.
  *
+ * Each check is recorded in `steps` (passed, or failed with its first line and report) for the run's summary.
+ *
  * @throws GateError (one line) when the deploy must not go ahead.
  * @example
  * const passed = runGate(root, STACK_GATES['tap-stack'], 'prod');
  * passed.synthSha256; // what `pulumi up` is about to deploy was checked as this
  */
-export function runGate(root: string, spec: StackGateSpec, environment: EnvironmentName): GateResult {
-  requireBuilt(root, spec.program, `${spec.project}:build`);
-  requireBuilt(root, spec.synth, 'tap-stack:build');
-  requireBuilt(root, TAP_POLICY_CLI, 'policy:build');
-  requireBuilt(root, TAP_DRIFT_CLI, 'manifest:build');
-  const programSha256 = sha256File(join(root, spec.program));
-  const envDir = synthesize(root, spec, environment);
+export function runGate(root: string, spec: StackGateSpec, environment: EnvironmentName, steps: DeploySteps = new DeploySteps()): GateResult {
+  const { envDir, programSha256 } = steps.run('synth', () => {
+    requireBuilt(root, spec.program, `${spec.project}:build`);
+    requireBuilt(root, spec.synth, 'tap-stack:build');
+    requireBuilt(root, TAP_POLICY_CLI, 'policy:build');
+    requireBuilt(root, TAP_DRIFT_CLI, 'manifest:build');
+    return { programSha256: sha256File(join(root, spec.program)), envDir: synthesize(root, spec, environment) };
+  });
   const synthSha256 = synthHash(envDir);
-  checkPolicies(root, envDir);
-  if (spec.baselineKind === 'manifest') checkManifestBaseline(root, spec, environment, envDir);
-  else checkInventoryBaseline(root, spec, environment, envDir);
-  const audit = verifyAudit(root, spec);
+  steps.run('policies', () => checkPolicies(root, spec, environment, envDir));
+  steps.run('baseline check', () => (spec.baselineKind === 'manifest' ? checkManifestBaseline(root, spec, environment, envDir) : checkInventoryBaseline(root, spec, environment, envDir)));
+  // Not applicable or not available: skipped, and the summary says why.
+  const audit = steps.run('audit verify', () => verifyAudit(root, spec, environment), (result) => (result === 'verified' ? undefined : result));
   return { project: spec.project, environment, synthDir: envDir, synthSha256, programSha256, checks: { policy: 'passed', baseline: 'in-sync', audit } };
 }
 

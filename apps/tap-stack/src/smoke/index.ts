@@ -8,3 +8,5 @@ export { runSmoke, smokeClients } from './run';
 export type { SmokeClients, SmokeOptions } from './run';
 export { smokeStackName, smokeSuffix } from './suffix';
 export type { SmokeReport, SmokeStep, StepStatus } from './types';
+export { cleanupSmoke, listSmokeStacks } from './cleanup';
+export type { CleanupOptions, CleanupReport, SmokeLeftover } from './cleanup';

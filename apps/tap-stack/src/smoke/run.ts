@@ -50,7 +50,10 @@ export interface SmokeOptions {
   clients?: SmokeClients;
   /** Step 1; default: {@link runPreflight} of the copy. */
   preflight?: (target: PreflightTarget) => Promise<PreflightReport>;
-  /** Emits `interrupt` on Ctrl-C: the first starts the teardown, the second abandons it. */
+  /**
+   * Emits `interrupt` (with the signal's name, default SIGINT) on Ctrl-C or a CI cancel's SIGTERM: the first stops the
+   * current step and starts the teardown; any later one, and every one during the teardown, is acknowledged and ignored.
+   */
   interrupts?: EventEmitter;
   sleep?: Sleep;
   waits?: { logs: { attempts: number; delayMs: number }; rotation: { attempts: number; delayMs: number } };
@@ -99,19 +102,30 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const waits = options.waits ?? SMOKE_WAITS;
   const out = options.out ?? join(root, 'dist', 'apps', 'tap-stack', 'smoke', `${env}.json`);
   const steps: SmokeStep[] = [];
-  const state: { child?: ChildProcess; interrupts: number; created: boolean; stopped: boolean } = { interrupts: 0, created: false, stopped: false };
+  const state: { child?: ChildProcess; interrupts: number; created: boolean; stopped: boolean; tearingDown: boolean } = { interrupts: 0, created: false, stopped: false, tearingDown: false };
   const report: SmokeReport = { environment: env, stack: '', suffix: '', outcome: 'error', exitCode: SMOKE_EXIT.couldNotRun, steps, tornDown: true, startedAt: new Date(started).toISOString(), finishedAt: '', durationMs: 0 };
 
-  const onInterrupt = () => {
+  // A CI cancel sends SIGINT, SIGTERM ~7.5 s later, then SIGKILL: a teardown that a second signal could abandon would
+  // leave an Aurora cluster running. So the teardown ignores them; the destroy child (own process group, output to a
+  // file) never receives one and outlives a SIGKILL of this process; `--cleanup <suffix>` finishes what is left.
+  const onInterrupt = (signal: NodeJS.Signals = 'SIGINT') => {
+    if (state.tearingDown) {
+      log(`${signal} ignored: tearing down ${report.stack}, which must finish (a run killed now leaves it to: nx run tap-stack:smoke --configuration=${env} --cleanup ${report.suffix})`);
+      return;
+    }
     state.interrupts += 1;
-    if (state.interrupts === 1) log('interrupted: stopping the current step, then tearing down (Ctrl-C again abandons the teardown)');
-    // Pulumi cancels gracefully on one SIGINT; the child has its own process group, so this is the only one it gets.
+    if (state.interrupts > 1) {
+      log(`${signal} ignored: the current step is stopping; the teardown follows and cannot be interrupted`);
+      return;
+    }
+    log(`interrupted (${signal}): stopping the current step, then tearing down (the teardown ignores further SIGINT/SIGTERM)`);
+    // Pulumi cancels gracefully on one SIGINT and aborts on a second: only this one, only before the teardown.
     state.child?.kill('SIGINT');
   };
   options.interrupts?.on('interrupt', onInterrupt);
 
-  const pulumiRun = (args: string[], teeOutput = false): Promise<CommandResult> =>
-    runCommand(pulumi, args, { cwd: app, env: options.env, tee: teeOutput ? tee : undefined, onChild: (c) => (state.child = c) });
+  const pulumiRun = (args: string[], teeOutput = false, outputFile?: string): Promise<CommandResult> =>
+    runCommand(pulumi, args, { cwd: app, env: options.env, tee: teeOutput ? tee : undefined, onChild: (c) => (state.child = c), outputFile });
   const requirePulumi = (result: CommandResult): CommandResult => {
     if (result.error?.code === 'ENOENT') {
       throw new SmokeError(`the Pulumi CLI was not found ("${pulumi}" on PATH): install it (https://www.pulumi.com/docs/install/) and retry`);
@@ -296,13 +310,15 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     // Teardown, always: after a pass, a failed step, an exception or the first interrupt.
     if (state.created) {
       const stack = report.stack;
+      state.tearingDown = true;
+      const destroyLog = join(dirname(out), `${stack}.destroy.log`);
       const destroyed = await step(
         'destroy',
         async () => {
-          if (state.interrupts > 1) throw new SmokeError('teardown abandoned (second interrupt)');
-          const destroy = await pulumiRun(['destroy', '--yes', '--non-interactive', '--skip-preview', '--stack', stack], true);
-          if (state.interrupts > 1) throw new SmokeError('teardown abandoned (second interrupt)');
-          if (destroy.code !== 0) throw new SmokeError(`pulumi destroy exited ${destroy.code}: ${lastLine(destroy.stderr + destroy.stdout) ?? 'no reason given'}`);
+          const destroy = await pulumiRun(['destroy', '--yes', '--non-interactive', '--skip-preview', '--stack', stack], true, destroyLog);
+          if (destroy.code !== 0) {
+            throw new SmokeError(`pulumi destroy exited ${destroy.code}: ${lastLine(destroy.stderr + destroy.stdout) ?? 'no reason given'} (full output: ${relative(process.cwd(), destroyLog)})`);
+          }
           return 'every resource deleted';
         },
         true,
@@ -323,6 +339,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
         report.finishByHand = destroyed ? [`cd ${relative(process.cwd(), app) || '.'} && ${pulumi} stack rm --yes --stack ${stack}`] : finishByHand(stack);
         log(`teardown did not finish: the temporary stack ${stack} still exists. Finish it by hand:`);
         for (const line of report.finishByHand) log(`  ${line}`);
+        log(`  or: nx run tap-stack:smoke --configuration=${env} --cleanup ${report.suffix}`);
       }
     }
     // `pulumi stack rm` deletes the stack's config file; a run that never created the stack leaves it to us.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { APP, ROOT, tempDir } from '../synthHelper';
 
@@ -9,7 +9,6 @@ import { APP, ROOT, tempDir } from '../synthHelper';
  * a status file, so these runs never touch tap-stack's deploy status that tests/unit/nxTargets.test.ts reads.
  * tests/unit/ungatedDeploy.test.ts covers the refusals through Nx.
  */
-const RUNNER = join(ROOT, 'dist', 'apps', 'tap-stack', 'tap-deploy.js');
 const NET = join(ROOT, 'apps', 'networking-stack');
 const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
 
@@ -18,11 +17,11 @@ interface Call {
   cwd: string;
 }
 
-function runner(args: string[], env: Record<string, string> = {}) {
+function runner(args: string[], env: Record<string, string> = {}, cwd: string = ROOT) {
   const scenario = tempDir('runner-scenario');
   const record = join(scenario, 'calls.jsonl');
-  const run = spawnSync(process.execPath, [RUNNER, ...args], {
-    cwd: ROOT,
+  const run = spawnSync(process.execPath, [join(cwd, 'dist', 'apps', 'tap-stack', 'tap-deploy.js'), ...args], {
+    cwd,
     encoding: 'utf8',
     env: { ...process.env, PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_RECORD: record, ...env },
     maxBuffer: 64 * 1024 * 1024,
@@ -30,6 +29,39 @@ function runner(args: string[], env: Record<string, string> = {}) {
   const calls: Call[] = existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, calls };
 }
+
+/**
+ * A workspace whose committed files the test may edit: tap-stack's Pulumi project (config and approved baselines)
+ * copied, the builds and node_modules linked. The runner reads its committed baselines and config from the workspace
+ * it runs in, so an edit here is a real unapproved change, and its status files stay out of this checkout.
+ */
+function editableWorkspace(): string {
+  const dir = tempDir('runner-workspace');
+  copyFileSync(join(ROOT, 'nx.json'), join(dir, 'nx.json'));
+  for (const shared of ['node_modules', 'packages', 'tools']) symlinkSync(join(ROOT, shared), join(dir, shared), 'dir');
+  for (const project of ['tap-stack', 'networking-stack']) {
+    // The runner writes its synth and status under dist/apps/<project>: a real folder of linked builds.
+    mkdirSync(join(dir, 'dist', 'apps', project), { recursive: true });
+    for (const file of readdirSync(join(ROOT, 'dist', 'apps', project)).filter((f) => f.endsWith('.js') || f === 'package.json')) {
+      symlinkSync(join(ROOT, 'dist', 'apps', project, file), join(dir, 'dist', 'apps', project, file));
+    }
+  }
+  cpSync(APP, join(dir, 'apps', 'tap-stack'), { recursive: true, filter: (src) => !src.includes(`${join(APP, 'tests')}`) && !src.includes(`${join(APP, 'src')}`) });
+  return dir;
+}
+
+/** Replaces `from` with `to` in `file` (which must hold it). */
+function edit(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+}
+
+/** The summary block a run ends with: from its heading to the end of stderr. */
+const summaryOf = (stderr: string): string[] => {
+  const lines = stderr.trimEnd().split('\n');
+  return lines.slice(lines.findLastIndex((l) => l.startsWith('tap-deploy summary: ')));
+};
 
 const netStatus = (name: string) => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'networking-stack', 'status', `${name}.json`), 'utf8'));
 
@@ -72,8 +104,12 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
 
     // Assess
     expect(run.code).toBe(3);
-    expect(run.stderr.trim().split('\n').at(-1)).toBe('tap-deploy: The Pulumi CLI is not installed or not on PATH: install it (see https://www.pulumi.com/docs/install/) and retry.');
-    expect(netStatus('deploy-staging')).toMatchObject({ status: 'error', exitCode: 3, synthSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const line = 'The Pulumi CLI is not installed or not on PATH: install it (see https://www.pulumi.com/docs/install/) and retry.';
+    expect(run.stderr).toContain(`\ntap-deploy: ${line}\n`);
+    expect(summaryOf(run.stderr)).toEqual(
+      expect.arrayContaining(['tap-deploy summary: networking-stack staging: NO PULUMI CLI (exit 3), nothing deployed', '  ✓ baseline check  passed', `  ✗ pulumi version  ${line}`, '  - pulumi up       skipped']),
+    );
+    expect(netStatus('deploy-staging')).toMatchObject({ status: 'error', exitCode: 3, synthSha256: expect.stringMatching(/^[0-9a-f]{64}$/), problems: [line] });
   }, 120_000);
 
   it('refuses without an environment or with an unknown project or option: exit 2, one line, nothing run', () => {
@@ -103,4 +139,70 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
     for (const env of ['dev', 'staging', 'prod']) expect(netStatus(`drift-check-${env}`)).toMatchObject({ status: 'ok', exitCode: 0 });
     expect(run.calls).toEqual([]);
   }, 180_000);
+
+  it('a refused deploy (an unapproved change) ends with one screen: each gate step, the failing one with its first line and its report; the status file lists the changes', () => {
+    // Prepare: a committed config value nobody approved (dev's error alarm threshold 10 -> 5)
+    const workspace = editableWorkspace();
+    edit(join(workspace, 'apps', 'tap-stack', 'Pulumi.dev.yaml'), 'TapStack:errorThreshold: "10"', 'TapStack:errorThreshold: "5"');
+
+    // Act
+    const run = runner(['deploy', '--project', 'tap-stack', '--environment', 'dev'], {}, workspace);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.calls).toEqual([]);
+    const refusal = 'the synth differs from the approved baseline apps/tap-stack/manifests/dev.json (tap-drift check, listed above): if the change is intended, run npx nx run tap-stack:drift-approve --reason="..." and commit apps/tap-stack/manifests/';
+    expect(summaryOf(run.stderr)).toEqual([
+      'tap-deploy summary: tap-stack dev: REFUSED (exit 1), nothing deployed',
+      '  ✓ synth           passed',
+      '  ✓ policies        passed',
+      `  ✗ baseline check  ${refusal}`,
+      '                    full report: dist/apps/tap-stack/deploy/dev/baseline-check.log',
+      '  - audit verify    skipped',
+      '  - pulumi version  skipped',
+      '  - pulumi whoami   skipped',
+      '  - pulumi up       skipped',
+      '  status file: dist/apps/tap-stack/status/deploy-dev.json',
+    ]);
+    expect(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'deploy', 'dev', 'baseline-check.log'), 'utf8')).toContain('monitoring.errorThreshold: 10 -> 5');
+    const status = JSON.parse(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'status', 'deploy-dev.json'), 'utf8'));
+    expect(status).toMatchObject({ status: 'error', exitCode: 1, message: `refusing pulumi up of tap-stack dev: ${refusal}` });
+    expect(status.problems).toEqual(expect.arrayContaining(['monitoring.errorThreshold: 10 -> 5', 'threshold: 10 -> 5']));
+    expect(status.steps.map((step: { name: string; status: string }) => `${step.name} ${step.status}`)).toEqual([
+      'synth passed',
+      'policies passed',
+      'baseline check failed',
+      'audit verify skipped',
+      'pulumi version skipped',
+      'pulumi whoami skipped',
+      'pulumi up skipped',
+    ]);
+  }, 120_000);
+
+  it('an invalid configuration: the summary names the synth, the status file holds each validation problem', () => {
+    // Prepare: two values out of range
+    const workspace = editableWorkspace();
+    const config = join(workspace, 'apps', 'tap-stack', 'Pulumi.dev.yaml');
+    edit(config, 'TapStack:errorThreshold: "10"', 'TapStack:errorThreshold: "-3"');
+    edit(config, 'TapStack:dbConnectionsThreshold: "100"', 'TapStack:dbConnectionsThreshold: "0"');
+
+    // Act
+    const run = runner(['deploy', '--project', 'tap-stack', '--environment', 'dev'], {}, workspace);
+
+    // Assess
+    expect(run.code).toBe(1);
+    const summary = summaryOf(run.stderr);
+    expect(summary.slice(0, 3)).toEqual([
+      'tap-deploy summary: tap-stack dev: REFUSED (exit 1), nothing deployed',
+      expect.stringMatching(/^ {2}✗ synth {11}the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
+      '                    full report: dist/apps/tap-stack/deploy/dev/synth.log',
+    ]);
+    expect(summary.slice(3, 9)).toEqual(['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`));
+    const status = JSON.parse(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'status', 'deploy-dev.json'), 'utf8'));
+    expect(status).toMatchObject({ status: 'error', exitCode: 1 });
+    expect(status.problems).toEqual([
+      expect.stringMatching(/^monitoring\.errorThreshold: .*got -3 \(set by TapStack:errorThreshold\)$/),
+      expect.stringMatching(/^monitoring\.dbConnectionsThreshold: .*got 0 \(set by TapStack:dbConnectionsThreshold\)$/),
+    ]);
+  }, 120_000);
 });

@@ -4,7 +4,7 @@ import { DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand } fro
 import { AWS_NAME_LIMITS, STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach, type EnvironmentName } from '@tap/validation';
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { environmentOfStack } from '../../src/config';
@@ -125,6 +125,16 @@ function scenario(env: Record<string, string> = {}): Scenario {
     }),
   };
 }
+
+/** Resolves once `ready()` holds (polled): tests wait on files and output, never on a duration. */
+const until = (ready: () => boolean) =>
+  new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      resolve();
+    }, 20);
+  });
 
 const verbs = (calls: string[][]) => calls.map((argv) => (argv[0] === 'stack' ? argv.slice(0, 2).join(' ') : argv[0]));
 const statuses = (report: SmokeReport) => Object.fromEntries(report.steps.map((s) => [s.name, s.status]));
@@ -259,35 +269,35 @@ describe('runSmoke with a stand-in pulumi on PATH and mocked AWS', () => {
     expect(report.steps.find((x) => x.name === 'up')).toMatchObject({ status: 'error', detail: 'interrupted during pulumi up' });
     expect(statuses(report)).toMatchObject({ outputs: 'skipped', destroy: 'passed', 'stack rm': 'passed' });
     expect(verbs(s.calls())).toEqual(['stack init', 'up', 'destroy', 'stack rm']);
-    expect(s.lines).toContain('interrupted: stopping the current step, then tearing down (Ctrl-C again abandons the teardown)');
+    expect(s.lines).toContain('interrupted (SIGINT): stopping the current step, then tearing down (the teardown ignores further SIGINT/SIGTERM)');
   }, 60_000);
 
-  it('a second interrupt abandons the teardown and prints the command to finish it', async () => {
-    // Prepare
-    const s = scenario({ FAKE_UP_WAIT: '1', FAKE_DESTROY_WAIT: '1' });
+  it('interrupts during the teardown are acknowledged and ignored: the destroy is not signalled, completes, and stack rm runs', async () => {
+    // Prepare: a CI cancel's SIGTERM during up starts the teardown; a Ctrl-C and another SIGTERM arrive during a slow destroy
+    const s = scenario({ FAKE_UP_WAIT: '1', FAKE_DESTROY_WAIT: 'release' });
     const interrupts = new EventEmitter();
-    const appeared = (file: string) =>
-      new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (existsSync(join(s.dir, file))) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 20);
-      });
     // Act
     const running = runSmoke(s.options({ interrupts }));
-    await appeared('up-started');
-    interrupts.emit('interrupt');
-    await appeared('destroy-started');
-    interrupts.emit('interrupt');
+    await until(() => existsSync(join(s.dir, 'up-started')));
+    interrupts.emit('interrupt', 'SIGTERM');
+    await until(() => existsSync(join(s.dir, 'destroy-started')));
+    interrupts.emit('interrupt', 'SIGINT');
+    interrupts.emit('interrupt', 'SIGTERM');
+    writeFileSync(join(s.dir, 'destroy-release'), '');
     const report = await running;
     // Assess
     expect(report.exitCode).toBe(2);
-    expect(report.tornDown).toBe(false);
-    expect(verbs(s.calls())).toEqual(['stack init', 'up', 'destroy']);
-    expect(report.finishByHand).toEqual([s.byHand]);
-    expect(s.lines).toContain(`  ${report.finishByHand?.[0]}`);
+    expect(report.tornDown).toBe(true);
+    expect(statuses(report)).toMatchObject({ up: 'error', destroy: 'passed', 'stack rm': 'passed' });
+    expect(verbs(s.calls())).toEqual(['stack init', 'up', 'destroy', 'stack rm']);
+    expect(readdirSync(s.dir).filter((f) => f.startsWith('destroy-got-'))).toEqual([]);
+    expect(s.lines).toEqual(
+      expect.arrayContaining([
+        'interrupted (SIGTERM): stopping the current step, then tearing down (the teardown ignores further SIGINT/SIGTERM)',
+        `SIGINT ignored: tearing down ${STACK}, which must finish (a run killed now leaves it to: nx run tap-stack:smoke --configuration=dev --cleanup ${SUFFIX})`,
+        `SIGTERM ignored: tearing down ${STACK}, which must finish (a run killed now leaves it to: nx run tap-stack:smoke --configuration=dev --cleanup ${SUFFIX})`,
+      ]),
+    );
   }, 60_000);
 
   it('a destroy that fails prints the command to finish by hand and exits 2, keeping the stack config', async () => {
@@ -319,6 +329,8 @@ describe('runSmoke with a stand-in pulumi on PATH and mocked AWS', () => {
   });
 });
 
+const TAP_SMOKE = join(ROOT, 'dist', 'apps', 'tap-stack', 'tap-smoke.js');
+
 describe('tap-smoke (the built CLI) and a real SIGINT', () => {
   it('Ctrl-C during up: tears down, exit 2, status file error', async () => {
     // Prepare
@@ -349,4 +361,98 @@ describe('tap-smoke (the built CLI) and a real SIGINT', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ outcome: 'error', tornDown: true, stack: 'dev-smoke-smktest02' });
     expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'tap-stack', 'status', 'smoke-dev.json'), 'utf8'))).toMatchObject({ target: 'smoke', status: 'error', exitCode: 2 });
   }, 60_000);
+
+  it('a Ctrl-C to the terminal\'s process group, then SIGTERM: the teardown goes on, the destroy never sees a signal, stack rm runs', async () => {
+    // Prepare: the smoke run leads its own process group, as a terminal's foreground job does
+    const s = scenario();
+    const out = join(s.dir, 'cli-report.json');
+    const child = spawn(process.execPath, [TAP_SMOKE, '--environment', 'dev', '--suffix', 'smktest03', '--skip-preflight', '--app', s.app, '--out', out], {
+      cwd: ROOT,
+      detached: true,
+      env: { ...process.env, PATH: [FAKE_BIN, process.env['PATH']].join(delimiter), FAKE_SMOKE_DIR: s.dir, FAKE_UP_WAIT: '1', FAKE_DESTROY_WAIT: 'release', AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Act: Ctrl-C during up (to the whole group), then Ctrl-C and GitHub's SIGTERM during the destroy
+    await until(() => existsSync(join(s.dir, 'up-started')));
+    process.kill(-(child.pid as number), 'SIGINT');
+    await until(() => existsSync(join(s.dir, 'destroy-started')));
+    process.kill(-(child.pid as number), 'SIGINT');
+    await until(() => output.includes('SIGINT ignored'));
+    process.kill(child.pid as number, 'SIGTERM');
+    await until(() => output.includes('SIGTERM ignored'));
+    writeFileSync(join(s.dir, 'destroy-release'), '');
+    const code = await closed;
+    // Assess
+    expect(code).toBe(2);
+    expect(verbs(s.calls())).toEqual(['stack init', 'up', 'destroy', 'stack rm']);
+    expect(readdirSync(s.dir).filter((f) => f.startsWith('destroy-got-'))).toEqual([]);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ outcome: 'error', tornDown: true, stack: 'dev-smoke-smktest03' });
+  }, 60_000);
+});
+
+describe('tap-smoke --cleanup: what an abandoned run left', () => {
+  const STACKS = [
+    { name: 'dev-smoke-smkleft01', resourceCount: 31, updateInProgress: false, lastUpdate: '2026-12-06T10:00:00.000Z' },
+    { name: 'organization/tap-stack/dev-smoke-smkleft02', resourceCount: 49, updateInProgress: false, lastUpdate: '2026-12-06T11:00:00.000Z' },
+    { name: 'dev', resourceCount: 49, updateInProgress: false },
+    { name: 'prod-smoke-smkleft03', resourceCount: 49, updateInProgress: false },
+    { name: 'dev-smoke-smkbusy04', resourceCount: 12, updateInProgress: true },
+  ];
+
+  function cleanup(args: string[]) {
+    const s = scenario();
+    writeFileSync(join(s.dir, 'stacks.json'), JSON.stringify(STACKS));
+    const run = spawnSync(process.execPath, [TAP_SMOKE, '--environment', 'dev', '--app', s.app, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: [FAKE_BIN, process.env['PATH']].join(delimiter), FAKE_SMOKE_DIR: s.dir, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    return { ...run, calls: s.calls(), app: s.app };
+  }
+  const smokeStatus = () => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'tap-stack', 'status', 'smoke-dev.json'), 'utf8'));
+
+  it('--cleanup <suffix> destroys and removes that one stack, found by name in pulumi stack ls', () => {
+    // Act
+    const run = cleanup(['--cleanup', 'smkleft02']);
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([
+      ['stack', 'ls', '--json'],
+      // The config file left with the abandoned run (this one ran elsewhere): taken from the last deployment.
+      ['config', 'refresh', '--force', '--stack', 'organization/tap-stack/dev-smoke-smkleft02'],
+      ['destroy', '--yes', '--non-interactive', '--skip-preview', '--stack', 'organization/tap-stack/dev-smoke-smkleft02'],
+      ['stack', 'rm', '--yes', '--non-interactive', '--stack', 'organization/tap-stack/dev-smoke-smkleft02'],
+    ]);
+    expect(run.stdout).toContain('✓ organization/tap-stack/dev-smoke-smkleft02: destroyed (49 resources) and removed');
+    expect(smokeStatus()).toMatchObject({ target: 'smoke', status: 'ok', exitCode: 0, cleaned: ['organization/tap-stack/dev-smoke-smkleft02'] });
+  });
+
+  it('--cleanup all destroys every smoke stack of the environment, skips one still being updated, and exits 2 for it', () => {
+    // Act
+    const run = cleanup(['--cleanup', 'all']);
+    // Assess: never dev itself nor another environment's copy
+    const destroyed = run.calls.filter((c) => c[0] === 'destroy').map((c) => c.at(-1));
+    expect(destroyed).toEqual(['dev-smoke-smkleft01', 'organization/tap-stack/dev-smoke-smkleft02']);
+    expect(run.calls.filter((c) => c[1] === 'rm').map((c) => c.at(-1))).toEqual(destroyed);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('smoke: dev-smoke-smkbusy04 has an update in progress (the abandoned run\'s destroy may still be running): wait for it, or run "pulumi cancel --stack dev-smoke-smkbusy04" if nothing runs, then clean up again');
+    expect(smokeStatus()).toMatchObject({ status: 'error', exitCode: 2, cleaned: destroyed, left: ['dev-smoke-smkbusy04'] });
+  });
+
+  it('--leftovers lists the smoke stacks of the environment and destroys nothing', () => {
+    // Act
+    const run = cleanup(['--leftovers']);
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([['stack', 'ls', '--json']]);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'smoke stacks of dev (3): nx run tap-stack:smoke --configuration=dev --cleanup <suffix|all> destroys them',
+      '  dev-smoke-smkleft01  suffix smkleft01  31 resources  last update 2026-12-06T10:00:00.000Z',
+      '  organization/tap-stack/dev-smoke-smkleft02  suffix smkleft02  49 resources  last update 2026-12-06T11:00:00.000Z',
+      '  dev-smoke-smkbusy04  suffix smkbusy04  12 resources  update in progress',
+    ]);
+  });
 });
