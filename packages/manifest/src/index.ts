@@ -75,6 +75,8 @@ export { createConfigManifest, manifestToEnvironmentConfig, verifyManifest } fro
 export { comparableImageUri, compareDeployed } from './live/deployed';
 export { applyIgnoreRules, ignoreFileSchema, loadIgnoreRules, parseIgnoreRules } from './live/ignore';
 export { parseRefreshPreview, propertyPathSegments, redactSecrets } from './live/refresh';
+export { EXPECTED_CHANGES, ROTATION_STAGES, expectedChange } from './live/expected';
+export type { ExpectedChange, ExpectedChangeInput } from './live/expected';
 export { buildLiveReport } from './live/report';
 export type { LiveReportParts } from './live/report';
 export { runLiveDrift, spawnPulumi } from './live/run';
