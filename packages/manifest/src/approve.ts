@@ -1,6 +1,6 @@
 import type { EnvironmentName } from '@tap/validation';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkPolicyReport, ciRefusals, resolveIdentity, summarizeResourceChanges, type GitIdentityFn } from './audit';
 import { collectChanges, computeRequirements, type CurrentSide } from './approvals/requirements';
@@ -11,7 +11,7 @@ import { DEFAULT_HISTORY_FILE } from './constants';
 import { CiRefusalError, ManifestError } from './errors';
 import { historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
-import { loadManifestSet, writeFileAtomic } from './io';
+import { loadManifestSet, readFileBytes, writeFileAtomic } from './io';
 import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
 
 /** Options of `approveManifests`. */
@@ -175,7 +175,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
 
 /** SHA-256 of a file's bytes, or '' when it does not exist. */
 function fileDigest(file: string): string {
-  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
+  return existsSync(file) ? createHash('sha256').update(readFileBytes(file)).digest('hex') : '';
 }
 
 /** A baseline directory may legitimately be empty (first approval); a baseline file must load. */

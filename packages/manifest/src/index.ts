@@ -28,6 +28,7 @@ export {
   MANIFEST_VERSION,
   MARKDOWN_DETAIL_CAP,
   MARKDOWN_RESOURCE_CAP,
+  MAX_INPUT_BYTES,
   OUTPUT_FORMATS,
   PULUMI_EXIT_CHANGES,
   REFERENCE_ATTRIBUTES,
@@ -67,7 +68,8 @@ export type { StartChainOptions, VerifyAuditOptions } from './history/chain';
 export { owedApprovals } from './history/owed';
 export type { OwedApprovalsOptions } from './history/owed';
 export { renderAudit, renderOwed } from './history/render';
-export { loadManifest, loadManifestSet, writeFileAtomic } from './io';
+export { assertInsideDirectory, loadManifest, loadManifestSet, readFileBytes, readJsonFile, readTextFile, writeFileAtomic } from './io';
+export type { WriteFn } from './io';
 export { compareInventories } from './parity';
 export type { ParityInput } from './parity';
 export { diffInventories, diffValues, shortUrn } from './resourceDiff';

@@ -1,13 +1,13 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isChainStart, readHistory } from '../audit';
 import { DEFAULT_HISTORY_FILE } from '../constants';
 import { ManifestError } from '../errors';
 import { canonicalJson } from '../hash';
 import { inventoryFileFor, loadInventory } from '../inventory';
-import { loadManifest } from '../io';
+import { loadManifest, readFileBytes, readTextFile } from '../io';
 import type { ApprovalRecord, AuditProblem, AuditReport, BaselineHashes, ChainStartRecord, HistoryLine } from '../types';
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -57,7 +57,7 @@ export function withHistoryLock<T>(historyFile: string, fn: () => T): T {
     if (code !== 'EEXIST') throw new ManifestError('locked', lock, `cannot create the history lock (${code ?? String(error)})`);
     let holder = '';
     try {
-      holder = readFileSync(lock, 'utf8').trim();
+      holder = readTextFile(lock).trim();
     } catch {
       holder = '';
     }
@@ -98,9 +98,10 @@ function loadBaselines(dir: string): LoadedBaselines {
   for (const environment of ENVIRONMENT_NAMES) {
     const file = [join(dir, `${environment}.json`), join(dir, environment, 'manifest.json')].find((f) => existsSync(f));
     if (!file) continue;
-    const manifest = load(file, () => loadManifest(file));
+    // Every baseline read must be a file of the directory given: a symlink or `..` out of it is refused.
+    const manifest = load(file, () => loadManifest(file, { within: dir }));
     const inventoryFile = inventoryFileFor(file);
-    const inventory = existsSync(inventoryFile) ? load(inventoryFile, () => loadInventory(inventoryFile, environment)) : undefined;
+    const inventory = existsSync(inventoryFile) ? load(inventoryFile, () => loadInventory(inventoryFile, environment, { within: dir })) : undefined;
     if (!manifest || (existsSync(inventoryFile) && !inventory)) continue;
     hashes.set(environment, {
       file,
@@ -147,7 +148,7 @@ export function startChain(options: StartChainOptions): ChainStartRecord {
   const { hashes, problems } = loadBaselines(options.baseline);
   if (problems.length > 0) throw new ManifestError('chain', problems[0].file, `${problems[0].message.replace(`${problems[0].file}: `, '')}; the chain does not start over an edited baseline`);
   return withHistoryLock(history, () => {
-    let bytes = readFileSync(history);
+    let bytes = readFileBytes(history);
     const lines = readHistory(history);
     refuseIfChained(lines);
     const approved = lastApprovals(lines);
@@ -160,7 +161,7 @@ export function startChain(options: StartChainOptions): ChainStartRecord {
     }
     if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
       appendFileSync(history, '\n');
-      bytes = readFileSync(history);
+      bytes = readFileBytes(history);
     }
     const record: ChainStartRecord = {
       kind: 'chain-start',
@@ -216,7 +217,7 @@ function verifyChain(file: string, lines: readonly HistoryLine[]): { problems: A
   } else {
     const start = lines[startIndex];
     const record = start.record as ChainStartRecord;
-    const legacy = readFileSync(file).subarray(0, start.offset);
+    const legacy = readFileBytes(file).subarray(0, start.offset);
     const count = countLines(legacy);
     if (sha256(legacy) !== record.legacySha256 || count !== record.legacyLines) {
       at(
