@@ -7,9 +7,8 @@ import { collectChanges, computeRequirements, type CurrentSide } from './approva
 import { loadApprovalRules } from './approvals/rules';
 import { loadGivenApprovals, verifyApprovals } from './approvals/verify';
 import { checkManifests } from './check';
-import { DEFAULT_HISTORY_FILE } from './constants';
 import { CiRefusalError, ManifestError } from './errors';
-import { historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
+import { defaultHistoryFile, historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
 import { loadManifestSet, readFileBytes, writeFileAtomic } from './io';
 import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
@@ -103,7 +102,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const baseline = baselineExists && hasManifests(options.baseline) ? loadManifestSet(options.baseline) : new Map<EnvironmentName, LoadedManifest>();
   const baselineInventories = loadInventorySet(baseline);
   const check = checkManifests(baseline, current, { baseline: baselineInventories, current: currentInventories });
-  const historyFile = options.history ?? join(baselineIsDir ? options.baseline : dirname(options.baseline), DEFAULT_HISTORY_FILE);
+  const historyFile = options.history ?? defaultHistoryFile(baselineIsDir ? options.baseline : dirname(options.baseline));
   // What the approval is computed against; under the lock, a history that moved since is refused.
   const historyBefore = fileDigest(historyFile);
   const time = (options.now ?? (() => new Date()))().toISOString();

@@ -31,7 +31,12 @@ export function assertInsideDirectory(directory: string, file: string): void {
   } catch {
     return;
   }
-  const root = realpathSync(directory);
+  let root: string;
+  try {
+    root = realpathSync(directory);
+  } catch {
+    return;
+  }
   const rel = relative(root, real);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new ManifestError('outside-directory', file, `resolves to ${real}, outside ${directory}; keep the file in that directory (no symlink or .. out of it)`);

@@ -7,7 +7,7 @@ import { DEFAULT_HISTORY_FILE } from '../constants';
 import { ManifestError } from '../errors';
 import { canonicalJson } from '../hash';
 import { inventoryFileFor, loadInventory } from '../inventory';
-import { loadManifest, readFileBytes, readTextFile } from '../io';
+import { assertInsideDirectory, loadManifest, readFileBytes, readTextFile } from '../io';
 import type { ApprovalRecord, AuditProblem, AuditReport, BaselineHashes, ChainStartRecord, HistoryLine } from '../types';
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -36,6 +36,20 @@ export function nextPrevHash(file: string): string | null {
   if (!existsSync(file)) return null;
   const lines = readHistory(file);
   return lines.length === 0 ? null : historyLineHash(lines[lines.length - 1].value);
+}
+
+/**
+ * The history of a baseline directory, `<dir>/history.jsonl`, which must stay in that directory (a symlink or `..` out
+ * of it is refused).
+ *
+ * @throws ManifestError (`outside-directory`) when it leads out of `dir`.
+ * @example
+ * defaultHistoryFile('apps/tap-stack/manifests'); // 'apps/tap-stack/manifests/history.jsonl'
+ */
+export function defaultHistoryFile(dir: string): string {
+  const file = join(dir, DEFAULT_HISTORY_FILE);
+  assertInsideDirectory(dir, file);
+  return file;
 }
 
 /**
@@ -138,7 +152,7 @@ export interface StartChainOptions {
 export function startChain(options: StartChainOptions): ChainStartRecord {
   const reason = options.reason?.trim() ?? '';
   if (reason === '') throw new ManifestError('bad-argument', '--reason', 'is required: say why the chain starts here, e.g. --reason "history.jsonl becomes a hash chain"');
-  const history = options.history ?? join(options.baseline, DEFAULT_HISTORY_FILE);
+  const history = options.history ?? defaultHistoryFile(options.baseline);
   const refuseIfChained = (lines: HistoryLine[]): void => {
     if (lines.length === 0) throw new ManifestError('chain', history, 'is empty: nothing to cover; the first approval starts the chain (prevHash null)');
     const chained = lines.find((l) => isChainStart(l.record) || (l.record as ApprovalRecord).prevHash !== undefined);
@@ -269,7 +283,7 @@ export function verifyAuditTrail(options: VerifyAuditOptions): AuditReport {
   if (!options.baseline && !options.history) {
     throw new ManifestError('bad-argument', '--baseline', 'give the baseline directory (its history.jsonl is the default --history), or --history <file>');
   }
-  const history = options.history ?? join(options.baseline as string, DEFAULT_HISTORY_FILE);
+  const history = options.history ?? defaultHistoryFile(options.baseline as string);
   const baseline = options.baseline ?? dirname(history);
   const lines = readHistory(history);
   const chain = verifyChain(history, lines);

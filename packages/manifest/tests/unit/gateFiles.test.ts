@@ -150,3 +150,25 @@ describe('files the gate reads and writes', () => {
     expect(readdirSync(dir)).toEqual(['prod.json']);
   });
 });
+
+describe('the default history of a baseline directory', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir('gate-history')));
+  afterEach(() => removeDir(dir));
+
+  it('is refused when history.jsonl leads out of the baseline directory', () => {
+    // Prepare
+    const baselines = join(dir, 'manifests');
+    writeJson(join(baselines, 'dev.json'), manifestFor('dev'));
+    writeFileSync(join(dir, 'history.jsonl'), '');
+    symlinkSync(join('..', 'history.jsonl'), join(baselines, 'history.jsonl'));
+    // Act
+    const verify = runBin(BUILT_BIN, ['audit', 'verify', '--baseline', baselines], dir);
+    const owed = runBin(BUILT_BIN, ['audit', 'owed', '--baseline', baselines], dir);
+    // Assess
+    for (const run of [verify, owed]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^tap-drift: .*manifests\/history\.jsonl: resolves to .*, outside .*manifests; [^\n]*\n$/);
+    }
+  });
+});
