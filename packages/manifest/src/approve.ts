@@ -1,17 +1,16 @@
 import type { EnvironmentName } from '@tap/validation';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkPolicyReport, ciRefusals, resolveIdentity, summarizeResourceChanges, type GitIdentityFn } from './audit';
 import { collectChanges, computeRequirements, type CurrentSide } from './approvals/requirements';
 import { loadApprovalRules } from './approvals/rules';
 import { loadGivenApprovals, verifyApprovals } from './approvals/verify';
 import { checkManifests } from './check';
-import { DEFAULT_HISTORY_FILE } from './constants';
 import { CiRefusalError, ManifestError } from './errors';
-import { historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
+import { defaultHistoryFile, historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
-import { loadManifestSet, writeFileAtomic } from './io';
+import { loadManifestSet, readFileBytes, writeFileAtomic } from './io';
 import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
 
 /** Options of `approveManifests`. */
@@ -103,7 +102,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const baseline = baselineExists && hasManifests(options.baseline) ? loadManifestSet(options.baseline) : new Map<EnvironmentName, LoadedManifest>();
   const baselineInventories = loadInventorySet(baseline);
   const check = checkManifests(baseline, current, { baseline: baselineInventories, current: currentInventories });
-  const historyFile = options.history ?? join(baselineIsDir ? options.baseline : dirname(options.baseline), DEFAULT_HISTORY_FILE);
+  const historyFile = options.history ?? defaultHistoryFile(baselineIsDir ? options.baseline : dirname(options.baseline));
   // What the approval is computed against; under the lock, a history that moved since is refused.
   const historyBefore = fileDigest(historyFile);
   const time = (options.now ?? (() => new Date()))().toISOString();
@@ -175,7 +174,7 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
 
 /** SHA-256 of a file's bytes, or '' when it does not exist. */
 function fileDigest(file: string): string {
-  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
+  return existsSync(file) ? createHash('sha256').update(readFileBytes(file)).digest('hex') : '';
 }
 
 /** A baseline directory may legitimately be empty (first approval); a baseline file must load. */

@@ -1,9 +1,8 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ApprovalRefusedError, ManifestError } from './errors';
-import { readTextFile } from './io';
+import { readFileBytes, readTextFile } from './io';
 import { shortUrn } from './resourceDiff';
 import type { ApprovalRecord, Approver, ChainStartRecord, ChangedResources, HistoryLine, HistoryRecord, InventoryDiff, PolicyResult } from './types';
 
@@ -164,10 +163,9 @@ const BLOCKING_LEVELS = ['mandatory', 'remediate'];
 export function checkPolicyReport(file: string, resourceCounts: Partial<Record<EnvironmentName, number>>): PolicyResult {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(readTextFile(file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : code ? `cannot read file (${code})` : `invalid JSON (${(error as Error).message})`;
+    const problem = error instanceof ManifestError ? error.problem : `invalid JSON (${(error as Error).message})`;
     throw new ManifestError('policy-report', file, `${problem}; write it with tap-policy check <resources.json>... --format json`);
   }
   const parsed = policyReportSchema.safeParse(value);
@@ -304,8 +302,8 @@ const chainStartSchema = z
  * readHistory('apps/tap-stack/manifests/history.jsonl').find((l) => 'kind' in l.record)?.line; // 31
  */
 export function readHistory(file: string): HistoryLine[] {
-  readTextFile(file); // one-line errors for a missing or unreadable file
-  const bytes = readFileSync(file);
+  // One-line errors for a missing, unreadable, non-regular or oversized file.
+  const bytes = readFileBytes(file);
   const lines: HistoryLine[] = [];
   let offset = 0;
   let number = 0;

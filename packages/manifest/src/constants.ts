@@ -20,6 +20,12 @@ export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export const DEFAULT_HISTORY_FILE = 'history.jsonl';
 
 /**
+ * The largest file the gate reads (baselines, inventories, history, synth output, reports): 64 MiB, far above any real
+ * one (today's largest inventory is well under 1 MiB), so a runaway or hostile file is refused instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
  * Where each manifest configuration path comes from in `EnvironmentConfig`, from the `manifest` of each row of
  * `SETTINGS` (@tap/validation). The manifest's original field names (`lambda.memory`, `backup.retentionDays`, ...) are
  * kept, so older manifests stay comparable; `docker.imageUri` has no config counterpart.

@@ -13,7 +13,11 @@ export type ManifestErrorCode =
   | 'policy-report'
   | 'approver'
   | 'locked'
-  | 'chain';
+  | 'chain'
+  | 'not-regular'
+  | 'too-large'
+  | 'outside-directory'
+  | 'write-failed';
 
 /** Bad input: a manifest (or path) that cannot be used. `message` is one line that names the file. */
 export class ManifestError extends Error {

@@ -28,6 +28,7 @@ export {
   MANIFEST_VERSION,
   MARKDOWN_DETAIL_CAP,
   MARKDOWN_RESOURCE_CAP,
+  MAX_INPUT_BYTES,
   OUTPUT_FORMATS,
   PULUMI_EXIT_CHANGES,
   REFERENCE_ATTRIBUTES,
@@ -67,7 +68,8 @@ export type { StartChainOptions, VerifyAuditOptions } from './history/chain';
 export { owedApprovals } from './history/owed';
 export type { OwedApprovalsOptions } from './history/owed';
 export { renderAudit, renderOwed } from './history/render';
-export { loadManifest, loadManifestSet, writeFileAtomic } from './io';
+export { assertInsideDirectory, loadManifest, loadManifestSet, readFileBytes, readJsonFile, readTextFile, writeFileAtomic } from './io';
+export type { WriteFn } from './io';
 export { compareInventories } from './parity';
 export type { ParityInput } from './parity';
 export { diffInventories, diffValues, shortUrn } from './resourceDiff';
@@ -75,6 +77,8 @@ export { createConfigManifest, manifestToEnvironmentConfig, verifyManifest } fro
 export { comparableImageUri, compareDeployed } from './live/deployed';
 export { applyIgnoreRules, ignoreFileSchema, loadIgnoreRules, parseIgnoreRules } from './live/ignore';
 export { parseRefreshPreview, propertyPathSegments, redactSecrets } from './live/refresh';
+export { EXPECTED_CHANGES, ROTATION_STAGES, expectedChange } from './live/expected';
+export type { ExpectedChange, ExpectedChangeInput } from './live/expected';
 export { buildLiveReport } from './live/report';
 export type { LiveReportParts } from './live/report';
 export { runLiveDrift, spawnPulumi } from './live/run';

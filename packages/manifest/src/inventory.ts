@@ -245,8 +245,8 @@ export function inventoryFileFor(manifestFile: string): string {
  * @example
  * const { inventory } = loadInventory('apps/tap-stack/manifests/prod.resources.json', 'prod');
  */
-export function loadInventory(file: string, environment: EnvironmentName): LoadedInventory {
-  const value = readJsonFile(file);
+export function loadInventory(file: string, environment: EnvironmentName, options: { within?: string } = {}): LoadedInventory {
+  const value = readJsonFile(file, options);
   const inventory = Array.isArray(value) ? createInventory(value, environment, file) : verifyInventory(value, file);
   if (inventory.environment !== environment) {
     throw new ManifestError('file-name', file, `is the inventory of ${inventory.environment}, but its manifest is ${environment}'s; regenerate it`);
@@ -265,7 +265,8 @@ export function loadInventorySet(manifests: ReadonlyMap<EnvironmentName, LoadedM
   const set = new Map<EnvironmentName, LoadedInventory>();
   for (const [environment, loaded] of manifests) {
     const file = inventoryFileFor(loaded.file);
-    if (existsSync(file)) set.set(environment, loadInventory(file, environment));
+    // Beside its manifest, and in the same directory: a symlink out of it is refused.
+    if (existsSync(file)) set.set(environment, loadInventory(file, environment, { within: dirname(loaded.file) }));
   }
   return set;
 }

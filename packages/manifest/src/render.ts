@@ -1,5 +1,5 @@
 import { MARKDOWN_DETAIL_CAP, MARKDOWN_RESOURCE_CAP } from './constants';
-import type { LiveDriftReport } from './live/types';
+import type { IgnoredBy, LiveDriftReport } from './live/types';
 import type {
   ApproveReport,
   CheckReport,
@@ -362,7 +362,8 @@ function liveActions(report: LiveDriftReport): string[] {
   return [...kinds].map((kind) => LIVE_ACTIONS[kind]);
 }
 
-const ignoredNote = (ignored: { reason: string } | undefined): string => (ignored ? `ignored: ${ignored.reason}` : '');
+// A built-in class is a change the service makes by design: "expected", not a rule someone wrote.
+const ignoredNote = (ignored: IgnoredBy | undefined): string => (ignored ? `${'builtin' in ignored ? 'expected' : 'ignored'}: ${ignored.reason}` : '');
 
 /**
  * A live-drift report (cloud vs state, deployed vs code) as text, JSON, or Markdown (for a ticket or chat message).

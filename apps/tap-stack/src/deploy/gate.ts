@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createInventory, diffInventories, loadInventory, ManifestError, type ResourceInventory } from '@tap/manifest';
+import { createInventory, diffInventories, loadInventory, ManifestError, readFileBytes, readJsonFile, type ResourceInventory } from '@tap/manifest';
 import type { EnvironmentName } from '@tap/validation';
 import { DEPLOY_EXIT, MAX_PROBLEMS, TAP_DRIFT_CLI, TAP_POLICY_CLI, type DeployStepName, type StackGateSpec } from './constants';
 import { GateError } from './errors';
@@ -79,9 +79,22 @@ const firstLine = (text: string, fallback: string): string =>
     .map((line) => line.trim())
     .find((line) => line !== '') ?? fallback;
 
-/** Lowercase hex SHA-256 of a file's bytes. */
+/**
+ * `read()`, with a file the gate cannot use (a FIFO or device that would block or never end, over 64 MiB, outside its
+ * folder, missing) as a one-line refusal: nothing was gated.
+ */
+function gateRead<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ManifestError) throw new GateError(`${err.message}; nothing was deployed`, DEPLOY_EXIT.couldNotGate);
+    throw err;
+  }
+}
+
+/** Lowercase hex SHA-256 of a file's bytes (a regular file of at most 64 MiB). */
 export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return createHash('sha256').update(gateRead(() => readFileBytes(file))).digest('hex');
 }
 
 /** SHA-256 over every file of a synth folder: `<name> <sha256 of its bytes>` per file, sorted by name. */
@@ -161,7 +174,8 @@ function checkManifestBaseline(root: string, spec: StackGateSpec, environment: E
 export function approvedInventory(root: string, spec: StackGateSpec, environment: EnvironmentName): ResourceInventory {
   const file = `${spec.baselines}/${environment}.resources.json`;
   try {
-    return loadInventory(join(root, file), environment).inventory;
+    // The committed folder is the boundary: a symlink or `..` out of it is not an approved baseline.
+    return loadInventory(join(root, file), environment, { within: join(root, spec.baselines) }).inventory;
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
     const approve = spec.approveCommand.replace('<env>', environment);
@@ -172,7 +186,7 @@ export function approvedInventory(root: string, spec: StackGateSpec, environment
 /** The synth's inventory (as `tap-drift` builds one from resources.json). */
 export function currentInventory(envDir: string, environment: EnvironmentName): ResourceInventory {
   const file = join(envDir, 'resources.json');
-  return createInventory(JSON.parse(readFileSync(file, 'utf8')) as unknown, environment, file);
+  return createInventory(gateRead(() => readJsonFile(file, { within: envDir })), environment, file);
 }
 
 /** networking-stack: the synth's resource inventory against the committed `<env>.resources.json`. */

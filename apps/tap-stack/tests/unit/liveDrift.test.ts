@@ -129,6 +129,39 @@ describe('nx run tap-stack:drift (stand-in pulumi)', () => {
     expect(run.report('dev').cloud.resources).toHaveLength(1);
   });
 
+  /*
+   * ~30 days after the first deploy Secrets Manager rotates the database secret: the version the stack created keeps
+   * TAP_INITIAL and loses AWSCURRENT to the new version (AWS CLI reference, update-secret-version-stage: "Whenever you
+   * move AWSCURRENT, Secrets Manager automatically moves the label AWSPREVIOUS to the version that AWSCURRENT was
+   * removed from"; hashicorp/terraform-provider-aws#25168: refresh reads the moved label). The refresh fixtures replay
+   * that `pulumi refresh --preview-only --json` document (exit 7: it found changes).
+   */
+  it('exits 0 after a secret rotation, listing the moved staging label as expected with its reason', () => {
+    // Act
+    const run = drift('dev', { refresh: { '*': { fixture: 'rotated', exit: 7 } } });
+    const version = run.report('dev').cloud.resources.find((r: { name: string }) => r.name === 'tap-secrets-secret-version');
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.report('dev')).toMatchObject({ status: 'in-sync', exitCode: 0 });
+    expect(version.ignored).toMatchObject({ builtin: 'secretsmanager-rotation-stages', reason: expect.stringMatching(/rotation/) });
+    expect(run.stdout).toMatch(/ignored aws:secretsmanager\/secretVersion:SecretVersion tap-secrets-secret-version \(update\): expected: Secrets Manager rotation/);
+    expect(run.stdout).toContain('versionStages[0]: AWSCURRENT -> AWSPREVIOUS');
+    expect(run.stdout).not.toMatch(/do-not-print/);
+  });
+
+  it('exits 1 when the rotated secret also changed its KMS key: that is drift, the rotation stays expected', () => {
+    // Act
+    const run = drift('dev', { refresh: { '*': { fixture: 'rotated-kms', exit: 7 } } });
+    const byName = (name: string) => run.report('dev').cloud.resources.find((r: { name: string }) => r.name === name);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(byName('tap-secrets-secret')).toMatchObject({ kind: 'changed', properties: [{ path: 'kmsKeyId' }] });
+    expect(byName('tap-secrets-secret').ignored).toBeUndefined();
+    expect(byName('tap-secrets-secret-version').ignored).toMatchObject({ builtin: 'secretsmanager-rotation-stages' });
+    expect(run.stdout).toContain('CHANGED aws:secretsmanager/secret:Secret tap-secrets-secret (update)');
+  });
+
   it('exits 1 for code merged but not deployed, and for a stack without a configManifest output', () => {
     // Act
     const run = drift(undefined, {

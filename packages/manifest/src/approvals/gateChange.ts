@@ -1,6 +1,7 @@
 import { ENVIRONMENT_NAMES } from '@tap/validation';
-import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
+import { ManifestError } from '../errors';
+import { readTextFile } from '../io';
 import { ApprovalInputError } from './errors';
 import type { ApprovalRequirement, ApprovalRules } from './types';
 
@@ -29,10 +30,10 @@ const isRelativePath = (path: string): boolean =>
 export function readChangedFiles(file: string): string[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ApprovalInputError(file, code === 'ENOENT' ? 'changed-files file not found (write it with git diff --name-only <base> <head>)' : `cannot read changed-files file (${code ?? String(error)})`);
+    if (!(error instanceof ManifestError)) throw error;
+    throw new ApprovalInputError(file, error.code === 'not-found' ? 'changed-files file not found (write it with git diff --name-only <base> <head>)' : `changed-files file: ${error.problem}`);
   }
   const paths: string[] = [];
   for (const [i, raw] of text.split('\n').entries()) {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { ManifestError } from '../errors';
+import { readTextFile } from '../io';
 import type { z } from 'zod';
 import { ApprovalInputError } from './errors';
 import { approvalRulesSchema } from './schema';
@@ -146,10 +147,10 @@ export function parseApprovalRules(value: unknown, source = 'approval rules'): A
 export function readJsonFile(file: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ApprovalInputError(file, code === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${code ?? String(error)})`);
+    if (!(error instanceof ManifestError)) throw error;
+    throw new ApprovalInputError(file, error.code === 'not-found' ? `${what} file not found` : `${what} file: ${error.problem}`);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -1,13 +1,13 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isChainStart, readHistory } from '../audit';
 import { DEFAULT_HISTORY_FILE } from '../constants';
 import { ManifestError } from '../errors';
 import { canonicalJson } from '../hash';
 import { inventoryFileFor, loadInventory } from '../inventory';
-import { loadManifest } from '../io';
+import { assertInsideDirectory, loadManifest, readFileBytes, readTextFile } from '../io';
 import type { ApprovalRecord, AuditProblem, AuditReport, BaselineHashes, ChainStartRecord, HistoryLine } from '../types';
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -39,6 +39,20 @@ export function nextPrevHash(file: string): string | null {
 }
 
 /**
+ * The history of a baseline directory, `<dir>/history.jsonl`, which must stay in that directory (a symlink or `..` out
+ * of it is refused).
+ *
+ * @throws ManifestError (`outside-directory`) when it leads out of `dir`.
+ * @example
+ * defaultHistoryFile('apps/tap-stack/manifests'); // 'apps/tap-stack/manifests/history.jsonl'
+ */
+export function defaultHistoryFile(dir: string): string {
+  const file = join(dir, DEFAULT_HISTORY_FILE);
+  assertInsideDirectory(dir, file);
+  return file;
+}
+
+/**
  * Runs `fn` holding `<history>.lock`, created exclusively (O_EXCL) and removed afterwards, whatever happens: two
  * approvals at once cannot both append.
  *
@@ -57,7 +71,7 @@ export function withHistoryLock<T>(historyFile: string, fn: () => T): T {
     if (code !== 'EEXIST') throw new ManifestError('locked', lock, `cannot create the history lock (${code ?? String(error)})`);
     let holder = '';
     try {
-      holder = readFileSync(lock, 'utf8').trim();
+      holder = readTextFile(lock).trim();
     } catch {
       holder = '';
     }
@@ -98,9 +112,10 @@ function loadBaselines(dir: string): LoadedBaselines {
   for (const environment of ENVIRONMENT_NAMES) {
     const file = [join(dir, `${environment}.json`), join(dir, environment, 'manifest.json')].find((f) => existsSync(f));
     if (!file) continue;
-    const manifest = load(file, () => loadManifest(file));
+    // Every baseline read must be a file of the directory given: a symlink or `..` out of it is refused.
+    const manifest = load(file, () => loadManifest(file, { within: dir }));
     const inventoryFile = inventoryFileFor(file);
-    const inventory = existsSync(inventoryFile) ? load(inventoryFile, () => loadInventory(inventoryFile, environment)) : undefined;
+    const inventory = existsSync(inventoryFile) ? load(inventoryFile, () => loadInventory(inventoryFile, environment, { within: dir })) : undefined;
     if (!manifest || (existsSync(inventoryFile) && !inventory)) continue;
     hashes.set(environment, {
       file,
@@ -137,7 +152,7 @@ export interface StartChainOptions {
 export function startChain(options: StartChainOptions): ChainStartRecord {
   const reason = options.reason?.trim() ?? '';
   if (reason === '') throw new ManifestError('bad-argument', '--reason', 'is required: say why the chain starts here, e.g. --reason "history.jsonl becomes a hash chain"');
-  const history = options.history ?? join(options.baseline, DEFAULT_HISTORY_FILE);
+  const history = options.history ?? defaultHistoryFile(options.baseline);
   const refuseIfChained = (lines: HistoryLine[]): void => {
     if (lines.length === 0) throw new ManifestError('chain', history, 'is empty: nothing to cover; the first approval starts the chain (prevHash null)');
     const chained = lines.find((l) => isChainStart(l.record) || (l.record as ApprovalRecord).prevHash !== undefined);
@@ -147,7 +162,7 @@ export function startChain(options: StartChainOptions): ChainStartRecord {
   const { hashes, problems } = loadBaselines(options.baseline);
   if (problems.length > 0) throw new ManifestError('chain', problems[0].file, `${problems[0].message.replace(`${problems[0].file}: `, '')}; the chain does not start over an edited baseline`);
   return withHistoryLock(history, () => {
-    let bytes = readFileSync(history);
+    let bytes = readFileBytes(history);
     const lines = readHistory(history);
     refuseIfChained(lines);
     const approved = lastApprovals(lines);
@@ -160,7 +175,7 @@ export function startChain(options: StartChainOptions): ChainStartRecord {
     }
     if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
       appendFileSync(history, '\n');
-      bytes = readFileSync(history);
+      bytes = readFileBytes(history);
     }
     const record: ChainStartRecord = {
       kind: 'chain-start',
@@ -216,7 +231,7 @@ function verifyChain(file: string, lines: readonly HistoryLine[]): { problems: A
   } else {
     const start = lines[startIndex];
     const record = start.record as ChainStartRecord;
-    const legacy = readFileSync(file).subarray(0, start.offset);
+    const legacy = readFileBytes(file).subarray(0, start.offset);
     const count = countLines(legacy);
     if (sha256(legacy) !== record.legacySha256 || count !== record.legacyLines) {
       at(
@@ -268,7 +283,7 @@ export function verifyAuditTrail(options: VerifyAuditOptions): AuditReport {
   if (!options.baseline && !options.history) {
     throw new ManifestError('bad-argument', '--baseline', 'give the baseline directory (its history.jsonl is the default --history), or --history <file>');
   }
-  const history = options.history ?? join(options.baseline as string, DEFAULT_HISTORY_FILE);
+  const history = options.history ?? defaultHistoryFile(options.baseline as string);
   const baseline = options.baseline ?? dirname(history);
   const lines = readHistory(history);
   const chain = verifyChain(history, lines);

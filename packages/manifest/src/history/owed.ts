@@ -1,9 +1,8 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
-import { join } from 'node:path';
 import { isChainStart, readHistory } from '../audit';
-import { DEFAULT_HISTORY_FILE } from '../constants';
 import { ManifestError } from '../errors';
 import type { OwedApproval, OwedReport } from '../types';
+import { defaultHistoryFile } from './chain';
 
 /** Options of `owedApprovals`. */
 export interface OwedApprovalsOptions {
@@ -30,7 +29,7 @@ export function owedApprovals(options: OwedApprovalsOptions): OwedReport {
   if (!options.history && !options.baseline) {
     throw new ManifestError('bad-argument', '--history', 'give the history file, or --baseline <dir> (its history.jsonl)');
   }
-  const history = options.history ?? join(options.baseline as string, DEFAULT_HISTORY_FILE);
+  const history = options.history ?? defaultHistoryFile(options.baseline as string);
   const owed = new Map<EnvironmentName, OwedApproval[]>();
   for (const { line, record } of readHistory(history)) {
     if (isChainStart(record)) continue;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { LiveDriftError } from '../errors';
+import { LiveDriftError, ManifestError } from '../errors';
+import { readTextFile } from '../io';
 import type { IgnoredBy, IgnoreRule, RefreshPreview, ResourceDrift } from './types';
 
 type Matcher = (input: string) => boolean;
@@ -49,10 +49,10 @@ export function parseIgnoreRules(value: unknown, source = 'ignore rules'): Ignor
 export function loadIgnoreRules(file: string): IgnoreRule[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LiveDriftError('ignore-rules', file, code === 'ENOENT' ? 'ignore file not found; fix the --ignore path' : `cannot read ignore file (${code ?? String(error)})`);
+    if (!(error instanceof ManifestError)) throw error;
+    throw new LiveDriftError('ignore-rules', file, error.code === 'not-found' ? 'ignore file not found; fix the --ignore path' : `ignore file: ${error.problem}`);
   }
   let value: unknown;
   try {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { PULUMI_SECRET_SIG, REFRESH_NO_CHANGE_OPS, REFRESH_OP_KINDS, SECRET_PLACEHOLDER } from '../constants';
 import { LiveDriftError } from '../errors';
+import { expectedChange } from './expected';
+import { propertyPathSegments } from './paths';
 import type { PropertyDrift, RefreshPreview, ResourceDrift, ResourceDriftKind } from './types';
+
+export { propertyPathSegments } from './paths';
 
 // The shape of `pulumi refresh --preview-only --json` (sdk/pkg/display/json.go): every key is omitted when empty, and
 // unknown keys are kept so a newer CLI does not break the parser.
@@ -56,23 +60,6 @@ export function redactSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactSecrets(child)]));
   }
   return value;
-}
-
-/**
- * The segments of a Pulumi property path: `a.b[0]["c.d"]` -> `['a', 'b', 0, 'c.d']`.
- *
- * @example
- * propertyPathSegments('tags["team.name"]'); // ['tags', 'team.name']
- */
-export function propertyPathSegments(path: string): Array<string | number> {
-  const segments: Array<string | number> = [];
-  const pattern = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
-  for (const match of path.matchAll(pattern)) {
-    if (match[1] !== undefined) segments.push(match[1]);
-    else if (match[2] !== undefined) segments.push(Number(match[2]));
-    else segments.push(match[3].replace(/\\(.)/g, '$1'));
-  }
-  return segments;
 }
 
 /** The value at `path`, stopping (as a secret) at any secret on the way; `undefined` when absent. */
@@ -132,6 +119,8 @@ export const emptyPreview = (): RefreshPreview => ({ resources: [], warnings: []
  * `changed`, delete -> `missing`, create -> `unmanaged` (in the cloud but not in the state), replace /
  * create-replacement / delete-replaced -> `replaced`, any other operation -> `unknown` (kept, never dropped). Each
  * entry lists its changed properties with old (state) -> new (cloud) values; secrets are always `"[secret]"`.
+ * Changes a service makes by design (`EXPECTED_CHANGES`: Secrets Manager rotation) are marked `ignored` with
+ * a `builtin` id and their reason, never dropped.
  *
  * @throws LiveDriftError when `document` is not that shape.
  * @example
@@ -145,7 +134,9 @@ export function parseRefreshPreview(document: unknown, source = 'pulumi refresh 
     throw new LiveDriftError('refresh-output', source, `not the JSON of "pulumi refresh --preview-only --json": ${issues.slice(0, 3).join('; ')}`);
   }
   const byUrn = new Map<string, ResourceDrift>();
+  const stepByUrn = new Map<string, Step>();
   for (const step of parsed.data.steps ?? []) {
+    stepByUrn.set(step.urn, step);
     const changed = properties(step);
     if ((REFRESH_NO_CHANGE_OPS as readonly string[]).includes(step.op) && changed.length === 0) continue;
     const kind = (REFRESH_NO_CHANGE_OPS as readonly string[]).includes(step.op) ? 'changed' : kindOf(step.op);
@@ -158,14 +149,18 @@ export function parseRefreshPreview(document: unknown, source = 'pulumi refresh 
       continue;
     }
     const urnParts = fromUrn(step.urn);
-    byUrn.set(step.urn, {
-      urn: step.urn,
-      type: step.newState?.type ?? step.oldState?.type ?? urnParts.type,
-      name: urnParts.name,
-      kind,
-      op: step.op,
-      properties: changed,
+    const type = step.newState?.type ?? step.oldState?.type ?? urnParts.type;
+    byUrn.set(step.urn, { urn: step.urn, type, name: urnParts.name, kind, op: step.op, properties: changed });
+  }
+  for (const resource of byUrn.values()) {
+    // Only an in-place change can be one the service makes by design; a deleted or replaced resource never is.
+    if (resource.kind !== 'changed' || resource.op.includes('+')) continue;
+    const step = stepByUrn.get(resource.urn);
+    resource.properties = resource.properties.map((property) => {
+      const expected = expectedChange({ type: resource.type, path: property.path, old: step?.oldState?.outputs, new: step?.newState?.outputs });
+      return expected ? { ...property, ignored: expected } : property;
     });
+    if (resource.properties.length > 0 && resource.properties.every((p) => p.ignored)) resource.ignored = resource.properties[0].ignored;
   }
   const diagnostics = parsed.data.diagnostics ?? [];
   const messages = (severity: string) =>

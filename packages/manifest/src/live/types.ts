@@ -1,12 +1,21 @@
 /** How a resource drifted, from the `pulumi refresh --preview-only` step operation. */
 export type ResourceDriftKind = 'changed' | 'missing' | 'unmanaged' | 'replaced' | 'unknown';
 
-/** Why a drift entry is not counted: the matching rule of the ignore file. */
-export interface IgnoredBy {
-  /** Index of the rule in the ignore file (0-based). */
-  rule: number;
-  reason: string;
-}
+/**
+ * Why a drift entry is not counted: the matching rule of the ignore file (`rule`), or a change the service makes by
+ * design (`builtin`, the id of an entry of `EXPECTED_CHANGES`, e.g. a Secrets Manager rotation).
+ */
+export type IgnoredBy =
+  | {
+      /** Index of the rule in the ignore file (0-based). */
+      rule: number;
+      reason: string;
+    }
+  | {
+      /** Id of the built-in class, e.g. `secretsmanager-rotation-stages`. */
+      builtin: string;
+      reason: string;
+    };
 
 /** One changed property of a drifted resource. Secret values are always `"[secret]"`. */
 export interface PropertyDrift {

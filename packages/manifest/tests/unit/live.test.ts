@@ -95,7 +95,8 @@ describe('parseRefreshPreview', () => {
     expect(preview.resources[0].properties).toEqual([
       { path: 'nested.token', kind: 'add', old: undefined, new: '[secret]' },
       { path: 'secretString', kind: 'update', old: '[secret]', new: '[secret]' },
-      { path: 'versionStages[0]', kind: 'update', old: 'AWSCURRENT', new: 'AWSPREVIOUS' },
+      // A rotation label moved: listed, as a change Secrets Manager makes by design.
+      { path: 'versionStages[0]', kind: 'update', old: 'AWSCURRENT', new: 'AWSPREVIOUS', ignored: { builtin: 'secretsmanager-rotation-stages', reason: expect.any(String) } },
     ]);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('s3cr3t-token');
@@ -368,5 +369,132 @@ describe('buildLiveReport and renderLive', () => {
     // Assess
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(report)));
     expect(json).not.toMatch(/hunter2|s3cr3t/);
+  });
+});
+
+/*
+ * After Secrets Manager rotates the database secret, the version the stack created (stages AWSCURRENT + TAP_INITIAL)
+ * loses AWSCURRENT: UpdateSecretVersionStage moves AWSCURRENT to the new version and AWSPREVIOUS to the old one, and
+ * removes AWSPREVIOUS again at the next rotation (AWS CLI reference, update-secret-version-stage; DescribeSecret
+ * VersionIdsToStages; hashicorp/terraform-provider-aws#25168 shows refresh reporting exactly that). `ignoreChanges`
+ * only affects `pulumi up`, so `pulumi refresh --preview-only` reports it ~30 days after every first deploy.
+ */
+describe('changes Secrets Manager makes by design (rotation)', () => {
+  const VERSION = 'aws:secretsmanager/secretVersion:SecretVersion';
+  const SECRET = 'aws:secretsmanager/secret:Secret';
+  interface Step { op: string; urn: string; oldState?: Record<string, any>; newState?: Record<string, any>; diffReasons?: string[]; detailedDiff?: Record<string, { kind: string }> | null } // eslint-disable-line @typescript-eslint/no-explicit-any -- refresh JSON as free-form
+  const rotated = () => fixture('rotated') as { steps: Step[] };
+  const stepOf = (document: { steps: Step[] }, type: string) => document.steps.find((s) => s.urn.includes(`$${type}::`)) as Step;
+  const inSync = () => compareDeployed(manifestFor('dev'), codeManifest());
+  const report = (document: unknown, rules: IgnoreRule[] = []) =>
+    buildLiveReport({ environment: 'dev', stack: 'dev', cloud: applyIgnoreRules(parseRefreshPreview(document), rules), deployed: inSync() });
+
+  it('classes the first rotation (AWSCURRENT -> AWSPREVIOUS, TAP_INITIAL kept) as expected, listed with its reason: in sync', () => {
+    // Act
+    const live = report(rotated());
+    const text = renderLive(live, 'text');
+    const [version] = live.cloud.resources;
+    // Assess
+    expect(live).toMatchObject({ status: 'in-sync', exitCode: 0 });
+    expect(version).toMatchObject({ type: VERSION, name: 'tap-secrets-secret-version', kind: 'changed' });
+    expect(version.properties).toEqual([
+      { path: 'versionStages[0]', kind: 'update', old: 'AWSCURRENT', new: 'AWSPREVIOUS', ignored: { builtin: 'secretsmanager-rotation-stages', reason: expect.stringMatching(/rotation/) } },
+    ]);
+    expect(version.ignored).toEqual(version.properties[0].ignored);
+    expect(text).toMatch(/ignored aws:secretsmanager\/secretVersion:SecretVersion tap-secrets-secret-version \(update\): expected: .*rotation/);
+    expect(text).toContain('versionStages[0]: AWSCURRENT -> AWSPREVIOUS');
+    expect(text).not.toContain('initial-password-do-not-print');
+  });
+
+  it('classes the second rotation (only TAP_INITIAL left on the version) as expected', () => {
+    // Prepare
+    const document = rotated();
+    const step = stepOf(document, VERSION);
+    step.newState!.outputs.versionStages = ['TAP_INITIAL'];
+    step.detailedDiff = { 'versionStages[0]': { kind: 'update' }, 'versionStages[1]': { kind: 'delete' } };
+    // Act
+    const live = report(document);
+    // Assess
+    expect(live.exitCode).toBe(0);
+    expect(live.cloud.resources[0].properties.map((p) => [p.path, p.kind, Boolean(p.ignored)])).toEqual([
+      ['versionStages[0]', 'update', true],
+      ['versionStages[1]', 'delete', true],
+    ]);
+  });
+
+  it('is still drift when TAP_INITIAL is taken off the version (it would be deprecated and deleted)', () => {
+    // Prepare
+    const document = rotated();
+    stepOf(document, VERSION).newState!.outputs.versionStages = ['AWSPREVIOUS'];
+    stepOf(document, VERSION).detailedDiff = { 'versionStages[0]': { kind: 'update' }, 'versionStages[1]': { kind: 'delete' } };
+    // Act
+    const live = report(document);
+    // Assess
+    expect(live).toMatchObject({ status: 'drift', exitCode: 1 });
+    expect(live.cloud.resources[0].ignored).toBeUndefined();
+    expect(live.cloud.resources[0].properties.every((p) => p.ignored === undefined)).toBe(true);
+  });
+
+  it('is still drift when the same secret changes its KMS key after the rotation; the rotation stays expected', () => {
+    // Prepare
+    const document = rotated();
+    const secret = stepOf(document, SECRET);
+    secret.op = 'update';
+    secret.newState!.outputs.kmsKeyId = 'arn:aws:kms:us-east-2:111122223333:key/9999ffff-8888-eeee-7777-dddd6666cccc';
+    secret.diffReasons = ['kmsKeyId'];
+    secret.detailedDiff = { kmsKeyId: { kind: 'update' } };
+    // Act
+    const live = report(document);
+    const byName = (name: string) => live.cloud.resources.find((r) => r.name === name)!;
+    // Assess
+    expect(live).toMatchObject({ status: 'drift', exitCode: 1 });
+    expect(byName('tap-secrets-secret')).toMatchObject({ kind: 'changed', properties: [{ path: 'kmsKeyId', old: expect.stringMatching(/1111aaaa/), new: expect.stringMatching(/9999ffff/) }] });
+    expect(byName('tap-secrets-secret').ignored).toBeUndefined();
+    expect(byName('tap-secrets-secret-version').ignored).toMatchObject({ builtin: 'secretsmanager-rotation-stages' });
+  });
+
+  it('is still drift when a version\'s value changed (rotation never rewrites a version: it adds one)', () => {
+    // Prepare
+    const document = rotated();
+    const step = stepOf(document, VERSION);
+    step.detailedDiff = { ...step.detailedDiff, secretString: { kind: 'update' } };
+    // Act
+    const live = report(document);
+    const [version] = live.cloud.resources;
+    // Assess
+    expect(live.exitCode).toBe(1);
+    expect(version.ignored).toBeUndefined();
+    expect(version.properties.find((p) => p.path === 'secretString')).toEqual({ path: 'secretString', kind: 'update', old: '[secret]', new: '[secret]' });
+    expect(version.properties.find((p) => p.path === 'versionStages[0]')!.ignored).toBeDefined();
+  });
+
+  it.each([
+    ['lastRotatedDate', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z', true],
+    ['lastChangedDate', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z', true],
+    ['lastAccessedDate', '2026-11-01T00:00:00Z', '2026-12-06T00:00:00Z', true],
+    ['nextRotationDate', '2026-12-01T00:00:00Z', '2026-12-31T00:00:00Z', true],
+    ['rotationEnabled', false, true, true],
+    ['rotationEnabled', true, false, false],
+  ])('a Secrets Manager %s change %p -> %p is expected: %p', (path, before, after, expected) => {
+    // Prepare
+    const urn = 'urn:pulumi:dev::TapStack::tap:secrets:SecretsComponent$aws:secretsmanager/secretRotation:SecretRotation::tap-secrets-rotation';
+    const state = (value: unknown) => ({ type: 'aws:secretsmanager/secretRotation:SecretRotation', outputs: { [path]: value } });
+    const document = { steps: [{ op: 'update', urn, oldState: state(before), newState: state(after), detailedDiff: { [path]: { kind: 'update' } } }] };
+    // Act
+    const live = report(document);
+    // Assess
+    expect(live.exitCode).toBe(expected ? 0 : 1);
+    expect(live.cloud.resources).toHaveLength(1);
+  });
+
+  it('leaves the same property of another service alone (a rule of the ignore file is still needed there)', () => {
+    // Prepare
+    const urn = 'urn:pulumi:dev::TapStack::tap:x$aws:ssm/parameter:Parameter::p';
+    const state = (value: unknown) => ({ type: 'aws:ssm/parameter:Parameter', outputs: { versionStages: value } });
+    const document = { steps: [{ op: 'update', urn, oldState: state(['AWSCURRENT']), newState: state(['AWSPREVIOUS']), detailedDiff: { 'versionStages[0]': { kind: 'update' } } }] };
+    // Act
+    const live = report(document);
+    // Assess
+    expect(live.exitCode).toBe(1);
   });
 });
