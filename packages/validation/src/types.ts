@@ -23,6 +23,10 @@ export interface EnvironmentConfig {
     instanceCount: number;
     engineVersion: string;
     backupRetentionDays: number;
+    /** RDS refuses to delete the cluster while on (prod): lifting it is an approved, deployed change of its own. */
+    deletionProtection: boolean;
+    /** Delete takes a final cluster snapshot first (prod); off, delete keeps nothing. */
+    finalSnapshot: boolean;
   };
   monitoring: {
     errorThreshold: number;
