@@ -121,7 +121,7 @@ export const SETTINGS = {
   'database.deletionProtection': {
     key: 'TapStack:dbDeletionProtection',
     type: 'boolean',
-    optional: false,
+    optional: true,
     policy: 'per-environment',
     must: (v) => `${v ? 'protect its database from deletion' : 'leave its database deletable'} (deletionProtection ${v})`,
     ephemeral: false,
@@ -131,7 +131,7 @@ export const SETTINGS = {
   'database.finalSnapshot': {
     key: 'TapStack:dbFinalSnapshot',
     type: 'boolean',
-    optional: false,
+    optional: true,
     policy: 'per-environment',
     must: (v) => `${v ? 'take a final database snapshot on delete' : 'skip the final database snapshot on delete'} (finalSnapshot ${v})`,
     ephemeral: false,
