@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { pulumiTargets } from '../../src/pulumi';
 
 // RDS DeleteDBCluster refuses a cluster with deletion protection ("the DB cluster can't be deleted when deletion
 // protection is enabled"): `pulumi destroy` of prod would delete everything around the cluster first and then fail.
@@ -103,5 +104,29 @@ describe('nx run <stack>:destroy against a protected database', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^Refusing "pulumi destroy --stack prod": the approved baseline manifests\/prod\.json cannot be read \(.+\); restore it from git \(git checkout -- manifests\/prod\.json\) and retry\.$/m);
     expect(calls(log)).toEqual([]);
+  });
+});
+
+describe('nx run tap-stack:destroy (the inferred target) against the committed baselines', () => {
+  const app = join(WORKSPACE, 'apps', 'tap-stack');
+  const command = (stack: string) => pulumiTargets('apps/tap-stack', WORKSPACE)['destroy'].configurations?.[stack]['command'] as string;
+
+  it('refuses prod (protected in manifests/prod.json) and runs dev and staging', () => {
+    // Prepare
+    const { bin, log } = standInPulumi();
+    const run = (stack: string) =>
+      spawnSync('/bin/sh', ['-c', command(stack)], { cwd: app, encoding: 'utf8', env: { ...process.env, PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter) } });
+
+    // Act
+    const prod = run('prod');
+    const dev = run('dev');
+    const staging = run('staging');
+
+    // Assess
+    expect(prod.status).toBe(1);
+    expect(prod.stderr).toMatch(/^Refusing "pulumi destroy --stack prod": the approved baseline manifests\/prod\.json has database\.deletionProtection true/);
+    expect(prod.stderr).toContain('nx run tap-stack:deploy --configuration=prod;');
+    expect([dev.status, staging.status]).toEqual([0, 0]);
+    expect(calls(log).filter((args) => args[0] === 'destroy').map((args) => args.at(-1))).toEqual(['dev', 'staging']);
   });
 });
