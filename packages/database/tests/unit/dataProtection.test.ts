@@ -8,6 +8,9 @@ import { DatabaseComponent, DatabaseComponentError } from '../../src';
 //   letter. Can't end with a hyphen or contain two consecutive hyphens"; a DB cluster snapshot identifier created by
 //   CreateDBClusterSnapshot is at most 63 characters, the tighter bound we keep. A name already taken fails the
 //   delete with DBClusterSnapshotAlreadyExistsFault, hence the per-cluster random part.
+// Sources: https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-delete-db-cluster-request/final-db-snapshot-identifier.html
+// (FinalDBSnapshotIdentifier), .../-delete-db-cluster-request/skip-final-snapshot.html (SkipFinalSnapshot), and
+// .../-restore-db-cluster-from-snapshot-request/db-cluster-identifier.html (cluster identifier: 1 to 63 characters).
 // - Pulumi aws.rds.Cluster: `finalSnapshotIdentifier` is used only when `skipFinalSnapshot` is false, read from state at
 //   delete time.
 
