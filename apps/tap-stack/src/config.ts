@@ -179,7 +179,8 @@ export function readStackSettings(source: ConfigSource, stack: string): StackSet
     if (typeIssue) issues.push(typeIssue);
     else if (isSettingValue(path, value)) setSettingValue(config, path, value);
   }
-  issues.push(...validateEnvironmentConfig(env, config));
+  // A `<env>-<name>` stack is an ephemeral copy: it may be destroyable where the environment is protected.
+  issues.push(...validateEnvironmentConfig(env, config, { ephemeralCopy: stack !== env }));
   if (issues.length > 0) throw withConfigKeys(new ConfigValidationError(env, issues));
   return {
     environment: config,

@@ -80,6 +80,8 @@ export class TapStack extends pulumi.ComponentResource {
         instanceCount: config.database.instanceCount,
         backupRetentionPeriod: config.database.backupRetentionDays,
         logRetentionDays: config.logging.retentionDays,
+        deletionProtection: config.database.deletionProtection,
+        finalSnapshot: config.database.finalSnapshot,
       },
       { parent: this },
     );

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { keyAdministrationStatement } from '@tap/validation';
+import { assertNamesFit } from './nameLimits';
 
 /** Where a key policy is evaluated: the account, partition and region of the deployment. */
 export interface KeyPolicyContext {
@@ -71,6 +72,7 @@ export interface CustomerManagedKey {
  * }, component);
  */
 export function createCustomerManagedKey(name: string, args: CustomerManagedKeyArgs, parent?: pulumi.Resource): CustomerManagedKey {
+  if (args.aliasName !== undefined) assertNamesFit('createCustomerManagedKey', name, [{ what: 'key alias', type: 'aws:kms/alias:Alias', name: args.aliasName }]);
   const identity = aws.getCallerIdentityOutput({}, { parent });
   const partition = aws.getPartitionOutput({}, { parent });
   const region = aws.getRegionOutput({}, { parent });

@@ -10,6 +10,7 @@ export {
   writeOwnLogGroupStatement,
 } from './iamStatements';
 export type { PolicyStatement } from './iamStatements';
+export { NameLimitError, assertNamesFit } from './nameLimits';
 export { firstSettingProblem } from './settingChecks';
 export type { SettingCheck } from './settingChecks';
 export { createVpcFunction, createVpcFunctionNetwork } from './vpcFunction';

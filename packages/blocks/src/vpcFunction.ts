@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { HTTPS_PORT, POSTGRES_PORT } from './constants';
 import { lambdaAssumeRolePolicy } from './iamStatements';
+import { assertNamesFit } from './nameLimits';
 
 /**
  * Logical names of the network resources. They are part of each resource's URN: a changed name replaces the resource
@@ -68,6 +69,7 @@ export interface VpcFunctionNetwork {
  * }, component);
  */
 export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkArgs, parent: pulumi.Resource): VpcFunctionNetwork {
+  assertNamesFit('createVpcFunctionNetwork', name, [{ what: 'security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: args.securityGroupName }]);
   const names: VpcFunctionNetworkLogicalNames = {
     securityGroup: `${name}-sg`,
     egressDb: `${name}-egress-db`,
@@ -220,6 +222,12 @@ export interface VpcFunction {
  * }, component);
  */
 export function createVpcFunction(name: string, args: VpcFunctionArgs, parent: pulumi.Resource): VpcFunction {
+  assertNamesFit('createVpcFunction', name, [
+    { what: 'function name', type: 'aws:lambda/function:Function', name: args.functionName },
+    { what: 'log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: args.logGroupName },
+    { what: 'role name', type: 'aws:iam/role:Role', name: args.roleName },
+    { what: 'role policy name', type: 'aws:iam/rolePolicy:RolePolicy', name: args.policyName },
+  ]);
   const names: VpcFunctionLogicalNames = {
     logGroup: `${name}-logs`,
     role: `${name}-role`,

@@ -12,7 +12,12 @@ export const DATABASE_DEFAULTS = {
   masterUsername: 'tapadmin',
   ignoreEngineVersionDrift: false,
   logRetentionDays: 30,
+  deletionProtection: false,
+  finalSnapshot: false,
 } as const;
+
+/** Random bytes of the final snapshot name: 8 hex characters tell the snapshots of successive clusters apart. */
+export const FINAL_SNAPSHOT_RANDOM_BYTES = 4;
 
 /** Cluster parameters the component always sets: clients must use TLS. */
 export const DATABASE_PARAMETERS = {

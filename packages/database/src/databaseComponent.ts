@@ -1,11 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
 import { createCustomerManagedKey } from '@tap/blocks';
 import { resourceName } from '@tap/validation';
-import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, POSTGRES_PORT } from './constants';
+import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, FINAL_SNAPSHOT_RANDOM_BYTES, POSTGRES_PORT } from './constants';
 import { databaseKeyPolicy } from './keyPolicy';
 import type { DatabaseComponentArgs } from './types';
-import { assertDatabaseSettings, assertNotOpenCidr } from './validate';
+import { assertDatabaseNames, assertDatabaseSettings, assertNotOpenCidr } from './validate';
 
 /**
  * Aurora PostgreSQL cluster in private subnets, encrypted with a customer-managed KMS key, with an RDS-managed
@@ -42,6 +43,8 @@ export class DatabaseComponent extends pulumi.ComponentResource {
   public readonly instances: aws.rds.ClusterInstance[];
   /** The log group the cluster exports PostgreSQL logs to. */
   public readonly logGroupName: pulumi.Output<string>;
+  /** The snapshot a delete takes (`aurora-final-{environment}-{suffix}-{hex}`); undefined without `finalSnapshot`. */
+  public readonly finalSnapshotIdentifier?: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:database:DatabaseComponent', name, {}, opts);
@@ -55,7 +58,11 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const masterUsername = args.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
     const ignoreEngineVersionDrift = args.ignoreEngineVersionDrift ?? DATABASE_DEFAULTS.ignoreEngineVersionDrift;
     const logRetentionDays = args.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays;
+    const deletionProtection = args.deletionProtection ?? DATABASE_DEFAULTS.deletionProtection;
+    const finalSnapshot = args.finalSnapshot ?? DATABASE_DEFAULTS.finalSnapshot;
     assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionPeriod, logRetentionDays });
+    // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
+    assertDatabaseNames(name, environment, suffix, { instanceCount, createsKey: args.kmsKeyArn === undefined, finalSnapshot });
     // Plain strings fail here, before any resource; Outputs fail when they resolve.
     const ingressCidrBlocks = (args.ingressCidrBlocks ?? []).map((cidr) =>
       typeof cidr === 'string' ? assertNotOpenCidr(cidr) : pulumi.output(cidr).apply(assertNotOpenCidr),
@@ -155,6 +162,13 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The final snapshot's name is read from state when the cluster is deleted. A fixed name would clash on the second
+    // delete of a re-created cluster (DBClusterSnapshotAlreadyExists, the cluster stays): the random part is drawn once
+    // per cluster and kept in state, so each cluster's last snapshot has its own name and the synth stays stable.
+    const finalSnapshotIdentifier = finalSnapshot
+      ? pulumi.interpolate`${resourceName('aurora-final', environment, suffix)}-${new random.RandomId(`${name}-final-snapshot`, { byteLength: FINAL_SNAPSHOT_RANDOM_BYTES, keepers: { clusterIdentifier } }, { parent: this }).hex}`
+      : undefined;
+
     const cluster = new aws.rds.Cluster(
       `${name}-cluster`,
       {
@@ -177,9 +191,11 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         backupRetentionPeriod,
         enabledCloudwatchLogsExports: ['postgresql'],
         copyTagsToSnapshot: true,
-        // Destroyable without manual steps: no final snapshot, no deletion protection.
-        skipFinalSnapshot: true,
-        deletionProtection: false,
+        // Per environment: dev and staging (and every copy) are destroyable without manual steps; prod is protected
+        // (RDS refuses the delete until a deployed change lifts it) and keeps a final snapshot.
+        skipFinalSnapshot: !finalSnapshot,
+        finalSnapshotIdentifier,
+        deletionProtection,
         tags: { Name: clusterIdentifier },
       },
       { parent: this, dependsOn: [logGroup], ignoreChanges: ignoreEngineVersionDrift ? ['engineVersion'] : [] },
@@ -219,6 +235,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     this.instanceIdentifiers = instances.map((instance) => instance.identifier);
     this.instances = instances;
     this.logGroupName = logGroup.name;
+    this.finalSnapshotIdentifier = finalSnapshotIdentifier;
 
     this.registerOutputs({
       kmsKeyArn: this.kmsKeyArn,

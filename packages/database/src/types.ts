@@ -40,4 +40,15 @@ export interface DatabaseComponentArgs {
    * created before the cluster so RDS does not create it without retention. Default: 30.
    */
   logRetentionDays?: number;
+  /**
+   * RDS refuses to delete the cluster while on: `pulumi destroy` fails until a deployed change turns it off. Default:
+   * false (destroyable). The tap-stack sets it from the `database.deletionProtection` setting (prod: true).
+   */
+  deletionProtection?: boolean;
+  /**
+   * Delete takes a final cluster snapshot, named `aurora-final-{environment}-{suffix}-{8 hex}`: the hex is random per
+   * cluster (kept in state), so a re-created cluster's second delete does not clash with the first one's snapshot.
+   * Default: false (delete keeps nothing). The tap-stack sets it from `database.finalSnapshot` (prod: true).
+   */
+  finalSnapshot?: boolean;
 }

@@ -1,6 +1,15 @@
 import { firstSettingProblem } from '@tap/blocks';
-import { backupRetentionProblem, clusterInstanceCountProblem, logRetentionProblem } from '@tap/validation';
-import { OPEN_CIDR_BLOCKS } from './constants';
+import {
+  OTHER_NAME_LIMITS,
+  backupRetentionProblem,
+  clusterInstanceCountProblem,
+  componentNameProblem,
+  logRetentionProblem,
+  resourceName,
+  type ComponentName,
+  type EnvironmentName,
+} from '@tap/validation';
+import { FINAL_SNAPSHOT_RANDOM_BYTES, OPEN_CIDR_BLOCKS } from './constants';
 import { DatabaseComponentError } from './errors';
 
 /**
@@ -42,5 +51,39 @@ export function assertDatabaseSettings(settings: {
     ['backupRetentionPeriod', backupRetentionPeriod, backupRetentionProblem(backupRetentionPeriod)],
     ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
   ]);
+  if (problem !== undefined) throw new DatabaseComponentError(problem);
+}
+
+/**
+ * Every physical name DatabaseComponent `name` would create, checked against AWS's limits; throws one
+ * `DatabaseComponentError` naming the worst breach, its limit and the longest environmentSuffix that fits.
+ *
+ * @example
+ * assertDatabaseNames('db', 'prod', '001', { instanceCount: 2, createsKey: true, finalSnapshot: true }); // ok
+ */
+export function assertDatabaseNames(
+  name: string,
+  environment: EnvironmentName,
+  suffix: string,
+  options: { instanceCount: number; createsKey: boolean; finalSnapshot: boolean },
+): void {
+  const clusterIdentifier = resourceName('aurora-cluster', environment, suffix);
+  const names: ComponentName[] = [
+    { what: 'cluster identifier', type: 'aws:rds/cluster:Cluster', name: clusterIdentifier },
+    ...Array.from({ length: options.instanceCount }, (_unused, i): ComponentName => ({
+      what: 'instance identifier',
+      type: 'aws:rds/clusterInstance:ClusterInstance',
+      name: resourceName(`aurora-instance-${i + 1}`, environment, suffix),
+    })),
+    { what: 'security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: resourceName('aurora-sg', environment, suffix) },
+    { what: 'subnet group name', type: 'aws:rds/subnetGroup:SubnetGroup', name: resourceName('aurora-subnet-group', environment, suffix) },
+    { what: 'parameter group name', type: 'aws:rds/clusterParameterGroup:ClusterParameterGroup', name: resourceName('aurora-params', environment, suffix) },
+    { what: 'log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/rds/cluster/${clusterIdentifier}/postgresql` },
+    ...(options.createsKey ? [{ what: 'key alias', type: 'aws:kms/alias:Alias', name: `alias/${resourceName('aurora-key', environment, suffix)}` } as const] : []),
+    ...(options.finalSnapshot
+      ? [{ what: 'final snapshot identifier', limit: OTHER_NAME_LIMITS.finalSnapshotIdentifier, name: `${resourceName('aurora-final', environment, suffix)}-${'0'.repeat(2 * FINAL_SNAPSHOT_RANDOM_BYTES)}` }]
+      : []),
+  ];
+  const problem = componentNameProblem('DatabaseComponent', name, suffix, names);
   if (problem !== undefined) throw new DatabaseComponentError(problem);
 }

@@ -10,7 +10,7 @@ import { LambdaComponentError } from './errors';
 import { createMigrationFunction } from './migrationFunction';
 import { lambdaRolePolicy } from './policies';
 import type { LambdaComponentArgs } from './types';
-import { assertLambdaSettings } from './validate';
+import { assertLambdaNames, assertLambdaSettings } from './validate';
 
 /**
  * Container-image Lambda in the VPC: ECR repository, image built and pushed by `@pulumi/docker` under a
@@ -64,6 +64,8 @@ export class LambdaComponent extends pulumi.ComponentResource {
     // Secrets Manager is reached through the VPC's interface endpoint, so HTTPS never needs to leave the VPC.
     const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
     assertLambdaSettings({ memorySize, timeoutSeconds, reservedConcurrency: args.reservedConcurrency, logRetentionDays, maxImageCount });
+    // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
+    assertLambdaNames(name, environment, suffix, { serviceName, migrations: args.migrations !== undefined });
     // The context is an input of the image: an absolute path changes with the checkout's location, which makes the
     // next deploy from elsewhere rebuild and push another digest under the same tag, and the IMMUTABLE repository
     // refuses that push.

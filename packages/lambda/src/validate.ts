@@ -1,5 +1,14 @@
 import { firstSettingProblem } from '@tap/blocks';
-import { lambdaMemoryProblem, lambdaTimeoutProblem, logRetentionProblem, reservedConcurrencyProblem } from '@tap/validation';
+import {
+  componentNameProblem,
+  lambdaMemoryProblem,
+  lambdaTimeoutProblem,
+  logRetentionProblem,
+  reservedConcurrencyProblem,
+  resourceName,
+  type ComponentName,
+  type EnvironmentName,
+} from '@tap/validation';
 import { LambdaComponentError } from './errors';
 
 /**
@@ -38,4 +47,34 @@ export function assertMigrationSettings(settings: { timeoutSeconds: number; hand
   if (!/^[A-Za-z0-9_./-]+\.[A-Za-z0-9_]+$/.test(settings.handler)) {
     throw new LambdaComponentError(`migrations.handler "${settings.handler}" must look like <file>.<export>, e.g. migrate.handler`);
   }
+}
+
+/**
+ * Every physical name LambdaComponent `name` would create (the migration function's too, when it has one), checked
+ * against AWS's limits; throws one `LambdaComponentError` naming the first name over its limit and the longest
+ * environmentSuffix with which every name fits.
+ *
+ * @example
+ * assertLambdaNames('pay', 'prod', '001', { serviceName: 'payment-processor', migrations: true }); // ok
+ */
+export function assertLambdaNames(
+  name: string,
+  environment: EnvironmentName,
+  suffix: string,
+  options: { serviceName: string; migrations: boolean },
+): void {
+  const functionNames = (service: string, what: string): ComponentName[] => [
+    { what: `${what}function name`, type: 'aws:lambda/function:Function', name: resourceName(service, environment, suffix) },
+    { what: `${what}log group name`, type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/lambda/${service}-${suffix}` },
+    { what: `${what}role name`, type: 'aws:iam/role:Role', name: resourceName(`${service}-role`, environment, suffix) },
+    { what: `${what}role policy name`, type: 'aws:iam/rolePolicy:RolePolicy', name: resourceName(`${service}-policy`, environment, suffix) },
+  ];
+  const names: ComponentName[] = [
+    ...functionNames(options.serviceName, ''),
+    { what: 'image repository name', type: 'aws:ecr/repository:Repository', name: resourceName(options.serviceName, environment, suffix) },
+    { what: 'security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: resourceName('lambda-sg', environment, suffix) },
+    ...(options.migrations ? functionNames(`${options.serviceName}-migrate`, 'migration ') : []),
+  ];
+  const problem = componentNameProblem('LambdaComponent', name, suffix, names);
+  if (problem !== undefined) throw new LambdaComponentError(problem);
 }

@@ -158,6 +158,11 @@ export const RESOURCE_PARITY_RULES = [
   { type: 'aws:rds/cluster:Cluster', property: 'backupRetentionPeriod', kind: 'value', fields: ['database.backupRetentionDays'] },
   { type: 'aws:rds/clusterInstance:ClusterInstance', property: 'instanceClass', kind: 'value', fields: ['database.instanceClass'] },
   { type: 'aws:rds/clusterInstance:ClusterInstance', property: '(count)', kind: 'count', fields: ['database.instanceCount'] },
+  // Prod's cluster is protected and keeps a final snapshot named with a random part (a RandomId, only where it is on).
+  { type: 'aws:rds/cluster:Cluster', property: 'deletionProtection', kind: 'value', fields: ['database.deletionProtection'] },
+  { type: 'aws:rds/cluster:Cluster', property: 'skipFinalSnapshot', kind: 'negated', fields: ['database.finalSnapshot'] },
+  { type: 'aws:rds/cluster:Cluster', property: 'finalSnapshotIdentifier', kind: 'when-true', fields: ['database.finalSnapshot'] },
+  { type: 'random:index/randomId:RandomId', property: '(count)', kind: 'count', fields: ['database.finalSnapshot'] },
   { type: 'aws:cloudwatch/logGroup:LogGroup', property: 'retentionInDays', kind: 'value', fields: ['logging.retentionDays'] },
   { type: 'aws:secretsmanager/secretRotation:SecretRotation', property: 'rotationRules.automaticallyAfterDays', kind: 'value', fields: ['secrets.rotationDays'] },
   {
@@ -186,6 +191,6 @@ export const RESOURCE_PARITY_RULES = [
 
 /** One row of {@link RESOURCE_PARITY_RULES}; `fields` are settings of `SETTINGS` (@tap/validation). */
 export type ResourceParityRule = { readonly type: string; readonly property: string } & (
-  | { readonly kind: 'value' | 'text' | 'count'; readonly fields: readonly ConfigPath[] }
+  | { readonly kind: 'value' | 'text' | 'count' | 'negated' | 'when-true'; readonly fields: readonly ConfigPath[] }
   | { readonly kind: 'network'; readonly pattern: RegExp }
 );

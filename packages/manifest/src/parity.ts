@@ -85,6 +85,14 @@ function commonMaskedText(entries: ReadonlyArray<{ text: unknown; value: unknown
   return common !== undefined && common.size > 0;
 }
 
+/** How an explained difference reads, by the kind of rule that explains it. */
+const REASON: Record<'value' | 'text' | 'negated' | 'when-true', (field: string) => string> = {
+  value: (field) => field,
+  text: (field) => `${field} (in the text)`,
+  negated: (field) => `${field} (negated)`,
+  'when-true': (field) => `${field} (set only when true)`,
+};
+
 const showValue = (value: unknown): string => (value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
 
 /** Why a difference is expected (the rule's field), or `undefined` when no rule of the table explains it. */
@@ -102,11 +110,17 @@ function explain(type: string, path: string, values: Partial<Record<EnvironmentN
     }
     if (rule.kind === 'count') continue;
     for (const field of rule.fields) {
+      // A boolean setting left out of an older config is its fallback (false).
+      const flag = (config: EnvironmentConfig): boolean => settingValue(config, field) === true;
       const ok =
         rule.kind === 'value'
           ? inputs.every(({ environment, config }) => same(values[environment], settingValue(config, field)))
-          : commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: settingValue(config, field) })), `{${field}}`);
-      if (ok) return rule.kind === 'value' ? field : `${field} (in the text)`;
+          : rule.kind === 'negated'
+            ? inputs.every(({ environment, config }) => values[environment] === !flag(config))
+            : rule.kind === 'when-true'
+              ? inputs.every(({ environment, config }) => (values[environment] !== undefined) === flag(config))
+              : commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: settingValue(config, field) })), `{${field}}`);
+      if (ok) return REASON[rule.kind](field);
     }
   }
   return undefined;
@@ -147,7 +161,12 @@ export function compareInventories(inputs: readonly ParityInput[]): ResourcePari
     const values = Object.fromEntries(environments.map((env) => [env, at(env).has(urn)]));
     const counts = Object.fromEntries(environments.map((env) => [env, [...at(env).values()].filter((r) => r.type === resource.type).length]));
     const field = rule && 'fields' in rule ? rule.fields[0] : undefined;
-    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === settingValue(config, field));
+    // A count follows a number (instances) or a boolean setting (one resource when on, none when off or left out).
+    const expectedCount = (config: EnvironmentConfig, path: typeof field & string): unknown => {
+      const value = settingValue(config, path);
+      return typeof value === 'number' ? value : value === true ? 1 : 0;
+    };
+    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === expectedCount(config, field));
     if (followsConfig) countExplained.add(urn);
     rows.push({
       resource: urn,

@@ -6,7 +6,7 @@ import { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './const
 import { MonitoringComponentError } from './errors';
 import { alarmTopicKeyPolicy } from './keyPolicy';
 import type { MonitoringComponentArgs } from './types';
-import { assertMonitoringSettings } from './validate';
+import { assertMonitoringNames, assertMonitoringSettings } from './validate';
 
 /**
  * CloudWatch alarms on the payment Lambda and the Aurora cluster, all sending alarm and OK notifications to one
@@ -45,6 +45,8 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     const dbConnectionsThreshold = args.dbConnectionsThreshold ?? MONITORING_DEFAULTS.dbConnectionsThreshold;
     const logRetentionDays = args.logRetentionDays ?? MONITORING_DEFAULTS.logRetentionDays;
     assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, logRetentionDays, alarmEmail: args.alarmEmail });
+    // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
+    assertMonitoringNames(name, environment, suffix, (args.additionalFunctions ?? []).map((fn) => fn.key));
     const topicName = resourceName('alarms-topic', environment, suffix);
 
     if (args.kmsKeyArn !== undefined) {

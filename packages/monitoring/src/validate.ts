@@ -1,5 +1,14 @@
 import { firstSettingProblem } from '@tap/blocks';
-import { errorThresholdProblem, logRetentionProblem, percentThresholdProblem, positiveThresholdProblem } from '@tap/validation';
+import {
+  componentNameProblem,
+  errorThresholdProblem,
+  logRetentionProblem,
+  percentThresholdProblem,
+  positiveThresholdProblem,
+  resourceName,
+  type ComponentName,
+  type EnvironmentName,
+} from '@tap/validation';
 import { MonitoringComponentError } from './errors';
 
 /**
@@ -27,4 +36,24 @@ export function assertMonitoringSettings(settings: {
   if (settings.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(settings.alarmEmail)) {
     throw new MonitoringComponentError(`alarmEmail "${settings.alarmEmail}" is not an email address`);
   }
+}
+
+/**
+ * Every physical name MonitoringComponent `name` would create (topic, the alarms of the payment Lambda, of each
+ * additional function and of Aurora, the application log group) against AWS's limits; throws one
+ * `MonitoringComponentError` naming the first name over its limit and the longest environmentSuffix that fits.
+ *
+ * @example
+ * assertMonitoringNames('mon', 'dev', '001', ['rotation']); // ok
+ */
+export function assertMonitoringNames(name: string, environment: EnvironmentName, suffix: string, functionKeys: readonly string[]): void {
+  const alarm = (type: string): ComponentName => ({ what: 'alarm name', type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name: resourceName(type, environment, suffix) });
+  const problem = componentNameProblem('MonitoringComponent', name, suffix, [
+    { what: 'topic name', type: 'aws:sns/topic:Topic', name: resourceName('alarms-topic', environment, suffix) },
+    ...['lambda', ...functionKeys].flatMap((key) => [alarm(`${key}-errors-alarm`), alarm(`${key}-duration-alarm`)]),
+    alarm('aurora-cpu-alarm'),
+    alarm('aurora-connections-alarm'),
+    { what: 'log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/application/${environment}-${suffix}` },
+  ]);
+  if (problem !== undefined) throw new MonitoringComponentError(problem);
 }

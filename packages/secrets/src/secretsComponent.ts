@@ -6,7 +6,7 @@ import { SecretsComponentError } from './errors';
 import { secretsResourceNames } from './names';
 import { createRotationFunction, defaultRotationCodeDir } from './rotationFunction';
 import type { SecretsComponentArgs } from './types';
-import { assertSecretsSettings } from './validate';
+import { assertSecretsNames, assertSecretsSettings } from './validate';
 
 /**
  * Database credentials in Secrets Manager (customer-managed key, generated initial password) rotated every
@@ -59,6 +59,8 @@ export class SecretsComponent extends pulumi.ComponentResource {
     const tags = args.tags ?? {};
     assertSecretsSettings({ username, rotationDays, reservedConcurrency, logRetentionDays });
     const names = secretsResourceNames(environment, suffix);
+    // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
+    assertSecretsNames(name, suffix, names);
     const rotationCode = args.rotationCode ?? new pulumi.asset.FileArchive(defaultRotationCodeDir());
 
     const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];

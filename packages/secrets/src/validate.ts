@@ -1,5 +1,5 @@
 import { firstSettingProblem } from '@tap/blocks';
-import { logRetentionProblem, reservedConcurrencyProblem, rotationDaysProblem } from '@tap/validation';
+import { componentNameProblem, logRetentionProblem, reservedConcurrencyProblem, rotationDaysProblem } from '@tap/validation';
 import { SecretsComponentError } from './errors';
 
 /**
@@ -26,4 +26,27 @@ export function assertSecretsSettings(settings: {
   if (username.length === 0 || Buffer.byteLength(username) > 63) {
     throw new SecretsComponentError(`username must be 1 to 63 bytes (a PostgreSQL role name), got "${username}"`);
   }
+}
+
+/**
+ * The physical names of SecretsComponent `name` (see `secretsResourceNames`) against AWS's limits; throws one
+ * `SecretsComponentError` naming the first name over its limit and the longest environmentSuffix that fits.
+ *
+ * @example
+ * assertSecretsNames('sec', '001', secretsResourceNames('dev', '001')); // ok
+ */
+export function assertSecretsNames(
+  name: string,
+  suffix: string,
+  names: { secret: string; function: string; securityGroup: string; role: string; policy: string },
+): void {
+  const problem = componentNameProblem('SecretsComponent', name, suffix, [
+    { what: 'secret name', type: 'aws:secretsmanager/secret:Secret', name: names.secret },
+    { what: 'rotation function name', type: 'aws:lambda/function:Function', name: names.function },
+    { what: 'rotation log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/lambda/${names.function}` },
+    { what: 'rotation role name', type: 'aws:iam/role:Role', name: names.role },
+    { what: 'rotation role policy name', type: 'aws:iam/rolePolicy:RolePolicy', name: names.policy },
+    { what: 'rotation security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: names.securityGroup },
+  ]);
+  if (problem !== undefined) throw new SecretsComponentError(problem);
 }

@@ -14,7 +14,9 @@ export { lambdaVcpuForMemory } from './lambda';
 export { NAME_PART, resourceName } from './naming';
 export { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
 export { assertValidEnvironmentConfig, settingTypeIssue, validateEnvironmentConfig } from './rules';
+export type { ValidationOptions } from './rules';
 export {
+  EPHEMERAL_COPY_SETTINGS,
   FIELD_POLICIES,
   PARITY_FIELDS,
   SETTINGS,
@@ -39,6 +41,8 @@ export type {
   ValidationIssue,
 } from './types';
 export { AWS_NAME_LIMITS } from './limits';
+export { OTHER_NAME_LIMITS, componentNameProblem } from './componentNames';
+export type { ComponentName, NameLimit } from './componentNames';
 export type { NamedResourceType } from './limits';
 export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';

@@ -24,6 +24,8 @@ export const PROFILES = {
       instanceCount: 1,
       engineVersion: SHARED.engineVersion,
       backupRetentionDays: SHARED.backupRetentionDays,
+      deletionProtection: false,
+      finalSnapshot: false,
     },
     monitoring: {
       errorThreshold: 10,
@@ -43,6 +45,8 @@ export const PROFILES = {
       instanceCount: 1,
       engineVersion: SHARED.engineVersion,
       backupRetentionDays: SHARED.backupRetentionDays,
+      deletionProtection: false,
+      finalSnapshot: false,
     },
     monitoring: {
       errorThreshold: 5,
@@ -63,6 +67,10 @@ export const PROFILES = {
       instanceCount: 2,
       engineVersion: SHARED.engineVersion,
       backupRetentionDays: SHARED.backupRetentionDays,
+      // Payment data: RDS refuses a delete while protection is on, and a delete keeps a final snapshot. Dev and
+      // staging (and every ephemeral copy, prod's included) stay destroyable without manual steps.
+      deletionProtection: true,
+      finalSnapshot: true,
     },
     monitoring: {
       errorThreshold: 3,

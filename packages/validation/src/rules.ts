@@ -50,6 +50,15 @@ function commonProfileValue(path: ConfigPath): unknown {
   return rest.every((value) => value === first) ? first : undefined;
 }
 
+/** Options of {@link validateEnvironmentConfig}. */
+export interface ValidationOptions {
+  /**
+   * The config is an ephemeral copy of the environment (a `<env>-<name>` stack, e.g. a smoke run): a `per-environment`
+   * setting may also take its row's `ephemeral` value (destroyable), whatever the profile says. Default: false.
+   */
+  ephemeralCopy?: boolean;
+}
+
 /**
  * Checks `config` against the profile of `environment` and returns EVERY violation (an empty array when valid).
  * Never throws: unknown environments, wrong types, missing fields and unknown keys are issues too. Each setting is
@@ -59,7 +68,7 @@ function commonProfileValue(path: ConfigPath): unknown {
  * const issues = validateEnvironmentConfig('dev', { ...environmentProfile('dev'), region: 'eu-west-1' });
  * issues[0].message; // 'Dev environment must use region us-east-2, got eu-west-1'
  */
-export function validateEnvironmentConfig(environment: string, config: unknown): ValidationIssue[] {
+export function validateEnvironmentConfig(environment: string, config: unknown, options: ValidationOptions = {}): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const known = isEnvironmentName(environment);
   if (!known) {
@@ -140,7 +149,9 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
     const exact = setting.policy === 'per-environment' ? profile : setting.policy === 'parity' ? PARITY : undefined;
     const expected = exact && settingValue(exact, path);
     const must = exact && settingMust(path, settingValue(exact, path));
-    if (must && value !== expected) {
+    // A copy is torn down by its run: it may be destroyable where the environment is protected.
+    const copyOverride = options.ephemeralCopy === true && setting.ephemeral !== undefined && value === setting.ephemeral;
+    if (must && value !== expected && !copyOverride) {
       add(path, String(expected), `${setting.policy === 'parity' ? 'All environments' : label} must ${must}, got ${String(value)}`);
     } else if (setting.policy === 'threshold' && setting.alarm) {
       const limit = profile ? settingValue(profile, path) : commonProfileValue(path);
@@ -197,6 +208,7 @@ export function validateEnvironmentConfig(environment: string, config: unknown):
 /** What validation reads of a row whatever its value type (its rule and message are `settingProblem`/`settingMust`). */
 interface SettingCheck {
   readonly policy: FieldPolicy;
+  readonly ephemeral?: unknown;
   readonly alarm?: { readonly what: string; readonly unit: string };
 }
 

@@ -38,6 +38,12 @@ export interface Setting<V> {
   readonly alarm?: { readonly what: string; readonly unit: string };
   /** The value in effect when the config leaves an optional setting out (the component's own default). */
   readonly fallback?: NonNullable<V>;
+  /**
+   * The value an ephemeral copy of an environment (a `<env>-<name>` stack such as a smoke run) may have instead of the
+   * profile's, for a `per-environment` setting. A copy is torn down by its run, so it must stay destroyable even when
+   * the environment itself is protected; no other value is allowed (see {@link EPHEMERAL_COPY_SETTINGS}).
+   */
+  readonly ephemeral?: NonNullable<V>;
   /** Its path in the configuration manifest (`lambda.memory`); `null` when the manifest records it elsewhere. */
   readonly manifest: string | null;
   /** Where it ends up (see {@link SettingFeeds}). */
@@ -110,6 +116,26 @@ export const SETTINGS = {
     rule: rules.clusterInstanceCountProblem,
     must: (n) => `run ${n} database instance${n === 1 ? '' : 's'}${n > 1 ? ' (high availability)' : ''}`,
     manifest: 'database.instanceCount',
+    feeds: 'resource',
+  },
+  'database.deletionProtection': {
+    key: 'TapStack:dbDeletionProtection',
+    type: 'boolean',
+    optional: true,
+    policy: 'per-environment',
+    must: (v) => `${v ? 'protect its database from deletion' : 'leave its database deletable'} (deletionProtection ${v})`,
+    ephemeral: false,
+    manifest: 'database.deletionProtection',
+    feeds: 'resource',
+  },
+  'database.finalSnapshot': {
+    key: 'TapStack:dbFinalSnapshot',
+    type: 'boolean',
+    optional: true,
+    policy: 'per-environment',
+    must: (v) => `${v ? 'take a final database snapshot on delete' : 'skip the final database snapshot on delete'} (finalSnapshot ${v})`,
+    ephemeral: false,
+    manifest: 'database.finalSnapshot',
     feeds: 'resource',
   },
   'secrets.rotationDays': {
@@ -227,6 +253,21 @@ export function mapSettings<T>(f: (path: ConfigPath) => T): Record<ConfigPath, T
   // Every path of the union is a key: SETTING_PATHS lists all of them.
   return Object.fromEntries(SETTING_PATHS.map((path) => [path, f(path)])) as Record<ConfigPath, T>;
 }
+
+/**
+ * The settings an ephemeral copy of an environment sets, with their values (the rows with `ephemeral`): what makes a
+ * copy of prod destroyable. The smoke run writes them into its temporary stack's config; validation accepts them for a
+ * copy only (`validateEnvironmentConfig(env, config, { ephemeralCopy: true })`).
+ *
+ * @example
+ * EPHEMERAL_COPY_SETTINGS; // [['database.deletionProtection', false], ['database.finalSnapshot', false]]
+ */
+export const EPHEMERAL_COPY_SETTINGS: ReadonlyArray<readonly [ConfigPath, boolean | number | string]> = Object.freeze(
+  SETTING_PATHS.flatMap((path) => {
+    const value: unknown = (settingOf(path) as { ephemeral?: unknown }).ephemeral;
+    return typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' ? [[path, value] as const] : [];
+  }),
+);
 
 /** Configuration paths that must be identical in every environment. */
 export const PARITY_FIELDS: readonly ConfigPath[] = Object.freeze(SETTING_PATHS.filter((path) => FIELD_POLICIES[path] === 'parity'));

@@ -23,6 +23,13 @@ export interface EnvironmentConfig {
     instanceCount: number;
     engineVersion: string;
     backupRetentionDays: number;
+    /**
+     * RDS refuses to delete the cluster while on (prod): lifting it is an approved, deployed change of its own.
+     * Absent: false (destroyable). Optional so manifests recorded before it existed still load; every profile states it.
+     */
+    deletionProtection?: boolean;
+    /** Delete takes a final cluster snapshot first (prod); off, delete keeps nothing. Default: false (as above). */
+    finalSnapshot?: boolean;
   };
   monitoring: {
     errorThreshold: number;

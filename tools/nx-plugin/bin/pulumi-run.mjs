@@ -4,18 +4,23 @@
 // It never runs `pulumi up`: a deploy goes through the project's gated runner (apps/tap-stack/src/deploy, the command
 // of tap-stack:deploy and networking-stack:deploy), which checks the synth it is about to deploy in the same process.
 // A project whose deploy target still runs this wrapper gets a one-line refusal (exit 5), never an ungated `up`.
-// Exit codes: Pulumi's own, or 2 no stack chosen, 3 CLI missing, 4 not logged in, 5 `up` refused.
+// `destroy` of a stack whose approved baseline (manifests/<stack>.json, what the drift gate approved) protects its
+// database is refused here, in the runner itself, so no dependency or flag of the target can skip it: RDS would refuse
+// the cluster's delete anyway, after everything around it was deleted. Lifting protection is an approved, deployed change.
+// Exit codes: Pulumi's own, or 1 destroy refused (protected database), 2 no stack chosen, 3 CLI missing,
+// 4 not logged in, 5 `up` refused.
 // Nx turns any failure into exit 1, so every run also writes its status file first thing and at the end (see
 // status-file.mjs): dist/<project root>/status/<target>[-<stack>].json, "ok" or "error" with the reason.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { startStatus } from './status-file.mjs';
 
 export const EXIT_NO_STACK = 2;
 export const EXIT_CLI_MISSING = 3;
 export const EXIT_NOT_LOGGED_IN = 4;
 export const EXIT_UP_REFUSED = 5;
+export const EXIT_DESTROY_REFUSED = 1;
 
 // The inferred Nx target of each Pulumi command (the status file's name). Not NX_TASK_TARGET_TARGET: a child of
 // another task (a test) inherits that task's name.
@@ -65,6 +70,30 @@ if (stack === undefined) {
     EXIT_NO_STACK,
     `No stack chosen for "pulumi ${args[0] ?? ''}" in ${process.cwd()}: add --configuration=<${stacks.join('|')}> to the nx command.`,
   );
+}
+
+if (args[0] === 'destroy') {
+  const baseline = join('manifests', `${stack}.json`);
+  const project = basename(process.cwd());
+  let deletionProtection = false;
+  if (existsSync(baseline)) {
+    try {
+      deletionProtection = JSON.parse(readFileSync(baseline, 'utf8'))?.configuration?.database?.deletionProtection === true;
+    } catch (error) {
+      // Protection unknown is not protection off.
+      fail(EXIT_DESTROY_REFUSED, `Refusing "pulumi destroy --stack ${stack}": the approved baseline ${baseline} cannot be read (${error.message}); restore it from git (git checkout -- ${baseline}) and retry.`);
+    }
+  }
+  if (deletionProtection) {
+    fail(
+      EXIT_DESTROY_REFUSED,
+      [
+        `Refusing "pulumi destroy --stack ${stack}": the approved baseline ${baseline} has database.deletionProtection true, so RDS would refuse to delete the cluster after everything around it is gone. Two steps:`,
+        `  1. an approved change that lifts it (database.deletionProtection false for ${stack} in packages/validation/src/profiles.ts, CI= npx nx run ${project}:drift-approve --reason="...", reviewed by security), deployed with nx run ${project}:deploy --configuration=${stack};`,
+        `  2. then nx run ${project}:destroy --configuration=${stack} (a final snapshot is still taken while database.finalSnapshot is true).`,
+      ].join('\n'),
+    );
+  }
 }
 
 const version = spawnSync('pulumi', ['version'], { encoding: 'utf8' });

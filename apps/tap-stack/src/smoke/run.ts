@@ -20,6 +20,7 @@ import { SMOKE_EXIT, SMOKE_WAITS, STACK_OUTPUTS } from './constants';
 import { SmokeCheckError, SmokeError } from './errors';
 import { afterRotationRequest, getPaymentRequest, paymentRequests, type SmokeRequest } from './paymentEvents';
 import { runCommand, type CommandResult } from './process';
+import { smokeCopyValues } from './copyConfig';
 import { smokeStackName, smokeSuffix } from './suffix';
 import type { SmokeReport, SmokeStep, StepStatus } from './types';
 
@@ -173,7 +174,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     const base = preflightTargetFromValues(env, source.values);
     const suffix = options.suffix ?? smokeSuffix(env, base.instanceCount);
     const stack = smokeStackName(env, suffix);
-    const values = { ...source.values, 'TapStack:environmentSuffix': suffix };
+    // A copy is always destroyable, a copy of prod included (no deletion protection, no final snapshot).
+    const values = smokeCopyValues(source.values, suffix);
     const target = preflightTargetFromValues(stack, values);
     Object.assign(report, { stack, suffix });
     log(`smoke ${env}: temporary stack ${stack} in ${target.region}`);
@@ -212,7 +214,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       outputs = JSON.parse(result.stdout) as Record<string, unknown>;
       const missing = STACK_OUTPUTS.filter((key) => outputs[key] === undefined || outputs[key] === null || outputs[key] === '');
       if (missing.length > 0) throw new SmokeCheckError(`missing stack outputs: ${missing.join(', ')}`);
-      synthManifest = await synthesizeCopy(root, env, configFile as string, join(dirname(out), 'synth', stack), options.env);
+      synthManifest = await synthesizeCopy(root, env, stack, configFile as string, join(dirname(out), 'synth', stack), options.env);
       const deployed = typeof outputs['configManifest'] === 'string' ? JSON.parse(outputs['configManifest'] as string) : outputs['configManifest'];
       const comparison = compareDeployed(deployed, loadManifest(synthManifest));
       if (comparison.status !== 'in-sync') {
@@ -420,9 +422,10 @@ async function logMessages(
   return messages;
 }
 
-/** The offline synth of the copy's config (the same program, under mocks): its manifest.json. */
-async function synthesizeCopy(root: string, env: EnvironmentName, configFile: string, outDir: string, childEnv?: NodeJS.ProcessEnv): Promise<string> {
-  const synth = await runCommand(process.execPath, [join(root, 'dist', 'apps', 'tap-stack', 'tap-synth.js'), '--environment', env, '--config', configFile, '--out', outDir], { cwd: root, env: childEnv });
+/** The offline synth of the copy's config under its stack name (the same program, under mocks): its manifest.json. */
+async function synthesizeCopy(root: string, env: EnvironmentName, stack: string, configFile: string, outDir: string, childEnv?: NodeJS.ProcessEnv): Promise<string> {
+  // Under the copy's own stack name, as `pulumi up` ran it: the program accepts a copy's overrides only there.
+  const synth = await runCommand(process.execPath, [join(root, 'dist', 'apps', 'tap-stack', 'tap-synth.js'), '--environment', env, '--stack', stack, '--config', configFile, '--out', outDir], { cwd: root, env: childEnv });
   const manifest = join(outDir, env, 'manifest.json');
   if (synth.code !== 0 || !existsSync(manifest)) throw new SmokeError(`the offline synth of the copy failed: ${lastLine(synth.stderr) ?? `exit ${synth.code}`}`);
   return manifest;

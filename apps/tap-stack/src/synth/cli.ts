@@ -27,6 +27,7 @@ interface CliOptions {
   out: string;
   config?: string;
   fixture?: string;
+  stack?: string;
 }
 
 function workspaceRoot(from: string): string {
@@ -80,7 +81,8 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   if (!region) throw new SynthError(`stack ${env} sets no aws:region`);
   // Hashed ids look like AWS's; strict: a stack reference or data source nobody mocked fails the synth.
   const mocks = platformMocks({ region, stackReferences: { [fixture.stack]: fixture.outputs }, ids: 'hashed', strict: true });
-  const run = await synthesize({ project, stack: env, programPath, config, mocks });
+  // An ephemeral copy (`<env>-<name>`, e.g. a smoke run) runs under its own name: the program accepts its overrides there.
+  const run = await synthesize({ project, stack: opts.stack ?? env, programPath, config, mocks });
   const manifest = run.outputs['configManifest'];
   if (manifest === undefined) throw new SynthError('the program exported no configManifest output');
   // Before writing anything: a cycle means no engine could deploy the program.
@@ -103,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'output folder', 'dist/apps/tap-stack/synth')
     .option('--config <file>', 'stack config file instead of <app>/Pulumi.<env>.yaml (one environment only)')
     .option('--fixture <file>', 'networking fixture instead of <app>/fixtures/networking/<env>.json (one environment only)')
+    .option('--stack <name>', 'stack name the program runs as: <env> (default) or an ephemeral copy <env>-<name> (one environment only)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -120,8 +123,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: unknown environment ${unknown.join(', ')}: expected one of ${known.join(', ')} (a Pulumi.<env>.yaml in ${opts.app})\n`);
     return SYNTH_EXIT_CODES.badInput;
   }
-  if (envs.length > 1 && (opts.config || opts.fixture)) {
-    process.stderr.write('error: --config and --fixture apply to one environment; add --environment <env>\n');
+  if (envs.length > 1 && (opts.config || opts.fixture || opts.stack)) {
+    process.stderr.write('error: --config, --fixture and --stack apply to one environment; add --environment <env>\n');
+    return SYNTH_EXIT_CODES.badInput;
+  }
+  if (opts.stack !== undefined && !opts.stack.startsWith(`${envs[0]}-`) && opts.stack !== envs[0]) {
+    process.stderr.write(`error: --stack ${opts.stack} is not ${envs[0]} or a copy ${envs[0]}-<name>: name it after the environment\n`);
     return SYNTH_EXIT_CODES.badInput;
   }
   if (envs.length === 1) {

@@ -53,6 +53,15 @@ const WIRING: WiringTable = {
   'database.instanceClass': { value: 'db.r6g.large', type: 'aws:rds/clusterInstance:ClusterInstance', shows: (i) => i.map((r) => r.instanceClass), expected: ['db.r6g.large'] },
   'database.instanceCount': { value: 2, type: 'aws:rds/clusterInstance:ClusterInstance', shows: (i) => i.length, expected: 2 },
   'database.engineVersion': { value: '15.12', type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).engineVersion, expected: '15.12' },
+  // Dev is destroyable; turned on, the cluster is protected (RDS refuses DeleteDBCluster) / takes a final snapshot.
+  'database.deletionProtection': { value: true, type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).deletionProtection, expected: true },
+  'database.finalSnapshot': {
+    value: true,
+    type: CLUSTER,
+    name: '-db-cluster',
+    shows: (i) => [first(i).skipFinalSnapshot, typeof first(i).finalSnapshotIdentifier === 'string' && /^aurora-final-dev-w01-[0-9a-f]{8}$/.test(first(i).finalSnapshotIdentifier)],
+    expected: [false, true],
+  },
   'database.backupRetentionDays': { value: 14, type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).backupRetentionPeriod, expected: 14 },
   'secrets.rotationDays': {
     value: 45,

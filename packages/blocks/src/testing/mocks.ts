@@ -152,6 +152,11 @@ function computedState(type: string, name: string, inputs: State, options: Requi
       return { arn: arn(`secret:${physical}-${generated(physical, 6, 'AbCdEf')}`) };
     case 'aws:secretsmanager/secretVersion:SecretVersion':
       return { arn: inputs['secretId'], versionId: generated(`${type}::${name}`, 32, `${name}-version`) };
+    case 'random:index/randomId:RandomId': {
+      // Hex of `byteLength` bytes, stable per resource name like every other mocked value.
+      const hex = digest(`${type}::${name}`, 2 * Number(inputs['byteLength'] ?? 8));
+      return { hex, dec: BigInt(`0x${hex}`).toString(), b64Url: Buffer.from(hex, 'hex').toString('base64url'), b64Std: Buffer.from(hex, 'hex').toString('base64') };
+    }
     case 'random:index/randomPassword:RandomPassword':
       // The program must mark it secret; a recording shows "[secret]".
       return { result: options.randomPassword ?? `mock-${generated(name, 24, name)}` };

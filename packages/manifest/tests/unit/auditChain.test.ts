@@ -236,7 +236,9 @@ describe('tap-drift audit verify on the committed history and baselines', () => 
 
       // Assess
       expect(report.ok).toBe(false);
-      expect(report.problems[0].message).toMatch(/prod\.json: hash [0-9a-f]{12}… is not the one history approved \([0-9a-f]{12}…, .*history\.jsonl:31\): edited by hand\?/);
+      // The line of prod's last approval in the committed history (it moves with every drift-approve).
+      const lastProd = readFileSync(join(COMMITTED, 'history.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).environment).lastIndexOf('prod') + 1;
+      expect(report.problems[0].message).toMatch(new RegExp(`prod\\.json: hash [0-9a-f]{12}… is not the one history approved \\([0-9a-f]{12}…, .*history\\.jsonl:${lastProd}\\): edited by hand\\?`));
     } finally {
       removeDir(dir);
     }

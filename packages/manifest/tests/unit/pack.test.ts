@@ -56,7 +56,7 @@ describe('published tarballs', () => {
     );
 
     // Assess
-    expect(JSON.parse(output)).toEqual(['aurora-cluster-prod-001', 8, 2]);
+    expect(JSON.parse(output)).toEqual(['aurora-cluster-prod-001', 10, 2]);
   });
 
   it('installs a working @tap/manifest library without the optional Pulumi peer', () => {

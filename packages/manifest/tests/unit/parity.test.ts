@@ -105,6 +105,8 @@ describe('compareInventories (resource-level parity)', () => {
         'database.backupRetentionDays',
         'database.instanceClass',
         'database.instanceCount',
+        'database.deletionProtection',
+        'database.finalSnapshot',
         'logging.retentionDays',
         'secrets.rotationDays',
         'monitoring.errorThreshold',

@@ -9,7 +9,7 @@ const PROD = {
   region: 'us-east-1',
   environmentSuffix: '001',
   lambda: { memoryMb: 4096, vcpu: 2 },
-  database: { instanceClass: 'db.r6g.large', instanceCount: 2, engineVersion: '15.10', backupRetentionDays: 7 },
+  database: { instanceClass: 'db.r6g.large', instanceCount: 2, engineVersion: '15.10', backupRetentionDays: 7, deletionProtection: true, finalSnapshot: true },
   monitoring: { errorThreshold: 3, latencyThresholdMs: 2000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 200 },
   secrets: { rotationDays: 30 },
   logging: { retentionDays: 30 },

@@ -160,6 +160,8 @@ describe('validateEnvironmentConfig: bad configurations', () => {
       'lambda.vcpu',
       'database.instanceClass',
       'database.instanceCount',
+      'database.deletionProtection',
+      'database.finalSnapshot',
       'monitoring.dbConnectionsThreshold',
     ]);
     expect(found[2]).toEqual({
