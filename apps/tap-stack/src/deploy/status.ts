@@ -1,30 +1,9 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { startStatusFile, type StatusRun } from '../statusFile';
 
-// The status-file format of tools/nx-plugin/bin/status-file.mjs (apps/tap-stack/README.md "Exit codes and status
-// files"), for any project root: dist/<project root>/status/<target>[-<configuration>].json, written atomically,
-// "running" first thing, the outcome at the end.
+export { workspaceRoot } from '../statusFile';
 
-/** The folder with nx.json above `from` (the workspace root), else `from`. */
-export function workspaceRoot(from: string = process.cwd()): string {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(from);
-  }
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, file);
-}
-
-/** A started run's status file. */
-export interface DeployStatus {
-  file: string;
-  finish(status: 'ok' | 'error', exitCode: number, message: string, extra?: Record<string, unknown>): void;
-}
+/** A started deploy, check or approve run's status file. */
+export type DeployStatus = StatusRun<'ok' | 'error'>;
 
 /**
  * Writes `running` to `dist/<projectRoot>/status/<target>[-<configuration>].json` now; `finish` writes the outcome.
@@ -34,13 +13,5 @@ export interface DeployStatus {
  * status.finish('error', 1, 'refusing pulumi up of networking-stack prod: ...');
  */
 export function startDeployStatus(root: string, projectRoot: string, target: string, configuration?: string): DeployStatus {
-  const file = join(root, 'dist', projectRoot, 'status', `${target}${configuration ? `-${configuration}` : ''}.json`);
-  const base = { project: projectRoot.split('/').at(-1), target, configuration: configuration ?? null, startedAt: new Date().toISOString() };
-  writeJsonAtomic(file, { ...base, status: 'running', exitCode: null, message: 'running', finishedAt: null });
-  return {
-    file,
-    finish(status, exitCode, message, extra = {}) {
-      writeJsonAtomic(file, { ...base, status, exitCode, message, finishedAt: new Date().toISOString(), ...extra });
-    },
-  };
+  return startStatusFile<'ok' | 'error'>(root, projectRoot, target, configuration);
 }
