@@ -18,7 +18,7 @@ import {
 } from '../../src';
 import type { ConfigManifest, RequirementsReport } from '../../src';
 import { runCli } from '../../src/cli/main';
-import { WORKSPACE, record, removeDir, tempDir, writeJson, writeSynth, type SynthRecordFixture } from './support';
+import { WORKSPACE, record, runCliCaptured, removeDir, tempDir, writeJson, writeSynth, type SynthRecordFixture } from './support';
 
 const RULES = join(WORKSPACE, 'apps/tap-stack/approval-rules.json');
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -375,12 +375,7 @@ describe('tap-drift requirements and verify-approvals', () => {
   });
   afterAll(() => removeDir(dir));
 
-  const cli = (...args: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-    return { code, stdout, stderr };
-  };
+  const cli = (...args: string[]) => runCliCaptured(args);
   const source = () => ['--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--rules', RULES];
   const given = (name: string, value: unknown) => writeJson(join(dir, name), value);
 

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { approvalRulesSchema, approveManifests, gateChangeRequirements, loadApprovalRules, parseApprovalRules, renderRequirements, requirementsFor } from '../../src';
-import { runCli } from '../../src/cli/main';
-import { WORKSPACE, removeDir, tempDir, writeJson, writeSynth } from './support';
+import { WORKSPACE, removeDir, runCliCaptured, tempDir, writeJson, writeSynth } from './support';
 
 /*
  * A change to the code that judges (the drift gate, its policies, the build and CI that run them) changes the verdict
@@ -100,12 +99,7 @@ describe('tap-drift requirements --changed-files', () => {
   });
   afterAll(() => removeDir(dir));
 
-  const cli = (...args: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-    return { code, stdout, stderr };
-  };
+  const cli = (...args: string[]) => runCliCaptured(args);
   const source = () => ['--baseline', join(dir, 'base'), '--current', join(dir, 'synth'), '--rules', RULES];
   const changed = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createConfigManifest, manifestToEnvironmentConfig } from '../../src';
+import { runCli } from '../../src/cli/main';
 import type { ConfigManifest } from '../../src';
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
@@ -39,6 +40,14 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Runs `tap-drift` in this process (`runCli`) and captures what it writes. */
+export function runCliCaptured(args: readonly string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
 
 /**
