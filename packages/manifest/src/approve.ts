@@ -11,6 +11,8 @@ import { CiRefusalError, ManifestError } from './errors';
 import { defaultHistoryFile, historyLineHash, nextPrevHash, withHistoryLock } from './history/chain';
 import { inventoryFileFor, loadInventorySet, serializeInventory } from './inventory';
 import { loadManifestSet, readFileBytes, writeFileAtomic } from './io';
+import { securityDiffs, securityReport } from './security/report';
+import type { SecurityDiff } from './security/types';
 import type { ApprovalRecord, ApproveReport, ChangedResources, CheckReport, LoadedInventory, LoadedManifest, PolicyResult, RecordedApprovals } from './types';
 
 /** Options of `approveManifests`. */
@@ -113,7 +115,8 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
   const counts = Object.fromEntries(pending.map((e) => [e.environment, Object.keys((currentInventories.get(e.environment) as LoadedInventory).inventory.resources).length]));
   // Judged before anything is written; a report that does not cover what is approved is refused too.
   const policy: PolicyResult = options.policyReport ? checkPolicyReport(options.policyReport, counts) : { result: 'not checked' };
-  const approvals = recordApprovals(check, { manifests: current, inventories: currentInventories }, options);
+  const security = securityDiffs(securityReport({ baseline, current, inventories: { baseline: baselineInventories, current: currentInventories } }));
+  const approvals = recordApprovals(check, { manifests: current, inventories: currentInventories }, options, security);
 
   const approved: ApprovalRecord[] = [];
   const writes: Array<{ file: string; content: string }> = [];
@@ -197,11 +200,12 @@ function recordApprovals(
   check: CheckReport,
   current: CurrentSide,
   options: Pick<ApproveOptions, 'rules' | 'approvals'>,
+  security: ReadonlyMap<EnvironmentName, SecurityDiff>,
 ): ((environment: EnvironmentName) => RecordedApprovals) | undefined {
   if (options.approvals && !options.rules) throw new ManifestError('bad-argument', '--approvals', 'needs --rules (the approval rules the approvals are checked against)');
   if (!options.rules) return undefined;
   const rules = options.rules;
-  const report = computeRequirements(collectChanges(check, current), loadApprovalRules(rules), rules);
+  const report = computeRequirements(collectChanges(check, current), loadApprovalRules(rules), rules, security);
   const result = verifyApprovals(report, options.approvals ? loadGivenApprovals(options.approvals) : []);
   return (environment) => ({
     rules,

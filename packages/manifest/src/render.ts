@@ -20,7 +20,7 @@ const cell = (value: unknown): string => show(value).replace(/\|/g, '\\|');
 /** Longest value a Markdown cell shows: a comment stays readable (and under GitHub's 65,536 characters). */
 const CELL_MAX = 160;
 /** A value as inline code, cut to CELL_MAX; `<`, `|` and backticks cannot break the table or turn into HTML. */
-function code(value: unknown): string {
+export function code(value: unknown): string {
   if (value === undefined) return '-';
   let text = show(value).replace(/\s*\n\s*/g, ' ');
   if (text.length > CELL_MAX) text = `${text.slice(0, CELL_MAX - 1)}…`;
@@ -32,13 +32,15 @@ const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n
 /** `tap-db (tap:database:DatabaseComponent)` -> `tap-db`, and the type's last part for a label. */
 const typeName = (type: string): string => type.split(':').pop() ?? type;
 
-function table(headers: string[], rows: string[][]): string {
+/** A plain-text table: columns padded to their widest cell. */
+export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function markdownTable(headers: string[], rows: string[][]): string {
+/** A GitHub-flavoured Markdown table (cells must already be escaped, e.g. with `code`). */
+export function markdownTable(headers: string[], rows: string[][]): string {
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { checkManifests } from '../check';
 import { loadInventorySet } from '../inventory';
 import { loadManifestSet } from '../io';
+import { securityDiffs, securityReport } from '../security/report';
 import { ApprovalInputError } from './errors';
 import { gateChangeRequirements, readChangedFiles } from './gateChange';
 import { collectChanges, computeRequirements } from './requirements';
@@ -49,7 +50,9 @@ export function requirementsFor(input: RequirementsInput): RequirementsReport {
   if (check.errors.length > 0) {
     throw new ApprovalInputError(input.baseline, `cannot tell what changed, so not which approvals it needs: ${check.errors[0]}`);
   }
-  const report = computeRequirements(collectChanges(check, { manifests: current, inventories: inventories.current }), rules, input.rules);
+  // Rules with "when": "broadening" read each environment's security diff (an environment it cannot judge counts).
+  const security = securityDiffs(securityReport({ baseline, current, inventories }));
+  const report = computeRequirements(collectChanges(check, { manifests: current, inventories: inventories.current }), rules, input.rules, security);
   if (changedFiles === undefined) return report;
   return { ...report, requirements: [...report.requirements, ...gateChangeRequirements(changedFiles, rules)], changedFiles: changedFiles.length };
 }

@@ -1,7 +1,8 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { flattenConfiguration } from '../diff';
 import type { CheckReport, LoadedInventory, LoadedManifest } from '../types';
-import { isExempt, matches } from './rules';
+import type { SecurityDiff } from '../security/types';
+import { isExempt, matches, triggers } from './rules';
 import type { ApprovalRequirement, ApprovalRules, ChangedItem, ExemptChange, RequirementsReport } from './types';
 
 /** The current side of a check, for environments that have no baseline yet (everything in them is new). */
@@ -87,12 +88,18 @@ export function describeChange(item: ChangedItem): string {
 /**
  * The approvals a change needs: every rule whose environments and `match` select at least one changed item that no
  * `codeReviewOnly` entry exempts, with the items that triggered it. Requirements are listed in the rules file's order.
+ * `security` (each environment's security diff) decides rules with `"when": "broadening"`; without it they fail closed.
  *
  * @example
  * const report = computeRequirements(collectChanges(check, currentSide), loadApprovalRules(file), file);
  * report.requirements.map((r) => `${r.approvals} x ${r.group}`); // ['2 x platform-leads', '1 x security']
  */
-export function computeRequirements(items: readonly ChangedItem[], rules: ApprovalRules, rulesFile: string): RequirementsReport {
+export function computeRequirements(
+  items: readonly ChangedItem[],
+  rules: ApprovalRules,
+  rulesFile: string,
+  security?: ReadonlyMap<EnvironmentName, SecurityDiff>,
+): RequirementsReport {
   const exempt: ExemptChange[] = [];
   const considered: ChangedItem[] = [];
   for (const item of items) {
@@ -104,7 +111,7 @@ export function computeRequirements(items: readonly ChangedItem[], rules: Approv
   const requirements: ApprovalRequirement[] = [];
   for (const rule of rules.rules) {
     const environments: readonly EnvironmentName[] = rule.environments ?? ENVIRONMENT_NAMES;
-    const hits = considered.filter((item) => environments.includes(item.environment) && matches(rule.match, item));
+    const hits = considered.filter((item) => environments.includes(item.environment) && matches(rule.match, item) && triggers(rule, item, security));
     if (hits.length === 0) continue;
     for (const hit of hits) matched.add(hit);
     requirements.push({

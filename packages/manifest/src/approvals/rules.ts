@@ -3,7 +3,9 @@ import { readTextFile } from '../io';
 import type { z } from 'zod';
 import { ApprovalInputError } from './errors';
 import { approvalRulesSchema } from './schema';
-import type { ApprovalRules, ChangedItem, CodeReviewOnly, ResourceSelector } from './types';
+import type { EnvironmentName } from '@tap/validation';
+import type { SecurityDiff } from '../security/types';
+import type { ApprovalRule, ApprovalRules, ChangedItem, CodeReviewOnly, ResourceSelector } from './types';
 
 const escape = (text: string): string => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
@@ -115,6 +117,21 @@ export function isExempt(entry: CodeReviewOnly, item: ChangedItem): boolean {
   if (item.change !== 'changed') return false;
   const before = imageRepository(item.before);
   return before !== undefined && before === imageRepository(item.after);
+}
+
+/**
+ * Whether a rule's `when` lets a matched `item` trigger it. `broadening`: a resource change counts only when the
+ * security diff of its environment has a broadening row for that resource; a configuration path, or an environment
+ * without a security diff (not judged), always counts — the rule fails closed.
+ *
+ * @example
+ * triggers(rule, item, new Map([['dev', securityDiff(before, after)]])); // false: dev's change only narrows
+ */
+export function triggers(rule: Pick<ApprovalRule, 'when'>, item: ChangedItem, security?: ReadonlyMap<EnvironmentName, SecurityDiff>): boolean {
+  if (rule.when !== 'broadening' || item.kind === 'config') return true;
+  const diff = security?.get(item.environment);
+  if (!diff) return true;
+  return diff.rows.some((row) => row.urn === item.urn && row.classification === 'broadening');
 }
 
 function issuesOf(error: z.ZodError): string[] {

@@ -40,6 +40,11 @@ const ruleSchema = z
     group: z.string().min(1),
     /** Distinct members of `group` who must approve. */
     approvals: z.number().int().min(1).max(10),
+    /**
+     * `any`: every change `match` selects. `broadening`: only a selected change of a resource whose security diff
+     * (`securityDiff`) has a broadening row; a configuration path, or an environment the diff could not judge, counts.
+     */
+    when: z.enum(['any', 'broadening']).default('any'),
     reason,
   })
   .strict();

@@ -17,6 +17,9 @@ import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
 import { registerApprovalCommands } from './approvals';
 import { registerAuditCommands } from './audit';
+import { registerSecurityCommands } from './security';
+import { renderSecurityReport } from '../security/render';
+import { securityReport } from '../security/report';
 import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
 import type { EnvironmentName } from '@tap/validation';
 
@@ -82,8 +85,12 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
     .action((options: { baseline: string; current: string; format: OutputFormat }) => {
       const baseline: Map<EnvironmentName, LoadedManifest> = loadManifestSet(options.baseline);
       const current: Map<EnvironmentName, LoadedManifest> = loadManifestSet(options.current);
-      const report = checkManifests(baseline, current, { baseline: loadInventorySet(baseline), current: loadInventorySet(current) });
+      const inventories = { baseline: loadInventorySet(baseline), current: loadInventorySet(current) };
+      const report = checkManifests(baseline, current, inventories);
       io.out(renderCheck(report, options.format));
+      // The drift report's security section: every changed grant, broadening or narrowing (security-diff).
+      const security = report.errors.length === 0 && options.format !== 'json' ? securityReport({ baseline, current, inventories }) : undefined;
+      if (security?.changed) io.out(`\n${renderSecurityReport(security, options.format)}`);
       for (const error of report.errors) io.err(`tap-drift: ${error}\n`);
       exitCode = report.errors.length > 0 ? EXIT_CODES.badInput : report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;
     });
@@ -175,6 +182,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
 
   registerApprovalCommands(program, io, (code) => (exitCode = code));
   registerAuditCommands(program, io, (code) => (exitCode = code));
+  registerSecurityCommands(program, io, (code) => (exitCode = code));
 
   try {
     program.parse([...argv], { from: 'user' });
