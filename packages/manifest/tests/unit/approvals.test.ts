@@ -2,7 +2,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   approvalRulesSchema,
-  approveManifests,
   computeRequirements,
   createConfigManifest,
   globToRegExp,
@@ -18,22 +17,9 @@ import {
 } from '../../src';
 import type { ConfigManifest, RequirementsReport } from '../../src';
 import { runCli } from '../../src/cli/main';
-import { WORKSPACE, record, runCliCaptured, removeDir, tempDir, writeJson, writeSynth, type SynthRecordFixture } from './support';
+import { ENVS, WORKSPACE, approveFixtures, changedSynth, record, runCliCaptured, removeDir, tempDir, writeJson, type Env, type SynthRecordFixture } from './support';
 
 const RULES = join(WORKSPACE, 'apps/tap-stack/approval-rules.json');
-const ENVS = ['dev', 'staging', 'prod'] as const;
-type Env = (typeof ENVS)[number];
-
-/** Approved baselines (with inventories) of the unchanged synth fixtures in `<dir>/base`. */
-function approveFixtures(dir: string): void {
-  for (const env of ENVS) writeSynth(join(dir, 'approved'), env);
-  approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true, env: {} });
-}
-
-/** The synth in `<dir>/synth`: every environment unchanged except `env`, changed by `change`. */
-function changedSynth(dir: string, env: Env, change: Parameters<typeof writeSynth>[2]): void {
-  for (const other of ENVS) writeSynth(join(dir, 'synth'), other, other === env ? change : {});
-}
 
 /** Moves `env`'s payment image to `newImage` (`<repository>:<tag>`) and a new digest, as a rebuild of new code does. */
 function moveImage(dir: string, env: Env, newImage: (old: string) => string): void {

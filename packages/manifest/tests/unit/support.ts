@@ -3,7 +3,7 @@ import { environmentProfile, type EnvironmentConfig, type EnvironmentName } from
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createConfigManifest, manifestToEnvironmentConfig } from '../../src';
+import { approveManifests, createConfigManifest, manifestToEnvironmentConfig } from '../../src';
 import { runCli } from '../../src/cli/main';
 import type { ConfigManifest } from '../../src';
 
@@ -125,4 +125,18 @@ export function policyReport(
     violations: (e.violations ?? []).map((v) => ({ stackName: e.environment, environment: e.environment, ...v })),
   }));
   return { ok: files.every((f) => f.violations.every((v) => v.enforcementLevel !== 'mandatory')), policyCount: 28, files };
+}
+
+export const ENVS = ['dev', 'staging', 'prod'] as const;
+export type Env = (typeof ENVS)[number];
+
+/** Approved baselines (with inventories) of the unchanged synth fixtures in `<dir>/base`. */
+export function approveFixtures(dir: string): void {
+  for (const env of ENVS) writeSynth(join(dir, 'approved'), env);
+  approveManifests({ baseline: join(dir, 'base'), current: join(dir, 'approved'), reason: 'fixtures', approver: 'Test <t@example.com>', noPolicyCheck: true, env: {} });
+}
+
+/** The synth in `<dir>/synth`: every environment unchanged except `env`, changed by `change`. */
+export function changedSynth(dir: string, env: Env, change: Parameters<typeof writeSynth>[2]): void {
+  for (const other of ENVS) writeSynth(join(dir, 'synth'), other, other === env ? change : {});
 }
