@@ -15,7 +15,7 @@
 #
 # Exit 0 every requirement met; 1 refused (approvals missing, each listed; history rewritten; policy violations);
 # 2 could not judge (bad arguments, base not found, a build or synth failed). Reports: <out>/requirements.{json,md},
-# <out>/approvals.md, <out>/verdict.md.
+# <out>/approvals.md, <out>/verdict.md, <out>/security-diff.md (when the base's tap-drift has security-diff).
 set -uo pipefail
 
 me=verify-approvals
@@ -137,6 +137,13 @@ changed=(--changed-files "$out/changed-files.txt")
 node "$tap_drift" requirements --baseline "$baselines" --current "$synth" --rules "$rules" \
   "${changed[@]}" --out "$out/requirements.json" --format markdown >"$out/requirements.md" 2>"$out/requirements.err" ||
   die "tap-drift requirements could not judge: $(grep -m1 . "$out/requirements.err")"
+
+# The security diff for the top of the comment (every changed grant, broadening or narrowing); a base whose tap-drift
+# predates it leaves the comment's placeholder. Exit 1 only says grants changed; the requirements above judge them.
+if node "$tap_drift" --help 2>/dev/null | grep -qE '^  security-diff '; then
+  node "$tap_drift" security-diff --baseline "$baselines" --current "$synth" --format markdown >"$out/security-diff.md" 2>"$out/security-diff.err"
+  [ $? -le 1 ] || die "tap-drift security-diff could not judge: $(grep -m1 . "$out/security-diff.err")"
+fi
 
 verify=(verify-approvals --given "$given" --requirements "$out/requirements.json" --head "$head")
 [ -n "$author" ] && verify+=(--author "$author")
