@@ -88,8 +88,8 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       const inventories = { baseline: loadInventorySet(baseline), current: loadInventorySet(current) };
       const report = checkManifests(baseline, current, inventories);
       io.out(renderCheck(report, options.format));
-      // The drift report's security section: every changed grant, broadening or narrowing (security-diff).
-      const security = report.errors.length === 0 && options.format !== 'json' ? securityReport({ baseline, current, inventories }) : undefined;
+      // The drift report's (markdown) security section: every changed grant, broadening or narrowing (security-diff).
+      const security = report.errors.length === 0 && options.format === 'markdown' ? securityReport({ baseline, current, inventories }) : undefined;
       if (security?.changed) io.out(`\n${renderSecurityReport(security, options.format)}`);
       for (const error of report.errors) io.err(`tap-drift: ${error}\n`);
       exitCode = report.errors.length > 0 ? EXIT_CODES.badInput : report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;

@@ -151,9 +151,11 @@ const FUNCTION_URL_LEVEL: Record<string, number> = { AWS_IAM: 1, NONE: 2 };
  */
 const HANDLERS: Record<string, Handler> = {
   'aws:iam/role:Role': {
-    reads: ['assumeRolePolicy', 'inlinePolicies', 'managedPolicyArns', 'permissionsBoundary'],
-    inert: [...NAMES, 'path', 'maxSessionDuration', 'forceDetachPolicies'],
+    reads: ['assumeRolePolicy', 'inlinePolicies', 'managedPolicyArns', 'permissionsBoundary', 'name', 'namePrefix', 'path'],
+    inert: ['description', 'tags', 'tagsAll', 'maxSessionDuration', 'forceDetachPolicies'],
     grants: (owner, inputs) => [
+      // The name is the ARN other policies grant to: a renamed role may pick up a grant meant for another.
+      simpleGrant(owner, `role ${owner.name}`, 'identity', 'allow', `named ${String(inputs.path ?? '/')}${String(inputs.name ?? `${String(inputs.namePrefix ?? owner.name)}*`)}`),
       ...(inputs.assumeRolePolicy === undefined ? [] : policyGrants(owner, `trust of role ${owner.name}`, 'assumeRolePolicy', inputs.assumeRolePolicy)),
       ...list(inputs.inlinePolicies).flatMap((inline, i) =>
         policyGrants(owner, `role ${owner.name}`, `inlinePolicies[${i}].policy`, (inline as { policy?: unknown } | null)?.policy),
@@ -174,7 +176,10 @@ const HANDLERS: Record<string, Handler> = {
   'aws:kms/key:Key': {
     reads: ['policy'],
     inert: [...NAMES, 'deletionWindowInDays', 'enableKeyRotation', 'rotationPeriodInDays', 'keyUsage', 'customerMasterKeySpec', 'keySpec', 'multiRegion', 'isEnabled'],
-    grants: (owner, inputs) => (inputs.policy === undefined ? [] : policyGrants(owner, `key ${owner.name}`, 'policy', inputs.policy)),
+    grants: (owner, inputs) =>
+      inputs.policy === undefined
+        ? [unjudged(owner, `key ${owner.name}`, 'policy', undefined, 'no key policy: AWS applies its default one (the account may use the key), which the diff cannot compare')]
+        : policyGrants(owner, `key ${owner.name}`, 'policy', inputs.policy),
   },
   'aws:kms/keyPolicy:KeyPolicy': resourcePolicy('key', 'keyId'),
   'aws:kms/grant:Grant': {

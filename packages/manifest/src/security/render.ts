@@ -5,6 +5,9 @@ import type { SecurityDiff, SecurityDiffRow } from './types';
 
 const joined = (values: string[] | undefined): string => (values && values.length ? values.join(', ') : '-');
 const typeName = (type: string): string => type.split(':').pop() ?? type;
+/** Longest cell of the text table: a key policy's 20 actions would push the verdict off the screen. */
+const TEXT_CELL_MAX = 100;
+const clip = (text: string): string => (text.length > TEXT_CELL_MAX ? `${text.slice(0, TEXT_CELL_MAX - 1)}…` : text);
 
 /** Who (principals or the peer), what (actions or traffic), on what (resources or the direction). */
 function columns(row: SecurityDiffRow): string[] {
@@ -64,7 +67,7 @@ export function renderSecurityReport(report: SecurityReport, format: OutputForma
     lines.push(
       table(
         ['', 'class', 'resource', 'scope', 'effect', 'principal/peer', 'action/traffic', 'resource/direction', 'condition', 'why'],
-        diff.rows.map((row) => [row.change, row.classification, row.name, row.scope, ...columns(row), row.reason]),
+        diff.rows.map((row) => [row.change, row.classification, row.name, row.scope, ...columns(row), row.reason].map(clip)),
       ),
       '',
     );
