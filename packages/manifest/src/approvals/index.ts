@@ -5,7 +5,7 @@ export { requirementsFor } from './load';
 export type { RequirementsInput } from './load';
 export { collectChanges, computeRequirements, describeChange } from './requirements';
 export type { CurrentSide } from './requirements';
-export { globToRegExp, isExempt, loadApprovalRules, matches, parseApprovalRules, pathAndParents, readJsonFile } from './rules';
+export { globToRegExp, isExempt, loadApprovalRules, matches, parseApprovalRules, pathAndParents, readJsonFile, triggers } from './rules';
 export { approvalRulesSchema, COMMIT_ID, gateChangeSchema, givenApprovalsSchema, resourceSelectorSchema } from './schema';
 export { loadGivenApprovals, loadRequirementsReport, parseGivenApprovals, verifyApprovals } from './verify';
 export type {
