@@ -96,6 +96,8 @@ describe('verify-approvals.sh: the base judges the head', () => {
     expect(requirements.map((r) => r.rule)).toEqual(expect.arrayContaining(['iam', 'prod-any-change']));
     expect(requirements.map((r) => r.rule)).not.toContain('gate-change');
     expect(verdict.stderr).toMatch(/missing 1 approval\(s\) from security/);
+    // The base's security diff, for the top of the pull-request comment: the new action is a broadening grant.
+    expect(readFileSync(join(out, 'security-diff.md'), 'utf8')).toMatch(/### Security diff: broadening[\s\S]*\| `\+` \| \*\*broadening\*\* \| `tap-payments-role-policy \(RolePolicy\)`/);
   }, 600_000);
 
   it('the same head that also patches the gate so that no rule matches still needs them, and gate-change too', () => {

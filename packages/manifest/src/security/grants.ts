@@ -157,9 +157,11 @@ const HANDLERS: Record<string, Handler> = {
       // The name is the ARN other policies grant to: a renamed role may pick up a grant meant for another.
       simpleGrant(owner, `role ${owner.name}`, 'identity', 'allow', `named ${String(inputs.path ?? '/')}${String(inputs.name ?? `${String(inputs.namePrefix ?? owner.name)}*`)}`),
       ...(inputs.assumeRolePolicy === undefined ? [] : policyGrants(owner, `trust of role ${owner.name}`, 'assumeRolePolicy', inputs.assumeRolePolicy)),
-      ...list(inputs.inlinePolicies).flatMap((inline, i) =>
-        policyGrants(owner, `role ${owner.name}`, `inlinePolicies[${i}].policy`, (inline as { policy?: unknown } | null)?.policy),
-      ),
+      // `inlinePolicies: [{}]` is Pulumi's way to say "none": an entry without a policy grants nothing.
+      ...list(inputs.inlinePolicies).flatMap((inline, i) => {
+        const policy = (inline as { policy?: unknown } | null)?.policy;
+        return policy === undefined || policy === '' ? [] : policyGrants(owner, `role ${owner.name}`, `inlinePolicies[${i}].policy`, policy);
+      }),
       ...list(inputs.managedPolicyArns).map((arn) => simpleGrant(owner, `role ${owner.name}`, 'attachment', 'allow', `attach ${String(arn)}`)),
       ...list(inputs.permissionsBoundary).map((arn) => simpleGrant(owner, `role ${owner.name}`, 'restriction', 'restrict', `permissions boundary ${String(arn)}`)),
     ],
