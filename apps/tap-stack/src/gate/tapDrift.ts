@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { workspaceRoot } from '../statusFile';
 
 // The tap-drift CLI of @tap/manifest as the tap-stack scripts run it: the package's own build, found the way Node
 // finds the package (node_modules/@tap/manifest links to packages/manifest in the workspace); `nx run tap-stack:build`
 // builds it first (^build).
 
-/** The workspace root: this code runs bundled as dist/apps/tap-stack/<name>.js. */
-export const root = resolve(__dirname, '..', '..', '..');
+/** The workspace root: the folder with nx.json above this file (bundled in dist/apps/tap-stack, or from src/gate). */
+export const root = workspaceRoot(__dirname);
 /** The resolver of the workspace's packages (node_modules of the root). */
 export const workspaceRequire = createRequire(join(root, 'package.json'));
 
