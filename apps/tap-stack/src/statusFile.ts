@@ -13,7 +13,8 @@ export function workspaceRoot(from: string = process.cwd()): string {
   }
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
+/** Writes `value` as JSON to `file` through a temp file in the same folder and a rename (no reader sees half a file). */
+export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);

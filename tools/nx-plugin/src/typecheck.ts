@@ -10,7 +10,7 @@ export function typecheckTargets(root: string, workspaceRoot: string): Record<st
     typecheck: {
       executor: 'nx:run-commands',
       cache: true,
-      inputs: ['default', '^production'],
+      inputs: ['code', '^production'],
       outputs: [],
       options: {
         cwd: root,

@@ -5,8 +5,8 @@ import { APP, ROOT } from '../synthHelper';
 
 /*
  * tap-drift inside the workspace is the package's own build, as when installed: `bin` of @tap/manifest is the
- * committed launcher bin/tap-drift.cjs (so npm ci links it before any build), which runs dist/cli/main.js, compiled by
- * the test target's ^build; Node resolves the package through the workspace's node_modules link. The scripts, the
+ * committed launcher bin/tap-drift.cjs (so npm ci links it before any build), which runs dist/cli/main.js, compiled
+ * before these tests (tap-stack:test depends on its build, whose ^build builds @tap/manifest); Node resolves the package through the workspace's node_modules link. The scripts, the
  * smoke test and the workflows run dist/cli/main.js directly.
  */
 const PACKAGE_DIR = dirname(require.resolve('@tap/manifest/package.json', { paths: [ROOT] }));

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { APP, ROOT, tempDir } from '../synthHelper';
+import { APP, tempDir } from '../synthHelper';
+import { worktree } from '../workspaceCopy';
 
 /*
  * `nx run tap-stack:deploy --configuration=prod` must never reach `pulumi up` (of either stack) unless the gate passed
@@ -10,10 +11,11 @@ import { APP, ROOT, tempDir } from '../synthHelper';
  *   2. --excludeTaskDependencies: drift-check and policy are dependencies, so they simply did not run;
  *   3. TAP_DRIFT_BASELINE=<the synth folder>: drift-check compared the synth with itself.
  *
- * The unapproved change is a real source edit, in a copy of this workspace (its tracked and untracked files, node_modules
- * linked): prod's Pulumi.prod.yaml of each stack gets a value nobody approved. Nothing tells the gate where the
- * baselines are (no option, no variable): it reads the committed ones, which no longer match. A copy and not this
- * checkout, because other tests read these files at the same time; the copy builds once (its own Nx cache) in beforeAll.
+ * The unapproved change is a real source edit, in a copy of this workspace (a worktree of the run's shared copy,
+ * tests/workspaceCopy.ts: its tracked and untracked files, node_modules linked): prod's Pulumi.prod.yaml of each stack
+ * gets a value nobody approved. Nothing tells the gate where the baselines are (no option, no variable): it reads the
+ * committed ones, which no longer match. A copy and not this checkout, because other tests read these files at the same
+ * time; beforeAll builds it (the shared copy's Nx cache serves what the edit leaves as it was).
  * `--skip-preflight` everywhere: offline, the AWS checks could not pass, and the point is what happens when they do.
  * The stand-in pulumi (tests/fixtures/pulumi) answers version and whoami, and records every call with its folder.
  */
@@ -23,19 +25,6 @@ const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter
 interface Call {
   argv: string[];
   cwd: string;
-}
-
-/** This workspace's files (what git would commit, plus untracked ones not ignored) in a temp folder; node_modules linked. */
-function workspaceCopy(): string {
-  const dir = tempDir('ungated-workspace');
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  expect(listed.status).toBe(0);
-  for (const file of listed.stdout.split('\0').filter((f) => f && existsSync(join(ROOT, f)))) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(dir, file));
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
 }
 
 /** Replaces `from` with `to` in `file` (which must hold it). */
@@ -83,7 +72,7 @@ describe('nx run tap-stack:deploy --configuration=prod with an unapproved change
 
   beforeAll(() => {
     // Prepare: the copy, then the unapproved change to prod of both stacks, then one build (later runs hit its cache).
-    workspace = workspaceCopy();
+    workspace = worktree('ungated', 'folder');
     edit(join(workspace, 'apps', 'tap-stack', 'Pulumi.prod.yaml'), 'TapStack:latencyThresholdMs: "2000"', 'TapStack:latencyThresholdMs: "1500"');
     edit(join(workspace, 'apps', 'networking-stack', 'Pulumi.prod.yaml'), 'networking-stack:natGateways: "3"', 'networking-stack:natGateways: "1"');
     const build = nx(['run-many', '-t', 'build', '-p', 'tap-stack', 'networking-stack', 'policy', 'manifest']);

@@ -1,37 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, tempDir } from '../synthHelper';
+import { git, run, worktree } from '../workspaceCopy';
 
 /*
  * .github/scripts/verify-approvals.sh judges a pull request with the base commit's own tap-drift, rules and baselines.
  * The attack it stops: a head that broadens IAM and also patches the gate's code so that no rule matches. Judged by the
  * head's own code that change needs nothing; judged by the base it needs security, platform leads and gate-change.
- * Everything runs in a temporary git repository made from the workspace as it is (the base), with the workspace's
- * installed packages linked in (.github/scripts/link-node-modules.sh), so no network and no `npm ci`.
+ * Everything runs in a git worktree of the run's shared workspace copy (tests/workspaceCopy.ts: the workspace as it is,
+ * one commit, the base), with the workspace's installed packages linked in (.github/scripts/link-node-modules.sh), so
+ * no network and no `npm ci`. The script builds the base's judge itself, without any cache.
  */
 const SCRIPT = join(ROOT, '.github', 'scripts', 'verify-approvals.sh');
-const LINK = join(ROOT, '.github', 'scripts', 'link-node-modules.sh');
 const PAYMENT_POLICIES = 'packages/lambda/src/policies.ts';
 const GLOB = 'packages/manifest/src/approvals/rules.ts';
-
-/** The environment of a nested Nx run: none of the outer task's NX_* variables (they name the outer workspace). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NX_') && !key.startsWith('JEST_')) env[key] = value;
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
-}
-
-function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const result = run('git', args, cwd);
-  if (result.code !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
 
 /** Replaces `from` by `to` in a file of the repository; fails when `from` is not there (the patch must bite). */
 function edit(repo: string, file: string, from: string, to: string): void {
@@ -47,33 +29,17 @@ interface Requirement {
 }
 
 describe('verify-approvals.sh: the base judges the head', () => {
-  const repo = tempDir('verify-repo');
+  let repo = '';
   const work = tempDir('verify-work');
   const given = join(tempDir('verify-given'), 'given.json');
   let base = '';
 
   beforeAll(() => {
     // Prepare: the base commit is the workspace's files as they are (tracked and new), with its packages linked.
-    const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter(Boolean);
-    for (const file of files) {
-      const from = join(ROOT, file);
-      let mode: number;
-      try {
-        mode = statSync(from).mode;
-      } catch {
-        continue; // deleted in the working tree, not yet committed
-      }
-      mkdirSync(dirname(join(repo, file)), { recursive: true });
-      copyFileSync(from, join(repo, file));
-      chmodSync(join(repo, file), mode);
-    }
-    git(repo, 'init', '--quiet', '--initial-branch=main');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '--quiet', '-m', 'base');
+    repo = worktree('verify', 'packages');
     base = git(repo, 'rev-parse', 'HEAD');
-    expect(run('bash', [LINK, ROOT, repo], repo).code).toBe(0);
     writeFileSync(given, '[]\n');
-  });
+  }, 900_000);
 
   const judge = (out: string, ...more: string[]) => run('bash', [SCRIPT, '--base', base, '--given', given, '--work', work, '--out', out, ...more], repo);
   const requirementsOf = (out: string): Requirement[] => JSON.parse(readFileSync(join(out, 'requirements.json'), 'utf8')).requirements;

@@ -1,0 +1,145 @@
+import { createProjectGraphAsync, type ProjectGraph } from '@nx/devkit';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { taskInputs, uncoveredReads, workspaceFiles } from '../../src/inputs/inputCoverage';
+import type { TaskHashes } from '../../src/inputs/taskHashes';
+import { testReads } from '../../src/inputs/testReads';
+
+/*
+ * Nx replays a cached result when none of a task's inputs changed. A test that reads a file outside its inputs (another
+ * project's fixture, a root file) passes from the cache after that file broke; one that runs a build output its task does
+ * not depend on reads a stale one. These tests hold every project's `test` task to what its tests read, and check with
+ * Nx's own hasher that an edit reaches exactly the tasks that read it.
+ */
+const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
+/** The fixtures of @tap/manifest that tap-stack's drift-gate tests hand to tap-drift. */
+const MANIFEST_FIXTURE = 'packages/manifest/tests/fixtures/synth/prod/manifest.json';
+const VALIDATION_README = 'packages/validation/README.md';
+/** Tests that check every README (its code examples compile, its links hold): a README edit must run them again. */
+const README_READERS = ['nx-plugin:test'];
+
+const created: string[] = [];
+afterAll(() => created.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tap-nx-inputs-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+function write(root: string, file: string, text: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+}
+
+describe('what tests read, found in their sources', () => {
+  it('sees reads through a helper constant, __dirname, command lines and relative imports, not file names used as data', () => {
+    // Prepare: a workspace where packages/b's test reads a fixture of packages/a in four ways.
+    const root = tempDir('reads');
+    write(root, 'packages/a/tests/fixtures/synth/dev.json', '{}\n');
+    write(root, 'packages/a/tests/support.ts', 'export const A = 1;\n');
+    write(root, 'packages/b/tests/helper.ts', "import { resolve } from 'node:path';\nexport const ROOT = resolve(__dirname, '..', '..', '..');\n");
+    write(
+      root,
+      'packages/b/tests/unit/b.test.ts',
+      [
+        "import { spawnSync } from 'node:child_process';",
+        "import { readFileSync } from 'node:fs';",
+        "import { join, resolve } from 'node:path';",
+        "import { ROOT } from '../helper';",
+        "import { A } from '../../../a/tests/support';",
+        "const FIXTURES = join(ROOT, 'packages', 'a', 'tests', 'fixtures');",
+        "readFileSync(resolve(__dirname, '../../../a/tests/fixtures/synth/dev.json'));",
+        "spawnSync('node', ['cli.js', 'packages/a/tests/fixtures/synth/dev.json']);",
+        "const name = process.argv[2];",
+        "readFileSync(join(ROOT, 'packages', 'a', name, 'dev.json'));",
+        "const table = [['packages/a/tests/support.ts', 1]];",
+      ].join('\n'),
+    );
+
+    // Act
+    const reads = testReads(join(root, 'packages/b/tests/unit/b.test.ts'), root).map((r) => [r.path, r.kind, r.tail.join('/')]);
+
+    // Assess
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        ['packages/a/tests/support.ts', 'exact', ''],
+        ['packages/a/tests/fixtures', 'exact', ''],
+        ['packages/a/tests/fixtures/synth/dev.json', 'exact', ''],
+        ['packages/a', 'prefix', 'dev.json'],
+      ]),
+    );
+    expect(reads.filter(([path]) => path === 'packages/a/tests/fixtures/synth/dev.json')).toHaveLength(2);
+    expect(reads.filter(([path]) => path === 'packages/a/tests/support.ts')).toHaveLength(1);
+  });
+});
+
+describe('every test task accounts for what its tests read', () => {
+  let graph: ProjectGraph;
+
+  beforeAll(async () => {
+    graph = await createProjectGraphAsync({ exitOnError: false });
+  }, 120_000);
+
+  it('each workspace file a test reads is an input of its test task, and each build output it reads is built first', async () => {
+    // Prepare
+    const files = workspaceFiles(WORKSPACE);
+    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.['test']);
+
+    // Act
+    const problems: string[] = [];
+    for (const project of projects) {
+      const inputs = await taskInputs(graph, WORKSPACE, project.name, 'test');
+      for (const { read, missing, why } of uncoveredReads(graph, WORKSPACE, project.name, inputs, files)) {
+        problems.push(`${read.source}:${read.line} reads ${read.path || '.'}: ${why} of ${project.name}:test (${missing.slice(0, 3).join(', ')})`);
+      }
+    }
+
+    // Assess: on failure, add the files to the project's test inputs (project.json) or make the build a dependency.
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe("Nx's task hashes over a copy of the workspace", () => {
+  let hashes: TaskHashes[];
+
+  /** The tasks whose hash differs between two steps. */
+  const changed = (from: TaskHashes, to: TaskHashes) => Object.keys(to).filter((task) => from[task] !== to[task]);
+
+  beforeAll(() => {
+    // Prepare: the workspace's files (tracked, and untracked ones not ignored) in a temp folder, node_modules linked.
+    const copy = tempDir('hashes');
+    for (const file of workspaceFiles(WORKSPACE)) {
+      if (!existsSync(join(WORKSPACE, file))) continue; // deleted in the working tree
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      copyFileSync(join(WORKSPACE, file), join(copy, file));
+    }
+    symlinkSync(join(WORKSPACE, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    // The outer Nx run's variables name this workspace; the copy is its own.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('JEST_')));
+    const steps = JSON.stringify([[MANIFEST_FIXTURE], [VALIDATION_README]]);
+
+    // Act: hashes as the copy is, after the fixture edit, after the README edit too.
+    const run = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', '-e', `require('./tools/nx-plugin/src/inputs/taskHashes').hashesAfterEdits(['build', 'typecheck', 'test'], ${steps}).then((h) => console.log(JSON.stringify(h)))`],
+      { cwd: copy, encoding: 'utf8', env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 16 * 1024 * 1024 },
+    );
+    expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
+    hashes = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+  }, 180_000);
+
+  it("changing a fixture of packages/manifest that tap-stack's tests read changes tap-stack:test's hash (it runs again)", () => {
+    // Assess
+    expect(changed(hashes[0], hashes[1])).toEqual(expect.arrayContaining(['tap-stack:test', 'manifest:test']));
+  });
+
+  it('a README-only edit keeps every build, typecheck and test hash, except the tests that check READMEs', () => {
+    // Assess: the README checks do see the edit, so the unchanged hashes are not blindness of the hasher.
+    const edited = changed(hashes[1], hashes[2]);
+    expect(edited).toEqual(expect.arrayContaining(README_READERS));
+    expect(edited.filter((task) => !README_READERS.includes(task))).toEqual([]);
+  });
+});
