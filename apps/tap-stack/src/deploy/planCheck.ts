@@ -28,6 +28,12 @@ const SECRET_SIG = { key: '4dabf18193072939515e22adb298388d', value: '1b47061264
 /** Provider-set meta key of checked inputs (the names of properties the provider defaulted, e.g. an autoname). */
 const PROVIDER_DEFAULTS_KEY = '__defaults';
 
+/**
+ * Resources the program reads rather than registers (ReadResource): the engine may record no goal for them, and a
+ * read changes nothing in the cloud.
+ */
+const READ_TYPES = ['pulumi:pulumi:StackReference'] as const;
+
 /** Steps that create a resource: every input the program sets is in the plan's `adds`. */
 const CREATE_STEPS = ['create', 'create-replacement'] as const;
 
@@ -282,7 +288,9 @@ export function comparePlanWithInventory(plan: DeploymentPlan, inventory: Resour
   for (const urn of Object.keys(planned).sort()) comparison.resource(urn, planned[urn]);
   // An approved resource the engine never planned: the program did not register it when run for real.
   for (const urn of Object.keys(inventory.resources).sort()) {
-    if (!(urn in planned)) comparison.refuse(urn, `the approved inventory has ${urn}, the plan does not (the program did not register it)`);
+    if (urn in planned) continue;
+    if ((READ_TYPES as readonly string[]).includes(inventory.resources[urn].type)) comparison.note(urn, 'read by the program at deploy time (not planned): changes nothing in the cloud');
+    else comparison.refuse(urn, `the approved inventory has ${urn}, the plan does not (the program did not register it)`);
   }
   return { refusals: comparison.refusals, unproven: comparison.unproven, resources: Object.keys(planned).length };
 }

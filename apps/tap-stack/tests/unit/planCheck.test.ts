@@ -145,11 +145,13 @@ describe('comparePlanWithInventory', () => {
     expect(approved.refusals).toEqual([]);
   });
 
-  it('refuses an approved resource the plan drops or deletes, and a provider the synth never saw', () => {
+  it('refuses an approved resource the plan drops or deletes, and a provider the synth never saw; a stack reference is only read', () => {
     // Prepare
     const provider = 'urn:pulumi:dev::TapStack::pulumi:providers:aws::other-account';
+    const reference = urnOf('pulumi:pulumi:StackReference', 'tap-network-ref');
     const plan = firstDeployPlan(INVENTORY, (plans) => {
       delete plans[ALARM];
+      delete plans[reference];
       plans[TOPIC] = { steps: ['delete'], state: {} };
       plans[provider] = { goal: { type: 'pulumi:providers:aws', name: 'other-account', custom: true, inputDiff: { adds: { region: 'eu-west-1' } } }, steps: ['create'] };
     });
@@ -160,6 +162,7 @@ describe('comparePlanWithInventory', () => {
     // Assess
     expect(verdict.refusals.map((f) => f.urn).sort()).toEqual([ALARM, TOPIC, provider].sort());
     expect(verdict.refusals.find((f) => f.urn === TOPIC)?.message).toContain('the plan delete');
+    expect(verdict.unproven).toContainEqual({ urn: reference, message: expect.stringContaining('read by the program at deploy time') });
   });
 
   it('an update: only the changed inputs are in the plan; a removed approved input refuses, an approved change passes', () => {
