@@ -2,7 +2,9 @@
 // `pulumi up` runs only after the gate passed in this very process, for this very synth (see gate.ts): the Nx
 // dependencies (drift-check, policy, preflight) are reports and early stops, never the trust, so
 // --excludeTaskDependencies cannot skip the gate, and no variable or option points it at other baselines.
-//   tap-deploy.js [deploy] --project <tap-stack|networking-stack> --environment <env>   gate, then pulumi up --stack <env>
+//   tap-deploy.js [deploy] --project <tap-stack|networking-stack> --environment <env>   gate, pulumi preview --save-plan,
+//                                                                                       the plan against the approved
+//                                                                                       inventory, pulumi up --plan
 //   tap-deploy.js check    --project <...> --environment <env>                          the gate only
 //   tap-deploy.js approve  --project networking-stack --environment <env>               synth + policies, then write the
 //                                                                                       approved inventory (commit it)
@@ -11,11 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serializeInventory } from '@tap/manifest';
+import { renderRequirements, serializeInventory, type RequirementsReport } from '@tap/manifest';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { DEPLOY_EXIT, POLICY_PACKS, PULUMI_UP_FLAGS, STACK_GATES, type DeployStepName, type StackGateSpec } from './constants';
 import { GateError } from './errors';
-import { assertUnchanged, currentInventory, runGate, type GateResult } from './gate';
+import { checkSavedPlan, savePlan } from './approvedPlan';
+import { assertUnchanged, currentInventory, optionalApprovedInventory, runGate, type GateResult } from './gate';
+import { inventoryRequirements, requirementLines } from './inventoryApprovals';
 import { startDeployStatus, workspaceRoot, type DeployStatus } from './status';
 import { DeploySteps } from './steps';
 
@@ -97,6 +101,15 @@ function deploySteps(root: string, spec: StackGateSpec, environment: Environment
     return fail('pulumi whoami', DEPLOY_EXIT.notLoggedIn, 'Pulumi is not logged in to a backend: run "pulumi login" (or "pulumi login --local", see apps/tap-stack/README.md) and retry.');
   }
   steps.record('pulumi whoami', 'passed');
+  let plan: string;
+  try {
+    // The engine's own plan of this run, judged against the approved inventory: what the synth cannot see.
+    plan = steps.run('pulumi preview', () => savePlan(root, spec, environment, policyPackFlags(root, spec)));
+    steps.run('plan check', () => checkSavedPlan(root, spec, environment, plan));
+  } catch (err) {
+    if (!(err instanceof GateError)) throw err;
+    return refused(err, passed);
+  }
   try {
     // Last thing before `up`: the bundle and the synth are still what the gate judged.
     assertUnchanged(root, spec, passed);
@@ -105,7 +118,8 @@ function deploySteps(root: string, spec: StackGateSpec, environment: Environment
     steps.record('pulumi up', 'failed', err.message);
     return refused(err, passed);
   }
-  const args = ['up', ...PULUMI_UP_FLAGS, ...policyPackFlags(root, spec), '--stack', environment];
+  // `--plan`: the engine refuses any operation beyond the plan that was just checked.
+  const args = ['up', ...PULUMI_UP_FLAGS, '--plan', plan, ...policyPackFlags(root, spec), '--stack', environment];
   const up = spawnSync('pulumi', args, { cwd: join(root, spec.appDir), stdio: 'inherit' });
   if (up.error) return fail('pulumi up', DEPLOY_EXIT.cliMissing, `The Pulumi CLI could not be started: ${up.error.message}.`);
   const code = up.status ?? 1;
@@ -154,13 +168,23 @@ function approve(root: string, spec: StackGateSpec, environment: EnvironmentName
   }
   const synthDir = passed?.synthDir ?? join(root, 'dist', 'apps', spec.project, 'deploy', environment, 'synth', environment);
   const file = join(root, spec.baselines, `${environment}.resources.json`);
+  const current = currentInventory(synthDir, environment);
+  let requirements: RequirementsReport | undefined;
+  try {
+    // What the approving pull request must collect: the change against the inventory it replaces (none: all new).
+    requirements = inventoryRequirements(root, spec, environment, passed ? current : optionalApprovedInventory(root, spec, environment), current);
+  } catch (err) {
+    if (!(err instanceof GateError)) throw err;
+    return fail(err);
+  }
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, serializeInventory(currentInventory(synthDir, environment)));
+  writeFileSync(temp, serializeInventory(current));
   renameSync(temp, file);
-  const line = `${spec.project} ${environment}: ${relative(root, file)} written from the synth (policies passed): review and commit it`;
+  if (requirements) process.stdout.write(renderRequirements(requirements, 'text'));
+  const line = `${spec.project} ${environment}: ${relative(root, file)} written from the synth (policies passed): review and commit it${requirementLines(requirements).length > 0 ? `; the pull request needs: ${requirementLines(requirements).map((l) => l.replace(/^needs /, '')).join(', ')}` : ''}`;
   process.stdout.write(`${line}\n`);
-  status.finish('ok', DEPLOY_EXIT.ok, line);
+  status.finish('ok', DEPLOY_EXIT.ok, line, requirements ? { requirements: requirements.requirements } : {});
   return DEPLOY_EXIT.ok;
 }
 

@@ -28,7 +28,7 @@ export const DEPLOY_OUTCOME: Record<number, string> = {
 };
 
 /** The steps of a gated deploy, in order, as its summary and status file list them (`check` runs the first four). */
-export const DEPLOY_STEPS = ['synth', 'policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'] as const;
+export const DEPLOY_STEPS = ['synth', 'policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'pulumi up'] as const;
 export type DeployStepName = (typeof DEPLOY_STEPS)[number];
 
 /** At most this many problems go to the status file (the full report has them all). */
@@ -45,8 +45,17 @@ export const TAP_DRIFT_CLI = 'packages/manifest/dist/cli/main.js';
 /** Policy packs passed to `pulumi up` when their folder holds a `PulumiPolicy.yaml` (as tools/nx-plugin does). */
 export const POLICY_PACKS = ['tools/policy-pack'] as const;
 
-/** The flags of every gated `pulumi up`: non-interactive, no second preview (the gate was the preview). */
+/**
+ * The flags of every gated `pulumi up`: non-interactive, no second preview (the saved plan is the preview; `--plan
+ * <file>` is added by the runner and makes the engine refuse any operation beyond it).
+ */
 export const PULUMI_UP_FLAGS = ['--yes', '--non-interactive', '--skip-preview'] as const;
+
+/** The flags of the gated `pulumi preview` that saves the update plan (`--save-plan <file>` is added by the runner). */
+export const PULUMI_PREVIEW_FLAGS = ['--non-interactive'] as const;
+
+/** The update plan's file name, in dist/apps/<project>/deploy/<env>/ (rewritten by every deploy). */
+export const PLAN_FILE = 'update-plan.json';
 
 /** How each stack is gated. */
 export interface StackGateSpec {
@@ -67,6 +76,11 @@ export interface StackGateSpec {
   baselineKind: 'manifest' | 'inventory';
   /** How to approve a change, for the refusal line. */
   approveCommand: string;
+  /**
+   * `inventory` stacks: the approval rules their changes are matched against (drift-check and drift-approve list the
+   * approvals a change needs). `manifest` stacks list theirs through tap-drift.
+   */
+  approvalRules?: string;
 }
 
 export const STACK_GATES: Record<StackGateSpec['project'], StackGateSpec> = {
@@ -87,5 +101,7 @@ export const STACK_GATES: Record<StackGateSpec['project'], StackGateSpec> = {
     baselines: 'apps/networking-stack/manifests',
     baselineKind: 'inventory',
     approveCommand: 'npx nx run networking-stack:drift-approve --configuration=<env>',
+    // One rules file for both stacks: each rule in one place (the networking rules select its resource types).
+    approvalRules: 'apps/tap-stack/approval-rules.json',
   },
 };

@@ -19,3 +19,11 @@ export class GateError extends Error {
     this.report = details.report;
   }
 }
+
+/** A plan file `pulumi preview --save-plan` should have written is missing or is not a Pulumi update plan. */
+export class PlanFileError extends GateError {
+  constructor(file: string, reason: string) {
+    super(`the update plan ${file} cannot be used (${reason}): nothing was deployed; run the deploy again`, DEPLOY_EXIT.couldNotGate);
+    this.name = 'PlanFileError';
+  }
+}

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createInventory, diffInventories, loadInventory, ManifestError, readFileBytes, readJsonFile, type ResourceInventory } from '@tap/manifest';
+import { createInventory, diffInventories, loadInventory, ManifestError, readFileBytes, readJsonFile, renderRequirements, type ResourceInventory } from '@tap/manifest';
 import type { EnvironmentName } from '@tap/validation';
 import { DEPLOY_EXIT, MAX_PROBLEMS, TAP_DRIFT_CLI, TAP_POLICY_CLI, type DeployStepName, type StackGateSpec } from './constants';
 import { GateError } from './errors';
+import { inventoryRequirements, requirementLines } from './inventoryApprovals';
 import { DeploySteps } from './steps';
 
 /** What a passed gate vouches for: this synth of this program bundle, checked in this run. */
@@ -183,6 +184,16 @@ export function approvedInventory(root: string, spec: StackGateSpec, environment
   }
 }
 
+/** The approved inventory of `environment`, or `undefined` when there is none usable yet (a new environment). */
+export function optionalApprovedInventory(root: string, spec: StackGateSpec, environment: EnvironmentName): ResourceInventory | undefined {
+  try {
+    return approvedInventory(root, spec, environment);
+  } catch (err) {
+    if (err instanceof GateError) return undefined;
+    throw err;
+  }
+}
+
 /** The synth's inventory (as `tap-drift` builds one from resources.json). */
 export function currentInventory(envDir: string, environment: EnvironmentName): ResourceInventory {
   const file = join(envDir, 'resources.json');
@@ -203,14 +214,18 @@ function checkInventoryBaseline(root: string, spec: StackGateSpec, environment: 
     }
   }
   for (const change of changes) process.stderr.write(`  ${change}\n`);
+  // The approvals the change needs, with the changes: what the pull request that approves it must collect.
+  const requirements = inventoryRequirements(root, spec, environment, approved, current);
+  const needs = requirements ? renderRequirements(requirements, 'text') : '';
+  process.stderr.write(needs);
   const log = stepReport(root, spec, environment, 'baseline check');
-  writeReport(log, changes.map((change) => `${change}\n`).join(''));
+  writeReport(log, `${changes.map((change) => `${change}\n`).join('')}${needs}`);
   const { added, removed, changed } = diff.counts;
   const approve = spec.approveCommand.replace('<env>', environment);
   throw new GateError(
     `the synth differs from the approved baseline ${spec.baselines}/${environment}.resources.json (${added} added, ${removed} removed, ${changed} changed, listed above): if the change is intended, run ${approve} and commit ${spec.baselines}/`,
     DEPLOY_EXIT.refused,
-    { problems: problemLines(changes.join('\n')), report: relative(root, log) },
+    { problems: problemLines([...changes, ...requirementLines(requirements)].join('\n')), report: relative(root, log) },
   );
 }
 

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import type { DeploymentPlan } from '../../src/deploy/plan';
+import { committedInventory, firstDeployPlan } from '../planHelper';
 import { APP, ROOT, tempDir } from '../synthHelper';
+import { edit, editableWorkspace } from '../workspaceHelper';
 
 /*
  * The gated deploy runner (dist/apps/tap-stack/tap-deploy.js) run directly, fast, on the committed code and baselines
@@ -17,8 +20,10 @@ interface Call {
   cwd: string;
 }
 
-function runner(args: string[], env: Record<string, string> = {}, cwd: string = ROOT) {
+function runner(args: string[], env: Record<string, string> = {}, cwd: string = ROOT, plan?: DeploymentPlan) {
   const scenario = tempDir('runner-scenario');
+  // What `pulumi preview --save-plan` writes (tests/planHelper.ts builds plans of the engine's shape).
+  if (plan) writeFileSync(join(scenario, 'plan.json'), JSON.stringify(plan, null, 4));
   const record = join(scenario, 'calls.jsonl');
   const run = spawnSync(process.execPath, [join(cwd, 'dist', 'apps', 'tap-stack', 'tap-deploy.js'), ...args], {
     cwd,
@@ -30,33 +35,6 @@ function runner(args: string[], env: Record<string, string> = {}, cwd: string = 
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, calls };
 }
 
-/**
- * A workspace whose committed files the test may edit: tap-stack's Pulumi project (config and approved baselines)
- * copied, the builds and node_modules linked. The runner reads its committed baselines and config from the workspace
- * it runs in, so an edit here is a real unapproved change, and its status files stay out of this checkout.
- */
-function editableWorkspace(): string {
-  const dir = tempDir('runner-workspace');
-  copyFileSync(join(ROOT, 'nx.json'), join(dir, 'nx.json'));
-  for (const shared of ['node_modules', 'packages', 'tools']) symlinkSync(join(ROOT, shared), join(dir, shared), 'dir');
-  for (const project of ['tap-stack', 'networking-stack']) {
-    // The runner writes its synth and status under dist/apps/<project>: a real folder of linked builds.
-    mkdirSync(join(dir, 'dist', 'apps', project), { recursive: true });
-    for (const file of readdirSync(join(ROOT, 'dist', 'apps', project)).filter((f) => f.endsWith('.js') || f === 'package.json')) {
-      symlinkSync(join(ROOT, 'dist', 'apps', project, file), join(dir, 'dist', 'apps', project, file));
-    }
-  }
-  cpSync(APP, join(dir, 'apps', 'tap-stack'), { recursive: true, filter: (src) => !src.includes(`${join(APP, 'tests')}`) && !src.includes(`${join(APP, 'src')}`) });
-  return dir;
-}
-
-/** Replaces `from` with `to` in `file` (which must hold it). */
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  writeFileSync(file, text.replace(from, to));
-}
-
 /** The summary block a run ends with: from its heading to the end of stderr. */
 const summaryOf = (stderr: string): string[] => {
   const lines = stderr.trimEnd().split('\n');
@@ -66,14 +44,17 @@ const summaryOf = (stderr: string): string[] => {
 const netStatus = (name: string) => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'networking-stack', 'status', `${name}.json`), 'utf8'));
 
 describe('tap-deploy.js (the gated deploy runner)', () => {
-  it('deploys networking-stack dev only after its gate: synth, policies, inventory, then version, whoami, up in its folder', () => {
+  it('deploys networking-stack dev only after its gate: synth, policies, inventory, then version, whoami, preview, up --plan in its folder', () => {
     // Act
-    const run = runner(['deploy', '--project', 'networking-stack', '--environment', 'dev', '--skip-preflight']);
+    const plan = firstDeployPlan(committedInventory('networking-stack', 'dev'));
+    const run = runner(['deploy', '--project', 'networking-stack', '--environment', 'dev', '--skip-preflight'], {}, ROOT, plan);
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.calls.map((c) => c.argv[0])).toEqual(['version', 'whoami', 'up']);
-    expect(run.calls[2]).toEqual({ argv: ['up', '--yes', '--non-interactive', '--skip-preview', '--policy-pack', '../../tools/policy-pack', '--stack', 'dev'], cwd: NET });
+    expect(run.calls.map((c) => c.argv[0])).toEqual(['version', 'whoami', 'preview', 'up']);
+    const saved = join(ROOT, 'dist', 'apps', 'networking-stack', 'deploy', 'dev', 'update-plan.json');
+    expect(run.calls[2]).toEqual({ argv: ['preview', '--non-interactive', '--save-plan', saved, '--policy-pack', '../../tools/policy-pack', '--stack', 'dev'], cwd: NET });
+    expect(run.calls[3]).toEqual({ argv: ['up', '--yes', '--non-interactive', '--skip-preview', '--plan', saved, '--policy-pack', '../../tools/policy-pack', '--stack', 'dev'], cwd: NET });
     expect(run.stderr).toMatch(/^tap-deploy: the gate passed for networking-stack dev \(synth sha256 [0-9a-f]{64}\)$/m);
     expect(netStatus('deploy-dev')).toMatchObject({
       status: 'ok',
@@ -161,6 +142,8 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       '  - audit verify    skipped',
       '  - pulumi version  skipped',
       '  - pulumi whoami   skipped',
+      '  - pulumi preview  skipped',
+      '  - plan check      skipped',
       '  - pulumi up       skipped',
       '  status file: dist/apps/tap-stack/status/deploy-dev.json',
     ]);
@@ -175,6 +158,8 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       'audit verify skipped',
       'pulumi version skipped',
       'pulumi whoami skipped',
+      'pulumi preview skipped',
+      'plan check skipped',
       'pulumi up skipped',
     ]);
   }, 120_000);
@@ -197,7 +182,9 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       expect.stringMatching(/^ {2}✗ synth {11}the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
       '                    full report: dist/apps/tap-stack/deploy/dev/synth.log',
     ]);
-    expect(summary.slice(3, 9)).toEqual(['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`));
+    expect(summary.slice(3, 11)).toEqual(
+      ['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`),
+    );
     const status = JSON.parse(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'status', 'deploy-dev.json'), 'utf8'));
     expect(status).toMatchObject({ status: 'error', exitCode: 1 });
     expect(status.problems).toEqual([
