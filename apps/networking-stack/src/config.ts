@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_ENVIRONMENT_SUFFIX, ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
-import { AZ_COUNT, NETWORK_DEFAULTS } from './constants';
+import { AZ_COUNT, CONFIG_KEYS, NETWORK_DEFAULTS } from './constants';
 import { NetworkConfigError } from './errors';
 import { isPrivateCidr } from './network';
 
@@ -15,10 +15,17 @@ export interface NetworkConfig {
 }
 
 /**
- * Reads the stack's config; absent keys fall back to the environment's defaults.
+ * Reads the stack's config; absent keys fall back to the environment's defaults; a key it does not read is refused.
  * `networking-stack:environment` defaults to the stack name.
  */
 export function readNetworkConfig(): NetworkConfig {
+  const unknown = Object.keys(pulumi.runtime.allConfig()).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    const reads = `${CONFIG_KEYS.slice(0, -1).join(', ')} and ${CONFIG_KEYS.at(-1)}`;
+    throw new NetworkConfigError(
+      unknown.map((key) => `config key ${key} of Pulumi.${pulumi.getStack()}.yaml is not read by the networking stack: remove it (it reads ${reads})`).join('\n'),
+    );
+  }
   const config = new pulumi.Config('networking-stack');
   const environment = config.get('environment') ?? pulumi.getStack();
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(environment)) {

@@ -13,3 +13,16 @@ export const NETWORK_DEFAULTS = {
   staging: { vpcCidr: '10.20.0.0/16', natGateways: 1 },
   prod: { vpcCidr: '10.30.0.0/16', natGateways: 3 },
 } as const;
+
+/**
+ * Every config key the networking program reads; any other key (a misspelling, `aws:endpoints`, `aws:defaultTags`,
+ * a key an ESC environment adds at deploy time) is refused: it would change the deploy where the offline synth and
+ * the gate cannot see it.
+ */
+export const CONFIG_KEYS = [
+  'networking-stack:environment',
+  'networking-stack:environmentSuffix',
+  'networking-stack:vpcCidr',
+  'networking-stack:natGateways',
+  'aws:region',
+] as const;

@@ -15,7 +15,7 @@ import {
   type EnvironmentName,
   type ValidationIssue,
 } from '@tap/validation';
-import { NAMESPACE_TYPO_DISTANCE, PROJECT, STACK_DEFAULTS, STACK_KEYS } from './constants';
+import { NAMESPACE_TYPO_DISTANCE, PROJECT, PROVIDER_CONFIG_KEYS, STACK_DEFAULTS, STACK_KEYS } from './constants';
 import { StackConfigError } from './errors';
 
 /** Everything the program reads from `Pulumi.<stack>.yaml`. */
@@ -83,8 +83,10 @@ function looksLikeOurNamespace(namespace: string): boolean {
 }
 
 /**
- * One line per key of the `TapStack` namespace (or a namespace that looks like it) the program does not read, with the
- * nearest valid key; empty when every key is known. `aws:` and other providers' keys are never reported.
+ * One line per key the program refuses; empty when every key is known. A key of the `TapStack` namespace (or a namespace
+ * that looks like it) the program does not read is named with the nearest valid key; any other namespace's key but
+ * `PROVIDER_CONFIG_KEYS` (`aws:endpoints`, `aws:defaultTags`, `pulumi:*`, also from an ESC environment at deploy time)
+ * is refused: it would change the deploy where the offline synth and the gate cannot see it.
  *
  * @example
  * unknownConfigKeys(['aws:region', 'TapStack:lambdaMemoryMB'], 'prod');
@@ -95,14 +97,18 @@ export function unknownConfigKeys(keys: readonly string[], stack: string): strin
   for (const key of keys) {
     const [namespace, ...rest] = key.split(':');
     const name = rest.join(':');
-    if (KNOWN_CONFIG_KEYS.includes(key) || !(namespace === PROJECT || looksLikeOurNamespace(namespace))) continue;
+    if (KNOWN_CONFIG_KEYS.includes(key) || (PROVIDER_CONFIG_KEYS as readonly string[]).includes(key)) continue;
+    if (!(namespace === PROJECT || looksLikeOurNamespace(namespace))) {
+      problems.push(`config key ${key} of Pulumi.${stack}.yaml (or its ESC environment) is refused: the offline synth and the drift gate cannot see what it changes; remove it (outside ${PROJECT}:*, only ${PROVIDER_CONFIG_KEYS.join(', ')} may be set)`);
+      continue;
+    }
     const wanted = `${PROJECT}:${name}`.toLowerCase();
     const [nearest] = KNOWN_CONFIG_KEYS.map((known) => ({ known, distance: editDistance(wanted, known.toLowerCase()) })).sort(
       (a, b) => a.distance - b.distance,
     );
     // A few edits (or only the case) away is a typo; further away we cannot guess, so list what exists.
     const hint =
-      nearest && nearest.distance <= 3 ? `did you mean ${nearest.known}?` : `valid keys are ${KNOWN_CONFIG_KEYS.join(', ')} (and aws:region)`;
+      nearest && nearest.distance <= 3 ? `did you mean ${nearest.known}?` : `valid keys are ${KNOWN_CONFIG_KEYS.join(', ')} (and ${PROVIDER_CONFIG_KEYS.join(', ')})`;
     problems.push(`unknown config key ${key} in Pulumi.${stack}.yaml: ${hint}`);
   }
   return problems;

@@ -14,6 +14,14 @@ export const STACK_KEYS = [
 ] as const;
 
 /**
+ * The only keys outside the project's namespace a stack may set. `aws:region` decides where the stack deploys and the
+ * synth reads it (mocks, ARNs, the profile's region rule). Every other provider or Pulumi key (`aws:endpoints`,
+ * `aws:defaultTags`, `aws:assumeRole`, `aws:profile`, `docker:host`, `pulumi:disable-default-providers`, ...) changes
+ * what or where a deploy creates while the offline synth, its mocks and the gate cannot see it: it is refused.
+ */
+export const PROVIDER_CONFIG_KEYS = ['aws:region'] as const;
+
+/**
  * How far (edit distance, case-insensitive) a config namespace may be from `TapStack` and still be taken for a typo
  * of it (`tap-stack`, `tapstack`, `TapStak`); `aws`, `pulumi` and other providers' namespaces are much further.
  */

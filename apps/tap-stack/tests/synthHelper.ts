@@ -56,10 +56,11 @@ export function stackConfigFile(env: string, context: string, lines: string[] = 
 }
 
 /** Runs the built synth CLI for one environment (as `nx run tap-stack:synth --configuration=<env>` does). */
-export function synth(env: string, options: { config: string; fixture?: string; out?: string }): SynthResult {
+export function synth(env: string, options: { config: string; fixture?: string; out?: string; app?: string }): SynthResult {
   const out = options.out ?? tempDir('synth');
   const args = [SYNTH, '--environment', env, '--config', options.config, '--out', out];
   if (options.fixture) args.push('--fixture', options.fixture);
+  if (options.app) args.push('--app', options.app);
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   const outDir = join(out, env);
   const read = (file: string) => (existsSync(join(outDir, file)) ? JSON.parse(readFileSync(join(outDir, file), 'utf8')) : undefined);

@@ -40,7 +40,7 @@ export const CONFIG_PATHS: Readonly<Record<string, ConfigPath | undefined>> = Ob
   'docker.imageUri': undefined,
 });
 
-/** What a secret value is shown as in live-drift reports (the same text the Pulumi CLI prints). */
+/** What a secret value is shown as in live-drift reports and in the synth's inputs (the same text the Pulumi CLI prints). */
 export const SECRET_PLACEHOLDER = '[secret]';
 
 /** The key/value Pulumi marks a secret with in serialized state (sdk/go/common/resource/sig). */
@@ -118,7 +118,9 @@ export const SECRET_INPUT_KEYS = [
 
 /**
  * Values that change with every build although nothing the reviewer approves changed. Each is replaced by a fixed
- * text and every place it was found is listed in the inventory (`normalisation.volatile`).
+ * text and every place it was found is listed in the inventory (`normalisation.volatile`). Only the value THIS build
+ * produced is volatile: the `source` output of the resources of `source.type` (the image the synth builds). The same
+ * pattern holding any other value (a function pinned to an older digest, an image of another registry) is compared.
  */
 export const VOLATILE_VALUES = [
   {
@@ -126,11 +128,26 @@ export const VOLATILE_VALUES = [
     // A registry digest hashes the pushed image config, and `docker build` writes the build time into it (`created`):
     // rebuilding the same content pushes a new digest. The content itself is approved through the image's content tag
     // (`docker.imageUri` in the configuration manifest, `imageName` in the inventory).
+    source: { type: 'docker:index/image:Image', output: 'repoDigest' },
     pattern: /@sha256:[0-9a-f]{64}/g,
     replacement: '@sha256:<digest>',
-    reason: 'registry digest of the pushed image; the content is approved through its content tag (docker.imageUri)',
+    reason: "registry digest of the image this build pushes (the docker image's repoDigest); its content is approved through its content tag (docker.imageUri)",
   },
 ] as const;
+
+/**
+ * What a secret input is recorded as in an inventory: a SHA-256 of the synth's (mock) value, never the value, so a
+ * changed secret shows as `changed (secret)`. Plain SHA-256: the synth never holds a real secret (`secure:` config is a
+ * placeholder, passwords come from the mocks), so a digest tells nothing the repository does not; a key committed
+ * beside it would add nothing, and a secret key would have to be shared by everyone who approves.
+ */
+export const SECRET_DIGEST_PREFIX = 'sha256:';
+
+/**
+ * The pseudo-property under which a resource's options (`protect`, `ignoreChanges`, `provider`, ...) are compared and
+ * matched by approval rules: `(options).protect`, `(options).ignoreChanges`.
+ */
+export const OPTIONS_PATH = '(options)';
 
 /** How many changed properties (or parity rows) a Markdown report lists before "…and N more". */
 export const MARKDOWN_DETAIL_CAP = 50;

@@ -3,7 +3,7 @@ import { ENVIRONMENT_NAMES } from '@tap/validation';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { INVENTORY_FILE_SUFFIX, INVENTORY_VERSION, REFERENCE_ATTRIBUTES, SECRET_INPUT_KEYS, SECRET_PLACEHOLDER, SYNTH_RESOURCES_FILE, VOLATILE_VALUES } from './constants';
+import { INVENTORY_FILE_SUFFIX, INVENTORY_VERSION, REFERENCE_ATTRIBUTES, SECRET_DIGEST_PREFIX, SECRET_INPUT_KEYS, SECRET_PLACEHOLDER, SYNTH_RESOURCES_FILE, VOLATILE_VALUES } from './constants';
 import { InventoryHashMismatchError, InventorySchemaError, ManifestError } from './errors';
 import { computeConfigHash } from './hash';
 import { readJsonFile } from './io';
@@ -22,6 +22,10 @@ const synthRecordSchema = z
     inputs: z.record(z.unknown()),
     outputs: z.record(z.unknown()).optional(),
     dependencies: z.array(z.string()).optional(),
+    /** Resource options as the engine receives them (`protect`, `ignoreChanges`, references as URNs). */
+    options: z.record(z.unknown()).optional(),
+    /** Where `inputs` holds "[secret]", the SHA-256 of the mock value, in the same shape (array indices as keys). */
+    secretDigests: z.record(z.unknown()).optional(),
   })
   .passthrough();
 type SynthRecord = z.infer<typeof synthRecordSchema>;
@@ -34,6 +38,7 @@ const inventoryResourceSchema = z
     custom: z.boolean(),
     inputs: z.record(z.unknown()),
     dependencies: z.array(z.string()).optional(),
+    options: z.record(z.unknown()).optional(),
   })
   .strict();
 
@@ -70,6 +75,55 @@ export function formatPath(segments: ReadonlyArray<string | number>): string {
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A secret input as an inventory records it: `{ "secret": "sha256:<64 hex>" }`.
+ *
+ * @example
+ * isSecretDigest({ secret: `sha256:${'0'.repeat(64)}` }); // true
+ * isSecretDigest('[secret]'); // false
+ */
+export function isSecretDigest(value: unknown): value is { secret: string } {
+  return (
+    isPlainObject(value) &&
+    Object.keys(value).length === 1 &&
+    typeof value['secret'] === 'string' &&
+    value['secret'].startsWith(SECRET_DIGEST_PREFIX) &&
+    /^[0-9a-f]{64}$/.test(value['secret'].slice(SECRET_DIGEST_PREFIX.length))
+  );
+}
+
+/**
+ * The inventory's record of a secret value: the SHA-256 of its canonical JSON (see SECRET_DIGEST_PREFIX for why a
+ * plain digest).
+ *
+ * @example
+ * secretDigest('hunter2'); // { secret: 'sha256:…' }
+ */
+export function secretDigest(value: unknown): { secret: string } {
+  return { secret: `${SECRET_DIGEST_PREFIX}${computeConfigHash(value)}` };
+}
+
+/** The synth's digest at `path` of its `secretDigests` mirror (array indices are keys), if it recorded one. */
+function digestAt(digests: Record<string, unknown> | undefined, path: ReadonlyArray<string | number>): string | undefined {
+  let node: unknown = digests;
+  for (const segment of path) node = isPlainObject(node) ? node[String(segment)] : undefined;
+  return typeof node === 'string' && /^sha256:[0-9a-f]{64}$/.test(node) ? node : undefined;
+}
+
+/** Every digest of this build's own images (e.g. `@sha256:…` of the docker image's `repoDigest`), by volatile rule. */
+function buildDigests(records: readonly SynthRecord[]): Map<string, Set<string>> {
+  const byRule = new Map<string, Set<string>>();
+  for (const volatile of VOLATILE_VALUES) {
+    const found = new Set<string>();
+    for (const r of records.filter((candidate) => candidate.type === volatile.source.type)) {
+      const value = r.outputs?.[volatile.source.output];
+      if (typeof value === 'string') for (const match of value.matchAll(volatile.pattern)) found.add(match[0]);
+    }
+    byRule.set(volatile.rule, found);
+  }
+  return byRule;
+}
 
 /** Objects with their keys sorted (UTF-16 code units, as RFC 8785), recursively: a stable, reviewable file. */
 function sortKeys(value: unknown): unknown {
@@ -118,10 +172,11 @@ function parseJsonString(value: string): unknown {
 
 /**
  * The resource inventory of one environment from the synth's `resources.json` records: every resource by URN with its
- * type, parent and inputs. Inputs are made safe and stable: Pulumi secrets and the values of secret-bearing keys
- * become `[secret]`; values equal to another resource's id or identifying output become `${ref:<name>.<attribute>}`;
- * JSON strings (policies) are parsed; volatile values (the image digest) are replaced and listed. Outputs are never
- * copied (the synth's outputs are mock values and not masked).
+ * type, parent, inputs and resource options. Inputs are made safe and stable: Pulumi secrets and the values of
+ * secret-bearing keys become `{ "secret": "sha256:…" }` (the digest of the mock value the synth recorded; `[secret]`
+ * when it recorded none); values equal to another resource's id or identifying output become
+ * `${ref:<name>.<attribute>}`; JSON strings (policies) are parsed; this build's own volatile values (its image digest)
+ * are replaced and listed. Outputs are never copied (the synth's outputs are mock values and not masked).
  *
  * @throws InventorySchemaError when `records` is not the synth's record list (or holds a URN twice).
  * @example
@@ -136,33 +191,41 @@ export function createInventory(records: unknown, environment: EnvironmentName, 
     if (sorted[i].urn === sorted[i - 1].urn) throw new InventorySchemaError(source, [`${sorted[i].urn}: registered twice`]);
   }
   const refs = referenceMap(sorted);
+  const ownDigests = buildDigests(sorted);
   const normalisation: InventoryNormalisation = { volatile: [], jsonStrings: [] };
 
-  const normalise = (urn: string, value: unknown, path: Array<string | number>): unknown => {
+  const normalise = (record: SynthRecord, value: unknown, path: Array<string | number>): unknown => {
+    const urn = record.urn;
     const key = path[path.length - 1];
     if (typeof value === 'string') {
-      if (value !== '' && value !== SECRET_PLACEHOLDER && (SECRET_INPUT_KEYS as readonly unknown[]).includes(key)) return SECRET_PLACEHOLDER;
+      if (value === SECRET_PLACEHOLDER) {
+        const digest = digestAt(record.secretDigests, path);
+        return digest ? { secret: digest } : SECRET_PLACEHOLDER;
+      }
+      if (value !== '' && (SECRET_INPUT_KEYS as readonly unknown[]).includes(key)) return secretDigest(value);
       const ref = refs.get(value);
       if (ref) return ref;
       const json = parseJsonString(value);
       if (json !== undefined) {
         normalisation.jsonStrings.push({ urn, path: formatPath(path) });
-        return normalise(urn, json, path);
+        return normalise(record, json, path);
       }
       let text = value;
       for (const volatile of VOLATILE_VALUES) {
-        const replaced = text.replace(volatile.pattern, volatile.replacement);
+        const own = ownDigests.get(volatile.rule) ?? new Set<string>();
+        // Only this build's own value is replaced; any other match (an older digest pinned by hand) is compared.
+        const replaced = text.replace(volatile.pattern, (match) => (own.has(match) ? volatile.replacement : match));
         if (replaced !== text) normalisation.volatile.push({ rule: volatile.rule, urn, path: formatPath(path) });
         text = replaced;
       }
       return text;
     }
-    if (Array.isArray(value)) return value.map((child, i) => normalise(urn, child, [...path, i]));
+    if (Array.isArray(value)) return value.map((child, i) => normalise(record, child, [...path, i]));
     if (isPlainObject(value)) {
       return Object.fromEntries(
         Object.keys(value)
           .sort()
-          .map((k) => [k, normalise(urn, value[k], [...path, k])]),
+          .map((k) => [k, normalise(record, value[k], [...path, k])]),
       );
     }
     return value;
@@ -175,8 +238,10 @@ export function createInventory(records: unknown, environment: EnvironmentName, 
       name: record.name,
       ...(record.parent ? { parent: record.parent } : {}),
       custom: record.custom,
-      inputs: normalise(record.urn, redactSecrets(record.inputs), []) as Record<string, unknown>,
+      inputs: normalise(record, redactSecrets(record.inputs), []) as Record<string, unknown>,
       ...(record.dependencies ? { dependencies: [...new Set(record.dependencies)].sort() } : {}),
+      // Options are compared as recorded (references already URNs); never through the reference map or volatile rules.
+      ...(record.options && Object.keys(record.options).length > 0 ? { options: sortKeys(record.options) as Record<string, unknown> } : {}),
     };
   }
   return sealInventory(environment, normalisation, resources);

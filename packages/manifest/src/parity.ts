@@ -1,8 +1,8 @@
 import type { EnvironmentConfig, EnvironmentName } from '@tap/validation';
 import { ENVIRONMENT_NAMES, settingValue } from '@tap/validation';
-import { RESOURCE_PARITY_RULES } from './constants';
+import { RESOURCE_PARITY_RULES, SECRET_PLACEHOLDER } from './constants';
 import { canonicalJson } from './hash';
-import { formatPath } from './inventory';
+import { formatPath, isSecretDigest } from './inventory';
 import type { InventoryResource, LoadedInventory, ParityRow, ResourceParityReport } from './types';
 
 /** One environment's inventory and the configuration it was made with. */
@@ -56,7 +56,9 @@ function normaliser(input: ParityInput): (value: unknown) => unknown {
 
 /** Leaf paths of a resource's inputs, as the inventory diff walks them (arrays of scalars are one leaf). */
 function leaves(value: unknown, path: Array<string | number> = [], out = new Map<string, unknown>()): Map<string, unknown> {
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
+  // Each environment has its own secrets: parity sees that one is there, not its digest.
+  if (isSecretDigest(value)) out.set(formatPath(path), SECRET_PLACEHOLDER);
+  else if (isPlainObject(value) && Object.keys(value).length > 0) {
     for (const [key, child] of Object.entries(value)) leaves(child, [...path, key], out);
   } else if (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null)) {
     value.forEach((child, i) => leaves(child, [...path, i], out));

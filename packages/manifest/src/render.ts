@@ -10,6 +10,7 @@ import type {
   InventoryCheck,
   LoadedManifest,
   OutputFormat,
+  PropertyChange,
   ResourceChange,
   ResourceParityReport,
 } from './types';
@@ -28,6 +29,8 @@ export function code(value: unknown): string {
   const padded = text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text;
   return `${fence}${padded}${fence}`.replace(/\|/g, '\\|');
 }
+/** A changed property as a report shows it: `old -> new`, or `changed (secret)` for a secret (digests are not for reading). */
+const showChange = (p: PropertyChange): string => (p.secret ? 'changed (secret)' : `${show(p.before)} -> ${show(p.after)}`);
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 /** `tap-db (tap:database:DatabaseComponent)` -> `tap-db`, and the type's last part for a label. */
 const typeName = (type: string): string => type.split(':').pop() ?? type;
@@ -156,7 +159,7 @@ function checkText(entry: EnvironmentCheck): string[] {
     lines.push(`    ${component.label}`);
     for (const r of component.resources) {
       lines.push(`      ${resourceMark[r.kind]} ${r.name} (${r.type})`);
-      for (const p of r.properties) lines.push(`          ${p.path}: ${show(p.before)} -> ${show(p.after)}`);
+      for (const p of r.properties) lines.push(`          ${p.path}: ${showChange(p)}`);
     }
   }
   return lines;
@@ -173,7 +176,7 @@ function componentDetails(component: ComponentChanges, budget: number): string[]
   const ordered = [...component.resources.filter((r) => r.kind !== 'changed'), ...component.resources.filter((r) => r.kind === 'changed')];
   for (const r of ordered.slice(0, MARKDOWN_RESOURCE_CAP)) {
     if (r.kind !== 'changed') push([label(r), `**${r.kind}**`, '', '']);
-    else for (const p of r.properties) push([label(r), code(p.path), code(p.before), code(p.after)]);
+    else for (const p of r.properties) push([label(r), code(p.path), p.secret ? '(secret)' : code(p.before), p.secret ? 'changed (secret)' : code(p.after)]);
   }
   const unlisted = ordered.slice(MARKDOWN_RESOURCE_CAP);
   hidden += unlisted.reduce((n, r) => n + Math.max(1, r.properties.length), 0);

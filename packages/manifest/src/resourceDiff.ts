@@ -1,11 +1,14 @@
+import { OPTIONS_PATH, SECRET_PLACEHOLDER } from './constants';
 import { canonicalJson } from './hash';
-import { formatPath } from './inventory';
+import { formatPath, isSecretDigest } from './inventory';
 import type { ComponentChanges, InventoryDiff, InventoryResource, PropertyChange, ResourceChange, ResourceInventory } from './types';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a ?? null) === canonicalJson(b ?? null);
 /** Arrays of scalars compare as one value (`Action: [a, b] -> [a, b, c]`); arrays holding objects are walked by index. */
 const isStructured = (value: unknown[]): boolean => value.some((item) => typeof item === 'object' && item !== null);
+/** A secret input, digested or not: compared as one value, never walked into. */
+const isSecret = (value: unknown): boolean => value === SECRET_PLACEHOLDER || isSecretDigest(value);
 
 /**
  * Every path where `after` differs from `before`, structurally: objects by key, arrays of objects by index, everything
@@ -18,6 +21,10 @@ const isStructured = (value: unknown[]): boolean => value.some((item) => typeof 
 export function diffValues(before: unknown, after: unknown, prefix: ReadonlyArray<string | number> = []): PropertyChange[] {
   const changes: PropertyChange[] = [];
   const walk = (a: unknown, b: unknown, path: Array<string | number>) => {
+    if (isSecret(a) || isSecret(b)) {
+      if (!same(a, b)) changes.push({ path: formatPath(path), kind: 'changed', before: a, after: b, ...(isSecret(a) && isSecret(b) ? { secret: true as const } : {}) });
+      return;
+    }
     if (isPlainObject(a) && isPlainObject(b)) {
       for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
         if (!(key in a)) changes.push({ path: formatPath([...path, key]), kind: 'added', after: b[key] });
@@ -40,9 +47,9 @@ export function diffValues(before: unknown, after: unknown, prefix: ReadonlyArra
   return changes;
 }
 
-/** Changes of one resource present on both sides: its inputs, and its parent and dependencies (shown in parentheses). */
+/** Changes of one resource present on both sides: its inputs, and its options, parent and dependencies (in parentheses). */
 function resourceProperties(a: InventoryResource, b: InventoryResource): PropertyChange[] {
-  const changes = diffValues(a.inputs, b.inputs);
+  const changes = [...diffValues(a.inputs, b.inputs), ...diffValues(a.options ?? {}, b.options ?? {}, [OPTIONS_PATH])];
   if (a.parent !== b.parent) changes.push({ path: '(parent)', kind: 'changed', before: a.parent, after: b.parent });
   if (a.custom !== b.custom) changes.push({ path: '(custom)', kind: 'changed', before: a.custom, after: b.custom });
   if (!same(a.dependencies, b.dependencies)) {

@@ -289,10 +289,15 @@ export interface InventoryResource {
   parent?: string;
   /** `false` for component resources (they have no inputs of their own). */
   custom: boolean;
-  /** Inputs: secrets `[secret]`, references `${ref:<name>.<attribute>}`, JSON strings parsed, volatile values fixed. */
+  /**
+   * Inputs: secrets `{ "secret": "sha256:…" }` (`[secret]` when the synth recorded no digest), references
+   * `${ref:<name>.<attribute>}`, JSON strings parsed, this build's volatile values fixed.
+   */
   inputs: Record<string, unknown>;
   /** URNs this resource waits for (explicit `dependsOn` and references), sorted; absent when the synth records none. */
   dependencies?: string[];
+  /** Resource options the program set (`protect`, `ignoreChanges`, `provider` as a URN, ...); absent when none. */
+  options?: Record<string, unknown>;
 }
 
 /** One place where a volatile value (see `VOLATILE_VALUES`) was replaced. */
@@ -328,13 +333,15 @@ export interface LoadedInventory {
   inventory: ResourceInventory;
 }
 
-/** One changed input (or `(parent)` / `(dependencies)`) of a resource. */
+/** One changed input (or `(parent)` / `(dependencies)` / `(options).<option>`) of a resource. */
 export interface PropertyChange {
-  /** e.g. `period`, `policy.Statement[2].Action`, `tags["team.name"]`. */
+  /** e.g. `period`, `policy.Statement[2].Action`, `tags["team.name"]`, `(options).protect`. */
   path: string;
   kind: 'changed' | 'added' | 'removed';
   before?: unknown;
   after?: unknown;
+  /** A secret input: `before`/`after` are digests, reports say `changed (secret)`. */
+  secret?: true;
 }
 
 /** One resource that differs between two inventories. */

@@ -21,6 +21,14 @@ export interface SynthResource {
   dependencies: string[];
   /** The same, per input property (only properties with dependencies; keys and URNs sorted). */
   propertyDependencies?: Record<string, string[]>;
+  /**
+   * Resource options the program set, as the engine receives them (`protect`, `ignoreChanges`, `retainOnDelete`,
+   * `deleteBeforeReplace`, `replaceOnChanges`, `import`, `provider`/`providers` and `deletedWith` as URNs, `aliases`,
+   * `customTimeouts`, ...); absent when none is set.
+   */
+  options?: Record<string, unknown>;
+  /** Where `inputs` holds "[secret]", `sha256:<hex>` of the (mock) value, in the inputs' shape; never the value. */
+  secretDigests?: Record<string, unknown>;
 }
 
 /** A stack's config as the Pulumi CLI hands it to a program: `project:key` -> string, plus the secret keys. */

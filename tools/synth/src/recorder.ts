@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +43,31 @@ export function plainInputs(value: unknown): unknown {
   return value;
 }
 
+/** `sha256:<hex>` of the canonical JSON (RFC 8785) of a plain value. */
+function digestOf(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalize(value) ?? 'null', 'utf8').digest('hex')}`;
+}
+
+/**
+ * Where serialized inputs hold a Pulumi secret, the SHA-256 of its plain (mock) value, in the inputs' shape (array
+ * indices as keys); `undefined` where there is none. The value itself is never kept: only the digest leaves here, so
+ * the gate can tell a changed secret from an unchanged one (`changed (secret)`) while reports show "[secret]".
+ */
+export function secretDigests(value: unknown): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const obj = value as Record<string, unknown>;
+  if (obj[SIG_KEY] === SECRET_SIG) return undefined;
+  if (obj[SIG_KEY] !== undefined && !Array.isArray(value)) return undefined;
+  const entries = (Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(obj))
+    .map(([key, child]): [string, unknown] => {
+      const inner = child !== null && typeof child === 'object' && (child as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+      return [key, inner ? digestOf(plainInputs((child as Record<string, unknown>)['value'])) : secretDigests(child)];
+    })
+    .filter(([, digest]) => digest !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 /**
  * A file or folder asset as its path and a SHA-256 of its content (sorted relative paths and bytes): the engine
  * redeploys on a content change, so the recording must show one (e.g. new rotation function code), not just the path.
@@ -83,6 +109,19 @@ interface UrnList {
 interface PropertyDependenciesMap {
   forEach(callback: (value: UrnList, key: string) => void): void;
 }
+interface StringMap {
+  forEach(callback: (value: string, key: string) => void): void;
+}
+interface AliasMessage {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec(): { toObject(): Record<string, unknown> } | undefined;
+}
+interface Timeouts {
+  getCreate(): string;
+  getUpdate(): string;
+  getDelete(): string;
+}
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -92,6 +131,27 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): PropertyDependenciesMap;
   getAdditionalsecretoutputsList(): string[];
+  hasProtect(): boolean;
+  getProtect(): boolean;
+  hasRetainondelete(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getHidediffsList(): string[];
+  getImportid(): string;
+  getProvider(): string;
+  getProvidersMap(): StringMap;
+  getAliasesList(): AliasMessage[];
+  getAliasurnsList(): string[];
+  getCustomtimeouts(): Timeouts | undefined;
+  getDeletedwith(): string;
+  getReplaceWithList(): string[];
+  hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getVersion(): string;
+  getPlugindownloadurl(): string;
 }
 interface ReadRequest {
   getType(): string;
@@ -132,6 +192,54 @@ function dependenciesOf(req: { getDependenciesList(): string[]; getPropertydepen
   return { dependencies, ...(byProperty.length > 0 ? { propertyDependencies: Object.fromEntries(byProperty) } : {}) };
 }
 
+/** A provider reference (`<provider URN>::<provider id>`) as the provider's URN: the id is a mock's, the URN is the name. */
+const providerUrn = (ref: string): string => (ref.includes('::') ? ref.slice(0, ref.lastIndexOf('::')) : ref);
+const sorted = (list: readonly string[]): string[] => [...new Set(list)].sort();
+const nonEmpty = <T>(key: string, value: T | undefined | '' | readonly unknown[]): Array<[string, unknown]> =>
+  value === undefined || value === '' || (Array.isArray(value) && value.length === 0) ? [] : [[key, value]];
+
+/**
+ * The resource options of a register request, as the engine receives them; only those the program set. References
+ * are names: a provider, `providers`, `deletedWith`, `replaceWith` and aliases by URN (or alias spec), never objects.
+ */
+function optionsOf(req: RegisterRequest): { options?: Record<string, unknown> } {
+  const providers: Array<[string, string]> = [];
+  req.getProvidersMap().forEach((ref, pkg) => providers.push([pkg, providerUrn(ref)]));
+  const aliases = [
+    ...req.getAliasesList().map((alias) =>
+      alias.hasUrn()
+        ? { urn: alias.getUrn() }
+        : Object.fromEntries(Object.entries(alias.getSpec()?.toObject() ?? {}).filter(([, v]) => v !== '' && v !== false && v !== undefined)),
+    ),
+    ...req.getAliasurnsList().map((urn) => ({ urn })),
+  ];
+  const timeouts = req.getCustomtimeouts();
+  const customTimeouts = timeouts
+    ? Object.fromEntries([...nonEmpty('create', timeouts.getCreate()), ...nonEmpty('update', timeouts.getUpdate()), ...nonEmpty('delete', timeouts.getDelete())])
+    : {};
+  const options: Array<[string, unknown]> = [
+    ...(req.hasProtect() ? [['protect', req.getProtect()] as [string, unknown]] : []),
+    ...(req.hasRetainondelete() ? [['retainOnDelete', req.getRetainondelete()] as [string, unknown]] : []),
+    ...(req.getDeletebeforereplacedefined() ? [['deleteBeforeReplace', req.getDeletebeforereplace()] as [string, unknown]] : []),
+    ...nonEmpty('ignoreChanges', sorted(req.getIgnorechangesList())),
+    ...nonEmpty('replaceOnChanges', sorted(req.getReplaceonchangesList())),
+    ...nonEmpty('hideDiffs', sorted(req.getHidediffsList())),
+    ...nonEmpty('import', req.getImportid()),
+    ...nonEmpty('provider', providerUrn(req.getProvider())),
+    ...(providers.length > 0 ? [['providers', Object.fromEntries(providers.sort())] as [string, unknown]] : []),
+    ...nonEmpty('aliases', aliases),
+    ...(Object.keys(customTimeouts).length > 0 ? [['customTimeouts', customTimeouts] as [string, unknown]] : []),
+    ...nonEmpty('additionalSecretOutputs', sorted(req.getAdditionalsecretoutputsList())),
+    ...nonEmpty('deletedWith', req.getDeletedwith()),
+    ...nonEmpty('replaceWith', sorted(req.getReplaceWithList())),
+    ...(req.hasReplacementTrigger() ? [['replacementTrigger', plainInputs(req.getReplacementTrigger()?.toJavaScript())] as [string, unknown]] : []),
+    ...nonEmpty('version', req.getVersion()),
+    ...nonEmpty('pluginDownloadURL', req.getPlugindownloadurl()),
+  ];
+  options.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return options.length > 0 ? { options: Object.fromEntries(options) } : {};
+}
+
 /** The monitor `setMocks` installs answers the register and read requests the recording wraps. */
 function isMonitor(value: unknown): value is Monitor {
   if (typeof value !== 'object' || value === null) return false;
@@ -162,7 +270,9 @@ export function recordRegistrations(): Recording {
   monitor.registerResource = (req, callback) =>
     register(req, (err, resp) => {
       if (!err && resp) {
-        const inputs = plainInputs(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const serialized = req.getObject()?.toJavaScript() ?? {};
+        const inputs = plainInputs(serialized) as Record<string, unknown>;
+        const digests = secretDigests(serialized);
         recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
@@ -173,6 +283,8 @@ export function recordRegistrations(): Recording {
           inputs,
           ...(req.getCustom() ? computedOutputs(inputs, resp.getObject?.()?.toJavaScript(), req.getAdditionalsecretoutputsList()) : {}),
           ...dependenciesOf(req),
+          ...optionsOf(req),
+          ...(digests ? { secretDigests: digests } : {}),
         });
       }
       callback(err, resp);

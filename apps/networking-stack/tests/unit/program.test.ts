@@ -136,6 +136,20 @@ describe('networking stack: bad configuration', () => {
     expect(read).toBe('networking-stack:natGateways must be 1 or 3, got 2');
   });
 
+  it('refuses a key it does not read and a foreign key but aws:region, naming each (ESC config included at deploy time)', async () => {
+    // Prepare
+    const config = { ...stackConfig('prod'), 'networking-stack:vpcCidrs': '10.99.0.0/16', 'aws:endpoints': '[{"ec2":"https://ec2.attacker.example"}]' };
+    // Act
+    const read = await readConfigIsolated('prod', config);
+    // Assess
+    expect(read).toBe(
+      [
+        'config key networking-stack:vpcCidrs of Pulumi.prod.yaml is not read by the networking stack: remove it (it reads networking-stack:environment, networking-stack:environmentSuffix, networking-stack:vpcCidr, networking-stack:natGateways and aws:region)',
+        'config key aws:endpoints of Pulumi.prod.yaml is not read by the networking stack: remove it (it reads networking-stack:environment, networking-stack:environmentSuffix, networking-stack:vpcCidr, networking-stack:natGateways and aws:region)',
+      ].join('\n'),
+    );
+  });
+
   it('rejects a stack that is not an environment', async () => {
     // Act
     const read = await readConfigIsolated('qa', stackConfig('dev'));

@@ -3,14 +3,14 @@
 // gated deploy (tap-deploy) judges that inventory before any `pulumi up` of the networking stack.
 // usage: net-synth.js --environment <env> --out <dir> [--app apps/networking-stack] [--program dist/apps/networking-stack/index.js]
 // Exit 0 written, 1 the program failed (e.g. a vpcCidr outside RFC 1918), 2 bad input.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { platformMocks } from '@tap/components/testing';
 import { SynthError, SynthProgramError, synthesize } from '@tap/synth';
 import { ENVIRONMENT_NAMES } from '@tap/validation';
-import { readStackConfigFile } from '../synth/stackConfig';
+import { PROVIDER_CONFIG_KEYS } from '../constants';
+import { readStackConfig } from '../synth/stackConfig';
 import { SYNTH_EXIT_CODES } from '../synth/constants';
 import { NETWORKING_APP, NETWORKING_PROGRAM } from './constants';
 import { workspaceRoot } from './status';
@@ -38,8 +38,7 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(programPath)) {
       throw new SynthError(`${relative(root, programPath)} does not exist; build it first (npx nx run networking-stack:build)`, 'input');
     }
-    const project = (parse(readFileSync(join(appDir, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
-    const config = readStackConfigFile(join(appDir, `Pulumi.${env}.yaml`));
+    const { project, config } = readStackConfig({ appDir, stackFile: join(appDir, `Pulumi.${env}.yaml`), allowedForeignKeys: PROVIDER_CONFIG_KEYS });
     const region = config.values['aws:region'];
     if (!region) throw new SynthError(`stack ${env} of ${relative(root, appDir)} sets no aws:region`, 'input');
     process.env['SOURCE_DATE_EPOCH'] ??= '0';

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { parse } from 'yaml';
 import { platformMocks } from '@tap/components/testing';
 import { SynthError, SynthProgramError, synthesize } from '@tap/synth';
 import { SYNTH_EXIT_CODES } from './constants';
 import { planDeployment } from './plan';
-import { readStackConfigFile } from './stackConfig';
+import { PROVIDER_CONFIG_KEYS } from '../constants';
+import { readStackConfig } from './stackConfig';
 import { summarize } from './summary';
 
 /** A networking fixture: the stack it stands for and the outputs that stack exports. */
@@ -63,10 +63,10 @@ async function synthOne(root: string, env: string, opts: CliOptions): Promise<nu
   const outDir = resolve(root, opts.out, env);
   // A failed synth must not leave the previous run's files for the drift gate to read.
   rmSync(outDir, { recursive: true, force: true });
-  const project = (parse(readFileSync(join(appDir, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
   const configFile = resolve(root, opts.config ?? join(opts.app, `Pulumi.${env}.yaml`));
   const fixtureFile = resolve(root, opts.fixture ?? join(opts.app, 'fixtures', 'networking', `${env}.json`));
-  const config = readStackConfigFile(configFile);
+  // Project-level config of Pulumi.yaml under the stack file's, as `pulumi up` merges them; foreign keys refused.
+  const { project, config } = readStackConfig({ appDir, stackFile: configFile, allowedForeignKeys: PROVIDER_CONFIG_KEYS });
   const fixture = readFixture(fixtureFile);
   const programPath = resolve(root, opts.program);
   if (!existsSync(programPath)) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigValidationError, ENVIRONMENT_NAMES, SETTINGS, SETTING_PATHS, environmentProfile, settingOf } from '@tap/validation';
-import { CONFIG_KEYS, KNOWN_CONFIG_KEYS, readStackSettings, type ConfigSource } from '../../src/config';
+import { CONFIG_KEYS, KNOWN_CONFIG_KEYS, readStackSettings, unknownConfigKeys, type ConfigSource } from '../../src/config';
 import { APP, fixtureFile, imageContext, stackConfigFile, synth } from '../synthHelper';
 
 /** The checked-in `Pulumi.<env>.yaml` as a config source, with `extra` keys set (undefined removes a key). */
@@ -135,11 +135,16 @@ describe('readStackSettings: every key is known', () => {
     expect(lines).toHaveLength(2);
   });
 
-  it('keeps aws: keys and other namespaces allowed', () => {
+  it('refuses every other namespace\'s key but aws:region (also when an ESC environment sets it at deploy time)', () => {
     // Act
-    const settings = readStackSettings(source('prod', { 'aws:profile': 'tap-prod', 'aws:skipMetadataApiCheck': 'true', 'docker:host': 'unix:///var/run/docker.sock' }), 'prod');
+    const keys = ['aws:region', 'aws:profile', 'aws:endpoints', 'docker:host', 'pulumi:disable-default-providers'];
+    const problems = unknownConfigKeys(keys, 'prod');
     // Assess
-    expect(settings.environment.region).toBe('us-east-1');
+    expect(problems.map((p) => p.split(' ')[2])).toEqual(['aws:profile', 'aws:endpoints', 'docker:host', 'pulumi:disable-default-providers']);
+    expect(problems[0]).toBe(
+      'config key aws:profile of Pulumi.prod.yaml (or its ESC environment) is refused: the offline synth and the drift gate cannot see what it changes; remove it (outside TapStack:*, only aws:region may be set)',
+    );
+    expect(() => readStackSettings(source('prod', { 'aws:endpoints': '[]' }), 'prod')).toThrow(/config key aws:endpoints/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { flattenConfiguration } from '../diff';
+import { isSecretDigest } from '../inventory';
 import type { CheckReport, LoadedInventory, LoadedManifest } from '../types';
 import type { SecurityDiff } from '../security/types';
 import { isExempt, matches, triggers } from './rules';
@@ -75,6 +76,7 @@ function shortValue(value: unknown): string | undefined {
 export function describeChange(item: ChangedItem): string {
   const values = (): string => {
     const kind = item.kind === 'resource' && item.propertyChange ? item.propertyChange : item.change;
+    if (isSecretDigest(item.before) || isSecretDigest(item.after)) return ` ${kind} (secret)`;
     const before = shortValue(item.before);
     const after = shortValue(item.after);
     if (kind === 'changed' && before !== undefined && after !== undefined) return ` ${before} -> ${after}`;

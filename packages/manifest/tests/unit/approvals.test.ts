@@ -276,7 +276,8 @@ describe('requirements from the drift gate\'s check (configuration and resources
 
     // Assess
     expect(report.exempt).toEqual([]);
-    expect(needs(report)).toEqual(['prod-any-change: 2 x platform-leads']);
+    // Code from another repository is also image-source: what runs is not what this build pushes to its own one.
+    expect(needs(report)).toEqual(['prod-any-change: 2 x platform-leads', 'image-source: 1 x security']);
     expect(report.requirements[0].triggeredBy).toEqual(expect.arrayContaining([expect.stringMatching(/^prod: docker\.imageUri .*someone-else:0123456789abcdef$/)]));
   });
 

@@ -1,6 +1,7 @@
 // A failing program is tested through the CLI in a child process (apps/tap-stack failures.test.ts): its unhandled
 // rejections are Jest's to report here, not the engine's.
 import type * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { synthesize } from '../../src';
 
@@ -10,7 +11,7 @@ const mocks: pulumi.runtime.Mocks = {
 };
 
 describe('synthesize', () => {
-  it('records every resource with its parent, dependencies and computed outputs, secrets as "[secret]"', async () => {
+  it('records every resource with its parent, dependencies and computed outputs, secrets as "[secret]" with a digest', async () => {
     // Act
     const run = await synthesize({ project: 'demo', stack: 'dev', programPath: join(__dirname, '..', 'fixtures', 'program.ts'), config: { values: {}, secretKeys: [] }, mocks });
 
@@ -28,6 +29,8 @@ describe('synthesize', () => {
       outputs: { arn: 'arn:test:store-bucket' },
       dependencies: ['urn:pulumi:dev::demo::test:index:Store$test:index:Key::store-key'],
       propertyDependencies: { keyId: ['urn:pulumi:dev::demo::test:index:Store$test:index:Key::store-key'] },
+      // The digest of the mock value's JSON, never the value.
+      secretDigests: { password: `sha256:${createHash('sha256').update(JSON.stringify('hunter2')).digest('hex')}` },
     });
     expect(byName['store'].custom).toBe(false);
     expect(run.outputs).toEqual({ bucketId: 'store-bucket-id', password: '[secret]' });
