@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { APP, ROOT, tempDir } from '../synthHelper';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { editableWorkspace, edit, NODE_PATH, runner, summaryOf } from '../deployHelper';
+import { ROOT, tempDir } from '../synthHelper';
 
 /*
  * The gated deploy runner (dist/apps/tap-stack/tap-deploy.js) run directly, fast, on the committed code and baselines
@@ -10,59 +10,6 @@ import { APP, ROOT, tempDir } from '../synthHelper';
  * tests/unit/ungatedDeploy.test.ts covers the refusals through Nx.
  */
 const NET = join(ROOT, 'apps', 'networking-stack');
-const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
-
-interface Call {
-  argv: string[];
-  cwd: string;
-}
-
-function runner(args: string[], env: Record<string, string> = {}, cwd: string = ROOT) {
-  const scenario = tempDir('runner-scenario');
-  const record = join(scenario, 'calls.jsonl');
-  const run = spawnSync(process.execPath, [join(cwd, 'dist', 'apps', 'tap-stack', 'tap-deploy.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_RECORD: record, ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const calls: Call[] = existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr, calls };
-}
-
-/**
- * A workspace whose committed files the test may edit: tap-stack's Pulumi project (config and approved baselines)
- * copied, the builds and node_modules linked. The runner reads its committed baselines and config from the workspace
- * it runs in, so an edit here is a real unapproved change, and its status files stay out of this checkout.
- */
-function editableWorkspace(): string {
-  const dir = tempDir('runner-workspace');
-  copyFileSync(join(ROOT, 'nx.json'), join(dir, 'nx.json'));
-  for (const shared of ['node_modules', 'packages', 'tools']) symlinkSync(join(ROOT, shared), join(dir, shared), 'dir');
-  for (const project of ['tap-stack', 'networking-stack']) {
-    // The runner writes its synth and status under dist/apps/<project>: a real folder of linked builds.
-    mkdirSync(join(dir, 'dist', 'apps', project), { recursive: true });
-    for (const file of readdirSync(join(ROOT, 'dist', 'apps', project)).filter((f) => f.endsWith('.js') || f === 'package.json')) {
-      symlinkSync(join(ROOT, 'dist', 'apps', project, file), join(dir, 'dist', 'apps', project, file));
-    }
-  }
-  cpSync(APP, join(dir, 'apps', 'tap-stack'), { recursive: true, filter: (src) => !src.includes(`${join(APP, 'tests')}`) && !src.includes(`${join(APP, 'src')}`) });
-  return dir;
-}
-
-/** Replaces `from` with `to` in `file` (which must hold it). */
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  writeFileSync(file, text.replace(from, to));
-}
-
-/** The summary block a run ends with: from its heading to the end of stderr. */
-const summaryOf = (stderr: string): string[] => {
-  const lines = stderr.trimEnd().split('\n');
-  return lines.slice(lines.findLastIndex((l) => l.startsWith('tap-deploy summary: ')));
-};
-
 const netStatus = (name: string) => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'networking-stack', 'status', `${name}.json`), 'utf8'));
 
 describe('tap-deploy.js (the gated deploy runner)', () => {
@@ -161,6 +108,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       '  - audit verify    skipped',
       '  - pulumi version  skipped',
       '  - pulumi whoami   skipped',
+      '  - drift guard     skipped',
       '  - pulumi up       skipped',
       '  status file: dist/apps/tap-stack/status/deploy-dev.json',
     ]);
@@ -175,6 +123,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       'audit verify skipped',
       'pulumi version skipped',
       'pulumi whoami skipped',
+      'drift guard skipped',
       'pulumi up skipped',
     ]);
   }, 120_000);
@@ -197,7 +146,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       expect.stringMatching(/^ {2}✗ synth {11}the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
       '                    full report: dist/apps/tap-stack/deploy/dev/synth.log',
     ]);
-    expect(summary.slice(3, 9)).toEqual(['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`));
+    expect(summary.slice(3, 10)).toEqual(['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'drift guard', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`));
     const status = JSON.parse(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'status', 'deploy-dev.json'), 'utf8'));
     expect(status).toMatchObject({ status: 'error', exitCode: 1 });
     expect(status.problems).toEqual([
