@@ -199,7 +199,10 @@ export function runDriftGuard(root: string, spec: StackGateSpec, environment: En
       `tap-deploy: WARNING: ${untouched.length} resource(s) of ${spec.project} ${environment} changed outside the stack; this deploy leaves them as they are (adopt or revert them later; report ${report}):\n${driftLines(untouched).join('\n')}\n`,
     );
   }
-  if (touched.length === 0) return write({ touched, untouched });
+  if (touched.length === 0) {
+    if (revert) process.stderr.write(`tap-deploy: --revert-drift: this deploy reverts no out-of-band change; nothing recorded\n`);
+    return write({ touched, untouched });
+  }
   const listed = `${touched.length} resource(s) this deploy would update, replace or delete changed outside the stack, and pulumi up would revert them (${touched.map((r) => nameOf(r.urn)).join(', ')})`;
   if (!revert) {
     process.stderr.write(`tap-deploy: out-of-band changes this deploy would revert:\n${driftLines(touched).join('\n')}\n`);

@@ -95,15 +95,19 @@ describe('the drift guard of tap-deploy (out-of-band changes a deploy would reve
     expect(status.driftGuard.revert).toEqual(added[0]);
   }, 180_000);
 
-  it('goes ahead with a warning when the drift is only on resources the deploy leaves alone', () => {
+  it('goes ahead with a warning when the drift is only on resources the deploy leaves alone (and records no revert)', () => {
     // Prepare: the deploy updates the payments function; the drifted alarms are not part of it
     const workspace = editableWorkspace();
 
-    // Act
-    const run = runner(DEPLOY_DEV, {}, workspace, scenario(fixture(REFRESH, 'drift.json'), fixture(PREVIEW, 'updates-function.json')));
+    const history = readFileSync(join(workspace, 'apps', 'tap-stack', 'manifests', 'history.jsonl'), 'utf8');
+
+    // Act: --revert-drift given, with nothing to revert
+    const run = runner([...DEPLOY_DEV, '--revert-drift', '--reason=just in case'], {}, workspace, scenario(fixture(REFRESH, 'drift.json'), fixture(PREVIEW, 'updates-function.json')));
 
     // Assess
     expect(run.code).toBe(0);
+    expect(run.stderr).toContain('tap-deploy: --revert-drift: this deploy reverts no out-of-band change; nothing recorded\n');
+    expect(readFileSync(join(workspace, 'apps', 'tap-stack', 'manifests', 'history.jsonl'), 'utf8')).toBe(history);
     expect(verbs(run.calls)).toEqual(['version', 'whoami', 'refresh', 'preview', 'up']);
     expect(run.stderr).toMatch(/^tap-deploy: WARNING: \d+ resource\(s\) of tap-stack dev changed outside the stack; this deploy leaves them as they are/m);
     expect(run.stderr).toContain(`  ~ ${ALARM} (aws:cloudwatch/metricAlarm:MetricAlarm, changed): actionsEnabled, threshold\n`);
