@@ -292,6 +292,27 @@ const chainStartSchema = z
   })
   .strict();
 
+/** A knowing revert of out-of-band changes by a deploy (`tap-deploy --revert-drift --reason`). */
+const revertDriftSchema = z
+  .object({
+    kind: z.literal('revert-drift'),
+    time: z.string().datetime({ offset: true }),
+    environment: z.enum(ENVIRONMENT_NAMES),
+    reason: z.string().trim().min(1),
+    approver: approverSchema.optional(),
+    proposer: approverSchema.optional(),
+    resources: z.array(z.object({ urn: z.string().min(1), type: z.string().min(1), properties: z.array(z.string()) }).strict()).min(1),
+    prevHash: hash.nullable(),
+  })
+  .strict()
+  .refine((record) => record.approver !== undefined || record.proposer !== undefined, { message: 'names nobody (approver or proposer)', path: ['approver'] });
+
+/** The schema of a line with a `kind`, and how a refusal names it. */
+const KINDED_LINES: Record<string, { schema: z.ZodTypeAny; what: string }> = {
+  'chain-start': { schema: chainStartSchema, what: 'a chain-start line' },
+  'revert-drift': { schema: revertDriftSchema, what: 'a revert-drift record' },
+};
+
 /**
  * Reads every line of a history (JSON Lines): approvals from before audited approvals (no approver, reason, policy),
  * audited and chained ones, and the chain-start line; each with its line number, byte offset and raw parsed value (what
@@ -319,11 +340,12 @@ export function readHistory(file: string): HistoryLine[] {
       } catch (error) {
         throw new ManifestError('invalid-json', `${file}:${number}`, `invalid JSON (${(error as Error).message})`);
       }
-      const isChainStart = typeof value === 'object' && value !== null && 'kind' in value;
-      const parsed = (isChainStart ? chainStartSchema : approvalRecordSchema).safeParse(value);
+      const kind = typeof value === 'object' && value !== null && 'kind' in value ? String((value as { kind: unknown }).kind) : undefined;
+      // An unknown kind is read as a chain-start, so the refusal names what a kinded line may be.
+      const { schema, what } = kind === undefined ? { schema: approvalRecordSchema, what: 'an approval record' } : (KINDED_LINES[kind] ?? KINDED_LINES['chain-start']);
+      const parsed = schema.safeParse(value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const what = isChainStart ? 'a chain-start line' : 'an approval record';
         throw new ManifestError('schema', `${file}:${number}`, `not ${what} (${issue.path.join('.') || '(root)'}: ${issue.message})`);
       }
       lines.push({ line: number, offset, record: parsed.data as HistoryRecord, value });
@@ -344,8 +366,18 @@ export function isChainStart(record: HistoryRecord): record is ChainStartRecord 
 }
 
 /**
+ * Whether a history line is an approval (neither the chain-start nor a revert-drift record).
+ *
+ * @example
+ * readHistory(file).filter((l) => isApproval(l.record)).length; // the approvals
+ */
+export function isApproval(record: HistoryRecord): record is ApprovalRecord {
+  return !('kind' in record);
+}
+
+/**
  * Reads the approvals of a history (JSON Lines): lines from before audited approvals (no approver, reason, policy) and
- * audited lines alike; the chain-start line is not an approval and is left out. Blank lines are skipped.
+ * audited lines alike; the chain-start and revert-drift lines are not approvals and are left out. Blank lines are skipped.
  *
  * @throws ManifestError naming `file:line` for a line that is not an approval record.
  * @example
@@ -354,5 +386,5 @@ export function isChainStart(record: HistoryRecord): record is ChainStartRecord 
 export function readApprovalHistory(file: string): ApprovalRecord[] {
   return readHistory(file)
     .map((l) => l.record)
-    .filter((record): record is ApprovalRecord => !isChainStart(record));
+    .filter(isApproval);
 }

@@ -5,6 +5,7 @@ export {
   CI_REFUSED_FLAGS,
   ciRefusals,
   gitIdentity,
+  isApproval,
   isChainStart,
   isCi,
   readApprovalHistory,
@@ -70,6 +71,8 @@ export {
 export { historyLineHash, nextPrevHash, startChain, verifyAuditTrail, withHistoryLock } from './history/chain';
 export type { StartChainOptions, VerifyAuditOptions } from './history/chain';
 export { owedApprovals } from './history/owed';
+export { appendRevertDrift } from './history/revertDrift';
+export type { RevertDriftOptions } from './history/revertDrift';
 export type { OwedApprovalsOptions } from './history/owed';
 export { renderAudit, renderOwed } from './history/render';
 export { assertInsideDirectory, loadManifest, loadManifestSet, readFileBytes, readJsonFile, readTextFile, writeFileAtomic } from './io';
@@ -111,6 +114,7 @@ export type {
   HistoryRecord,
   OwedApproval,
   OwedReport,
+  RevertDriftRecord,
   ApproveReport,
   ChangedResources,
   CheckReport,

@@ -196,8 +196,29 @@ export interface ChainStartRecord {
   baselines: Partial<Record<EnvironmentName, BaselineHashes>>;
 }
 
-/** A line of the history: an approval, or the chain-start. */
-export type HistoryRecord = ApprovalRecord | ChainStartRecord;
+/**
+ * A deploy that went ahead knowingly over out-of-band changes (`tap-deploy --revert-drift --reason`): the resources whose
+ * cloud state differed from the stack state and that this deploy was about to update, replace or delete (so it reverts
+ * those changes). It approves no baseline; it records who chose to overwrite what, and why.
+ */
+export interface RevertDriftRecord {
+  kind: 'revert-drift';
+  time: string;
+  environment: EnvironmentName;
+  /** Why the out-of-band changes are overwritten (`--reason`). */
+  reason: string;
+  /** Outside CI: who ran the deploy (the git identity), as approvals record it. */
+  approver?: Approver;
+  /** In CI: `GITHUB_ACTOR`, source `ci`. */
+  proposer?: Approver;
+  /** Each drifted resource the deploy reverts: URN, type and the property paths that drifted. */
+  resources: Array<{ urn: string; type: string; properties: string[] }>;
+  /** The hash of the previous line (see {@link ApprovalRecord.prevHash}); null on the first line of an empty history. */
+  prevHash: string | null;
+}
+
+/** A line of the history: an approval, the chain-start, or a knowing revert of out-of-band changes. */
+export type HistoryRecord = ApprovalRecord | ChainStartRecord | RevertDriftRecord;
 
 /** One line of the history as read: its 1-based line number, the byte offset where it starts, the record and the raw parsed value it is hashed from. */
 export interface HistoryLine {

@@ -3,8 +3,11 @@
 // dependencies (drift-check, policy, preflight) are reports and early stops, never the trust, so
 // --excludeTaskDependencies cannot skip the gate, and no variable or option points it at other baselines.
 //   tap-deploy.js [deploy] --project <tap-stack|networking-stack> --environment <env>   gate, pulumi preview --save-plan,
-//                                                                                       the plan against the approved
-//                                                                                       inventory, pulumi up --plan
+//                                                                                       drift guard, the plan against
+//                                                                                       the approved inventory,
+//                                                                                       pulumi up --plan
+//       [--revert-drift --reason="..."]  tap-stack: overwrite out-of-band changes of resources this deploy touches
+//                                        (the drift guard stops otherwise; driftGuard.ts), recorded in history.jsonl
 //   tap-deploy.js check    --project <...> --environment <env>                          the gate only
 //   tap-deploy.js approve  --project networking-stack --environment <env>               synth + policies, then write the
 //                                                                                       approved inventory (commit it)
@@ -16,8 +19,10 @@ import { parseArgs } from 'node:util';
 import { renderRequirements, serializeInventory, type RequirementsReport } from '@tap/manifest';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { DEPLOY_EXIT, POLICY_PACKS, PULUMI_UP_FLAGS, STACK_GATES, type DeployStepName, type StackGateSpec } from './constants';
+import { runDriftGuard, type DriftGuardResult, type RevertDrift } from './driftGuard';
 import { GateError } from './errors';
 import { checkSavedPlan, savePlan } from './approvedPlan';
+import { readDeploymentPlan, touchedUrns } from './plan';
 import { assertUnchanged, currentInventory, optionalApprovedInventory, runGate, type GateResult } from './gate';
 import { inventoryRequirements, requirementLines } from './inventoryApprovals';
 import { startDeployStatus, workspaceRoot, type DeployStatus } from './status';
@@ -31,6 +36,7 @@ interface Invocation {
   mode: Mode;
   spec: StackGateSpec;
   environment?: EnvironmentName;
+  revert?: RevertDrift;
 }
 
 /** `nx run <app>:deploy --skip-preflight` forwards the flag (meant for preflight) to this command too: dropped. */
@@ -39,7 +45,7 @@ const FORWARDED_BY_NX = ['--skip-preflight', '--skip-preflight=true'];
 function parse(argv: string[]): Invocation {
   const { values, positionals } = parseArgs({
     args: argv.filter((arg) => !FORWARDED_BY_NX.includes(arg)),
-    options: { project: { type: 'string' }, environment: { type: 'string' } },
+    options: { project: { type: 'string' }, environment: { type: 'string' }, 'revert-drift': { type: 'boolean' }, reason: { type: 'string' } },
     allowPositionals: true,
   });
   const mode = (positionals[0] ?? 'deploy') as Mode;
@@ -50,7 +56,21 @@ function parse(argv: string[]): Invocation {
   if (environment !== undefined && !(ENVIRONMENT_NAMES as readonly string[]).includes(environment)) {
     throw new GateError(`unknown environment "${environment}": use --configuration=<${ENVIRONMENT_NAMES.join('|')}>`, DEPLOY_EXIT.couldNotGate);
   }
-  return { mode, spec, environment: environment as EnvironmentName | undefined };
+  return { mode, spec, environment: environment as EnvironmentName | undefined, revert: revertDrift(mode, spec, values) };
+}
+
+/** `--revert-drift --reason="..."`: a tap-stack deploy only, and never without a reason (it is recorded). */
+function revertDrift(mode: Mode, spec: StackGateSpec, values: { 'revert-drift'?: boolean; reason?: string }): RevertDrift | undefined {
+  const reason = values.reason?.trim();
+  if (!values['revert-drift']) {
+    if (values.reason !== undefined) throw new GateError('--reason goes with --revert-drift (the reason a deploy overwrites out-of-band changes); drop it, or add --revert-drift', DEPLOY_EXIT.couldNotGate);
+    return undefined;
+  }
+  if (mode !== 'deploy' || spec.baselineKind !== 'manifest') {
+    throw new GateError(`--revert-drift is for deploy --project tap-stack only (its history records the revert), not ${mode} --project ${spec.project}`, DEPLOY_EXIT.couldNotGate);
+  }
+  if (!reason) throw new GateError('--revert-drift needs --reason="<why the out-of-band changes are overwritten>" (recorded in the approval history)', DEPLOY_EXIT.couldNotGate);
+  return { reason };
 }
 
 /** `--policy-pack <dir>` for each pack that exists, relative to the stack folder (where pulumi runs). */
@@ -62,14 +82,14 @@ function policyPackFlags(root: string, spec: StackGateSpec): string[] {
 }
 
 /** deploy, then its summary block: the last thing every gated deploy prints, whatever stopped it. */
-function deploy(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus): number {
+function deploy(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus, revert?: RevertDrift): number {
   const steps = new DeploySteps();
-  const code = deploySteps(root, spec, environment, status, steps);
+  const code = deploySteps(root, spec, environment, status, steps, revert);
   process.stderr.write(steps.summary(`${spec.project} ${environment}`, code, relative(root, status.file)));
   return code;
 }
 
-function deploySteps(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus, steps: DeploySteps): number {
+function deploySteps(root: string, spec: StackGateSpec, environment: EnvironmentName, status: DeployStatus, steps: DeploySteps, revert?: RevertDrift): number {
   const refused = (err: GateError, passed?: GateResult) => {
     const line = `refusing pulumi up of ${spec.project} ${environment}: ${err.message}`;
     process.stderr.write(`tap-deploy: ${line}\n`);
@@ -110,12 +130,18 @@ function deploySteps(root: string, spec: StackGateSpec, environment: Environment
     if (!(err instanceof GateError)) throw err;
     return refused(err, passed);
   }
+  let driftGuard: DriftGuardResult | undefined;
   try {
+    // Out-of-band changes on what this very plan touches would be reverted by `up`: stop unless asked to revert. Last
+    // of the checks, so a revert is recorded only for a deploy that goes on.
+    if (spec.baselineKind === 'manifest') driftGuard = steps.run('drift guard', () => runDriftGuard(root, spec, environment, touchedUrns(readDeploymentPlan(plan)), revert));
+    else steps.record('drift guard', 'skipped', 'not applicable: no approval history to record a revert in');
     // Last thing before `up`: the bundle and the synth are still what the gate judged.
     assertUnchanged(root, spec, passed);
   } catch (err) {
     if (!(err instanceof GateError)) throw err;
-    steps.record('pulumi up', 'failed', err.message);
+    // The drift guard's refusal is its own step's; a changed bundle or synth fails `up`.
+    if (!steps.list().some((step) => step.status === 'failed')) steps.record('pulumi up', 'failed', err.message);
     return refused(err, passed);
   }
   // `--plan`: the engine refuses any operation beyond the plan that was just checked.
@@ -127,7 +153,13 @@ function deploySteps(root: string, spec: StackGateSpec, environment: Environment
     return fail('pulumi up', DEPLOY_EXIT.upFailed, `pulumi up --stack ${environment} of ${spec.project} exited ${code}${up.signal ? ` (${up.signal})` : ''}: see its output above`, { pulumiExitCode: code });
   }
   steps.record('pulumi up', 'passed');
-  status.finish('ok', DEPLOY_EXIT.ok, `pulumi up --stack ${environment} of ${spec.project} succeeded after the gate (synth sha256 ${passed.synthSha256})`, { ...evidence, pulumiExitCode: 0, problems: [], steps: steps.list() });
+  status.finish('ok', DEPLOY_EXIT.ok, `pulumi up --stack ${environment} of ${spec.project} succeeded after the gate (synth sha256 ${passed.synthSha256})`, {
+    ...evidence,
+    ...(driftGuard ? { driftGuard } : {}),
+    pulumiExitCode: 0,
+    problems: [],
+    steps: steps.list(),
+  });
   return DEPLOY_EXIT.ok;
 }
 
@@ -212,7 +244,7 @@ function main(argv: string[]): number {
   }
   if (mode === 'check') return check(root, spec, environment, status);
   if (mode === 'approve') return approve(root, spec, environment, status);
-  return deploy(root, spec, environment, status);
+  return deploy(root, spec, environment, status, invocation.revert);
 }
 
 try {

@@ -28,7 +28,7 @@ export const DEPLOY_OUTCOME: Record<number, string> = {
 };
 
 /** The steps of a gated deploy, in order, as its summary and status file list them (`check` runs the first four). */
-export const DEPLOY_STEPS = ['synth', 'policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'pulumi up'] as const;
+export const DEPLOY_STEPS = ['synth', 'policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'drift guard', 'pulumi up'] as const;
 export type DeployStepName = (typeof DEPLOY_STEPS)[number];
 
 /** At most this many problems go to the status file (the full report has them all). */

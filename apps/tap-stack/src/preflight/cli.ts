@@ -39,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--pulumi <path>', 'the Pulumi CLI (default: pulumi on PATH)')
     .option('--docker <path>', 'the Docker CLI (default: docker on PATH)')
     .option('--skip-preflight', 'skip every check (prints a warning; exit 0)')
+    // `nx run tap-stack:deploy -- --revert-drift --reason=...` forwards the deploy's options here too: accepted, unused.
+    .addOption(new Option('--revert-drift').hideHelp())
+    .addOption(new Option('--reason <text>').hideHelp())
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
     .allowExcessArguments(false);

@@ -1,10 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
 import type { DeploymentPlan } from '../../src/deploy/plan';
+import { editableWorkspace, planScenario, runner } from '../deployHelper';
 import { committedInventory, firstDeployPlan } from '../planHelper';
-import { APP, tempDir } from '../synthHelper';
-import { editableWorkspace } from '../workspaceHelper';
 
 /*
  * The gated deploy runner (dist/apps/tap-stack/tap-deploy.js) with the stand-in pulumi answering `preview
@@ -13,17 +9,11 @@ import { editableWorkspace } from '../workspaceHelper';
  * inventory does not (https://www.pulumi.com/docs/iac/guides/basics/update-plans/), and `up` must run with
  * `--plan <that file>` so the engine itself refuses anything beyond it. The networking stack's dev (its approved
  * inventory apps/networking-stack/manifests/dev.resources.json), deployed in a workspace of its own
- * (tests/workspaceHelper.ts): other tests deploy this checkout's networking stack at the same time.
+ * (tests/deployHelper.ts): other tests deploy this checkout's networking stack at the same time.
  */
-const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
 const INVENTORY = committedInventory('networking-stack', 'dev');
 const urnOf = (type: string) => Object.keys(INVENTORY.resources).find((urn) => INVENTORY.resources[urn].type === type) ?? '';
 const TAPVPC_URN = urnOf('tap:networking-stack:TapVpc');
-
-interface Call {
-  argv: string[];
-  cwd: string;
-}
 
 let workspace: string;
 beforeAll(() => {
@@ -32,18 +22,10 @@ beforeAll(() => {
 
 /** A networking-stack dev deploy whose `pulumi preview --save-plan` writes `plan` (raw text when a string). */
 function deployWithPlan(plan: DeploymentPlan | string) {
-  const scenario = tempDir('plan-scenario');
-  writeFileSync(join(scenario, 'plan.json'), typeof plan === 'string' ? plan : `${JSON.stringify(plan, null, 4)}\n`);
-  const record = join(scenario, 'calls.jsonl');
-  const run = spawnSync(process.execPath, [join(workspace, 'dist', 'apps', 'tap-stack', 'tap-deploy.js'), 'deploy', '--project', 'networking-stack', '--environment', 'dev'], {
-    cwd: workspace,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_RECORD: record },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const calls: Call[] = existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
+  const run = runner(['deploy', '--project', 'networking-stack', '--environment', 'dev'], {}, workspace, planScenario(plan));
+  const calls = run.calls;
   const lines = run.stderr.split('\n').filter((line) => line.startsWith('tap-deploy: refusing'));
-  return { code: run.status, stderr: run.stderr, refusal: lines, calls, ups: calls.filter((c) => c.argv[0] === 'up') };
+  return { code: run.code, stderr: run.stderr, refusal: lines, calls, ups: calls.filter((c) => c.argv[0] === 'up') };
 }
 
 const valueAfter = (argv: string[], flag: string) => argv[argv.indexOf(flag) + 1];

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import type { DeploymentPlan } from '../../src/deploy/plan';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { editableWorkspace, edit, NODE_PATH, planScenario, runner, summaryOf } from '../deployHelper';
 import { committedInventory, firstDeployPlan } from '../planHelper';
-import { APP, ROOT, tempDir } from '../synthHelper';
-import { edit, editableWorkspace } from '../workspaceHelper';
+import { ROOT, tempDir } from '../synthHelper';
 
 /*
  * The gated deploy runner (dist/apps/tap-stack/tap-deploy.js) run directly, fast, on the committed code and baselines
@@ -13,41 +11,13 @@ import { edit, editableWorkspace } from '../workspaceHelper';
  * tests/unit/ungatedDeploy.test.ts covers the refusals through Nx.
  */
 const NET = join(ROOT, 'apps', 'networking-stack');
-const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
-
-interface Call {
-  argv: string[];
-  cwd: string;
-}
-
-function runner(args: string[], env: Record<string, string> = {}, cwd: string = ROOT, plan?: DeploymentPlan) {
-  const scenario = tempDir('runner-scenario');
-  // What `pulumi preview --save-plan` writes (tests/planHelper.ts builds plans of the engine's shape).
-  if (plan) writeFileSync(join(scenario, 'plan.json'), JSON.stringify(plan, null, 4));
-  const record = join(scenario, 'calls.jsonl');
-  const run = spawnSync(process.execPath, [join(cwd, 'dist', 'apps', 'tap-stack', 'tap-deploy.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_RECORD: record, ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const calls: Call[] = existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr, calls };
-}
-
-/** The summary block a run ends with: from its heading to the end of stderr. */
-const summaryOf = (stderr: string): string[] => {
-  const lines = stderr.trimEnd().split('\n');
-  return lines.slice(lines.findLastIndex((l) => l.startsWith('tap-deploy summary: ')));
-};
-
 const netStatus = (name: string) => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'networking-stack', 'status', `${name}.json`), 'utf8'));
 
 describe('tap-deploy.js (the gated deploy runner)', () => {
   it('deploys networking-stack dev only after its gate: synth, policies, inventory, then version, whoami, preview, up --plan in its folder', () => {
     // Act
     const plan = firstDeployPlan(committedInventory('networking-stack', 'dev'));
-    const run = runner(['deploy', '--project', 'networking-stack', '--environment', 'dev', '--skip-preflight'], {}, ROOT, plan);
+    const run = runner(['deploy', '--project', 'networking-stack', '--environment', 'dev', '--skip-preflight'], {}, ROOT, planScenario(plan));
 
     // Assess
     expect(run.code).toBe(0);
@@ -144,6 +114,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       '  - pulumi whoami   skipped',
       '  - pulumi preview  skipped',
       '  - plan check      skipped',
+      '  - drift guard     skipped',
       '  - pulumi up       skipped',
       '  status file: dist/apps/tap-stack/status/deploy-dev.json',
     ]);
@@ -160,6 +131,7 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       'pulumi whoami skipped',
       'pulumi preview skipped',
       'plan check skipped',
+      'drift guard skipped',
       'pulumi up skipped',
     ]);
   }, 120_000);
@@ -182,8 +154,8 @@ describe('tap-deploy.js (the gated deploy runner)', () => {
       expect.stringMatching(/^ {2}✗ synth {11}the offline synth failed: Invalid configuration for environment "dev" \(2 problems\)/),
       '                    full report: dist/apps/tap-stack/deploy/dev/synth.log',
     ]);
-    expect(summary.slice(3, 11)).toEqual(
-      ['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`),
+    expect(summary.slice(3, 12)).toEqual(
+      ['policies', 'baseline check', 'audit verify', 'pulumi version', 'pulumi whoami', 'pulumi preview', 'plan check', 'drift guard', 'pulumi up'].map((step) => `  - ${step.padEnd(15)} skipped`),
     );
     const status = JSON.parse(readFileSync(join(workspace, 'dist', 'apps', 'tap-stack', 'status', 'deploy-dev.json'), 'utf8'));
     expect(status).toMatchObject({ status: 'error', exitCode: 1 });

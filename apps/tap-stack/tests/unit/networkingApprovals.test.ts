@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { edit, editableWorkspace } from '../workspaceHelper';
+import { edit, editableWorkspace } from '../deployHelper';
 
 /*
  * The networking stack has no approval history: its drift-check and drift-approve (tap-deploy check|approve --project

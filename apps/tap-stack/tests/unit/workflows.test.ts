@@ -261,11 +261,23 @@ describe('workflow invariants', () => {
         expect([file, id, step.run]).toEqual([file, id, expect.stringMatching(/dist\/apps\/tap-stack\/status\//)]);
       }
     }
-    // Nightly: drift files an issue, an error fails the run instead.
-    const issues = String(workflows['nightly-drift.yml'].jobs.issues.steps.at(-1)?.with?.script);
-    expect(issues).toContain("status.status === 'drift'");
-    expect(issues).toContain('core.setFailed');
-    expect(workflows['nightly-drift.yml'].jobs.issues.if).toBe('always()');
+    // Nightly: drift files an issue (tap-drift-issues plans from the status files), an error fails the run instead.
+    const nightly = workflows['nightly-drift.yml'].jobs;
+    expect(nightly['issue-plan'].steps.map(script).join('\n')).toMatch(/node dist\/apps\/tap-stack\/tap-drift-issues\.js --reports nightly /);
+    const apply = String(nightly.issues.steps.at(-1)?.with?.script);
+    expect(apply).toContain('core.setFailed(`live drift could not be checked');
+    expect([nightly['issue-plan'].if, nightly.issues.if]).toEqual(['always()', 'always()']);
+  });
+
+  it('files the nightly drift issues from a job that runs no project code, and only that job may write issues', () => {
+    // Assess: the plan (project code) reads issues; the job that writes them applies the plan and checks each target
+    const writers = allJobs.filter(({ job }) => typeof job.permissions === 'object' && job.permissions['issues'] === 'write').map(({ file, id }) => `${file}:${id}`);
+    expect(writers.filter((w) => w.startsWith('nightly-drift.yml'))).toEqual(['nightly-drift.yml:issues']);
+    const { issues, 'issue-plan': plan } = workflows['nightly-drift.yml'].jobs;
+    expect(plan.permissions).toEqual({ contents: 'read', issues: 'read' });
+    expect(needsOf(issues)).toEqual(['issue-plan']);
+    const apply = String(issues.steps.at(-1)?.with?.script);
+    for (const check of ['issue.pull_request', "issue.state !== 'open'", 'labelled', 'includes(marker)']) expect([check, apply.includes(check)]).toEqual([check, true]);
   });
 
   it('judges every pull request and every review with the base commit\'s gate, never with the team token beside the pull request code', () => {

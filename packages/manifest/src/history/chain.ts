@@ -2,7 +2,7 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isChainStart, readHistory } from '../audit';
+import { isApproval, isChainStart, readHistory } from '../audit';
 import { DEFAULT_HISTORY_FILE } from '../constants';
 import { ManifestError } from '../errors';
 import { canonicalJson } from '../hash';
@@ -198,13 +198,13 @@ function countLines(bytes: Buffer): number {
   return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? count + 1 : count;
 }
 
-/** Per environment, what the history approved last (an approval's new hashes, or the chain-start's baselines) and where. */
+/** Per environment, what the history approved last (an approval's new hashes, or the chain-start's baselines) and where; a revert-drift line approves nothing. */
 function lastApprovals(lines: readonly HistoryLine[]): Map<EnvironmentName, BaselineHashes & { line: number }> {
   const approved = new Map<EnvironmentName, BaselineHashes & { line: number }>();
   for (const { line, record } of lines) {
     if (isChainStart(record)) {
       for (const [environment, hashes] of Object.entries(record.baselines) as Array<[EnvironmentName, BaselineHashes]>) approved.set(environment, { ...hashes, line });
-    } else {
+    } else if (isApproval(record)) {
       approved.set(record.environment, { configHash: record.newHash, ...(record.newInventoryHash ? { inventoryHash: record.newInventoryHash } : {}), line });
     }
   }

@@ -1,5 +1,5 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
-import { isChainStart, readHistory } from '../audit';
+import { isApproval, readHistory } from '../audit';
 import { ManifestError } from '../errors';
 import type { OwedApproval, OwedReport } from '../types';
 import { defaultHistoryFile } from './chain';
@@ -32,7 +32,7 @@ export function owedApprovals(options: OwedApprovalsOptions): OwedReport {
   const history = options.history ?? defaultHistoryFile(options.baseline as string);
   const owed = new Map<EnvironmentName, OwedApproval[]>();
   for (const { line, record } of readHistory(history)) {
-    if (isChainStart(record)) continue;
+    if (!isApproval(record)) continue;
     if (options.environment && record.environment !== options.environment) continue;
     const list = owed.get(record.environment) ?? [];
     owed.set(record.environment, list);
