@@ -136,3 +136,4 @@ export type {
   OutputFormat,
 } from './types';
 export * from './approvals';
+export * from './evidence';

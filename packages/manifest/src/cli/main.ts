@@ -17,6 +17,7 @@ import type { LiveDriftReport } from '../live/types';
 import { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from '../render';
 import { registerApprovalCommands } from './approvals';
 import { registerAuditCommands } from './audit';
+import { registerEvidenceCommands } from './evidence';
 import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
 import type { EnvironmentName } from '@tap/validation';
 
@@ -175,6 +176,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
 
   registerApprovalCommands(program, io, (code) => (exitCode = code));
   registerAuditCommands(program, io, (code) => (exitCode = code));
+  registerEvidenceCommands(program, io, (code) => (exitCode = code));
 
   try {
     program.parse([...argv], { from: 'user' });
