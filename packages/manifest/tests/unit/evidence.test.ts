@@ -6,9 +6,12 @@ import { create as createTar } from 'tar';
 import { historyLineHash } from '../../src/history/chain';
 import { WORKSPACE, record, removeDir, runCliIn, tempDir, writeJson, writeSynth } from './support';
 
-// PCI DSS v4.0 requirement 6.5.1: changes to system components follow documented procedures that include the reason,
-// the security impact, documented approval by authorized parties, testing, and back-out procedures. The bundle holds
-// each of them for one change, and an auditor must be able to tell that nothing in it changed since it was made.
+// PCI DSS v4.0 requirement 6.5.1 (https://ce.prod.cloudaware.com/frameworks/pci-dss-v4.0/06/05/01): production
+// changes follow procedures that include the reason for the change, documentation of its security impact, documented
+// approval by authorized parties, testing, and procedures to return to a secure state. Assessors take a sample of
+// changes and trace each back to that documentation (the testing procedure of its predecessor 6.4.5.b,
+// https://forum.pcinetwork.org/t/pci-dss-3-0-6-4-5-change-control-procedures-for-the-implementation-of-security-patches-and-software-modification/1086):
+// the bundle holds all of it for one change, and must show when anything in it changed since it was made.
 
 const COMMITTED = join(WORKSPACE, 'apps', 'tap-stack', 'manifests');
 
