@@ -14,7 +14,7 @@ import { verifyManifest } from '../manifest';
 import { renderCheck } from '../render';
 import type { BaselineHashes, CheckReport, LoadedInventory, LoadedManifest, ResourceInventory } from '../types';
 import { EvidenceError } from './errors';
-import { findCommittedBaseline, gitFacts, runGit, type CommittedBaseline, type GitFacts, type GitFn } from './git';
+import { BASELINE_COMMITS_SEARCHED, findCommittedBaseline, gitFacts, runGit, type CommittedBaseline, type GitFacts, type GitFn } from './git';
 import { historyEvidence, readHistoryLines, type HistoryEvidence } from './history';
 import type { BackOutTarget } from './types';
 
@@ -159,7 +159,7 @@ function backOutTarget(environment: EnvironmentName, history: HistoryEvidence, h
     hashes: old,
     historyLine: history.previous.line,
     commit: previous?.commit ?? null,
-    ...(previous || old === null ? {} : { commitNote: gitNote ?? `no commit of the last ${500} that changed ${files} holds those hashes (a shallow clone? fetch the history: git fetch --unshallow)` }),
+    ...(previous || old === null ? {} : { commitNote: gitNote ?? `no commit of the last ${BASELINE_COMMITS_SEARCHED} that changed ${files} holds those hashes (a shallow clone? fetch the history: git fetch --unshallow)` }),
     unchanged,
     procedure,
   };

@@ -327,13 +327,22 @@ describe('tap-drift evidence: the change, its approvals and its back-out target'
     cpSync(repo, copy, { recursive: true });
     const historyFile = join(copy, 'manifests', 'history.jsonl');
     const last = historyLines(historyFile).at(-1);
-    const revert = { kind: 'revert-drift', time: '2026-01-01T00:00:00.000Z', environment: 'prod', reason: 'console edit of the alarm reverted', urns: ['urn:pulumi:prod::tap::x'], prevHash: historyLineHash(last) };
+    // The shape the drift-aware deploy appends (tap-deploy --revert-drift --reason).
+    const revert = {
+      kind: 'revert-drift',
+      time: '2026-01-01T00:00:00.000Z',
+      environment: 'prod',
+      reason: 'console edit of the alarm reverted',
+      proposer: { name: 'octocat', source: 'ci' },
+      resources: [{ urn: 'urn:pulumi:prod::TapStack::aws:cloudwatch/metricAlarm:MetricAlarm::tap-monitoring-lambda-errors', type: 'aws:cloudwatch/metricAlarm:MetricAlarm', properties: ['threshold'] }],
+      prevHash: historyLineHash(last),
+    };
     appendFileSync(historyFile, `${JSON.stringify(revert)}\n`);
 
     // Act
     const result = cli(copy, ['evidence', '--environment', 'prod', '--current', 'synth-2', '--baseline', 'manifests', '--out', 'out/revert']);
 
-    // Assess: whether this history version's audit accepts the kind is the audit's verdict; the record is in the bundle.
+    // Assess: whether this version's audit accepts the kind is the audit's verdict (exit 0 or 1); the record is in the bundle.
     expect(result.code === 0 || result.code === 1).toBe(true);
     expect(readJson(join(copy, 'out', 'revert', 'change.json')).revertDrift).toEqual([revert]);
     expect(readFileSync(join(copy, 'out', 'revert', 'history.jsonl'), 'utf8')).toContain('"kind":"revert-drift"');
