@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { list as listTar } from 'tar';
+import { MAX_INPUT_BYTES } from '../constants';
 import { EvidenceError } from './errors';
 import type { EvidenceIndex, EvidenceVerifyReport } from './types';
 
@@ -29,22 +30,26 @@ export function buildEvidenceIndex(environment: EnvironmentName, files: Readonly
   return { format: EVIDENCE_FORMAT, environment, algorithm: 'sha256', files: Object.fromEntries(digests) };
 }
 
-/** A bundle as read: each regular file's bytes by bundle path, and what is there that is not a regular file. */
+/** A bundle as read: each regular file's bytes by bundle path, and one line for each entry that cannot be one. */
 interface BundleContent {
   files: Map<string, Buffer>;
-  /** Bundle paths of symlinks, devices and the like: a bundle holds regular files only. */
-  irregular: string[];
+  /** Symlinks, devices and the like (a bundle holds regular files only), and files over `MAX_INPUT_BYTES`. */
+  problems: string[];
 }
 
+const irregular = (path: string): string => `${path}: not a regular file (a bundle holds only regular files)`;
+const oversized = (path: string): string => `${path}: larger than ${MAX_INPUT_BYTES / (1024 * 1024)} MiB, far beyond any bundle file: not read`;
+
 function readFolder(dir: string): BundleContent {
-  const content: BundleContent = { files: new Map(), irregular: [] };
+  const content: BundleContent = { files: new Map(), problems: [] };
   const walk = (absolute: string, relative: string): void => {
     for (const name of readdirSync(absolute).sort()) {
       const path = relative === '' ? name : `${relative}/${name}`;
       const stat = lstatSync(join(absolute, name));
       if (stat.isDirectory()) walk(join(absolute, name), path);
-      else if (stat.isFile()) content.files.set(path, readFileSync(join(absolute, name)));
-      else content.irregular.push(path);
+      else if (!stat.isFile()) content.problems.push(irregular(path));
+      else if (stat.size > MAX_INPUT_BYTES) content.problems.push(oversized(path));
+      else content.files.set(path, readFileSync(join(absolute, name)));
     }
   };
   walk(dir, '');
@@ -53,15 +58,23 @@ function readFolder(dir: string): BundleContent {
 
 /** The archive's entries under its one top folder; a damaged archive is a finding (the bytes changed), not exit 2. */
 function readArchive(file: string): { content?: BundleContent; damaged?: string } {
-  const content: BundleContent = { files: new Map(), irregular: [] };
+  const content: BundleContent = { files: new Map(), problems: [] };
   const tops = new Set<string>();
-  const entries: Array<{ path: string; type: string; data: Buffer }> = [];
+  const entries: Array<{ path: string; type: string; data?: Buffer }> = [];
+  let total = 0;
   try {
     listTar({
       file,
       sync: true,
       strict: true,
       onReadEntry: (entry) => {
+        // A bundle is small: an entry (or all of them) past the bound is never held in memory.
+        total += entry.size ?? 0;
+        if ((entry.size ?? 0) > MAX_INPUT_BYTES || total > 4 * MAX_INPUT_BYTES) {
+          entries.push({ path: entry.path, type: entry.type });
+          entry.resume();
+          return;
+        }
         const chunks: Buffer[] = [];
         entry.on('data', (chunk: Buffer) => chunks.push(chunk));
         entry.on('end', () => entries.push({ path: entry.path, type: entry.type, data: Buffer.concat(chunks) }));
@@ -75,10 +88,11 @@ function readArchive(file: string): { content?: BundleContent; damaged?: string 
     tops.add(top);
     const path = rest.join('/');
     if (entry.type === 'Directory') continue;
-    if (entry.type !== 'File' || path === '' || rest.includes('..')) content.irregular.push(entry.path);
+    if (entry.type !== 'File' || path === '' || rest.includes('..')) content.problems.push(irregular(entry.path));
+    else if (!entry.data) content.problems.push(oversized(entry.path));
     else content.files.set(path, entry.data);
   }
-  if (tops.size > 1) content.irregular.push(...[...tops].slice(1).map((top) => `${top}/ (a second top folder)`));
+  if (tops.size > 1) content.problems.push(...[...tops].slice(1).map((top) => `${top}/: a second top folder (a bundle archive holds one folder)`));
   return { content };
 }
 
@@ -129,7 +143,7 @@ export function verifyEvidenceBundle(path: string, options: { expectIndexSha256?
     if (error instanceof EvidenceError) throw error;
     throw new EvidenceError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const problems: string[] = content.irregular.map((entry) => `${entry}: not a regular file (a bundle holds only regular files)`);
+  const problems: string[] = [...content.problems];
   const indexBytes = content.files.get(INDEX_FILE);
   if (!indexBytes) return { ok: false, path, files: 0, problems: [...problems, `${INDEX_FILE}: missing: nothing says what the bundle held`] };
   const indexSha256 = sha256Hex(indexBytes);

@@ -157,7 +157,7 @@ describe('tap-drift evidence on the committed baselines', () => {
     expect(pinned.stderr).toMatch(/index\.json: sha256 [0-9a-f]{64} is not the recorded/);
   });
 
-  it('fails verification of an archive whose bytes or content changed (exit 1)', () => {
+  it('fails verification of an archive whose bytes or content changed, or that holds a symlink (exit 1)', () => {
     // Prepare: one byte flipped in the compressed data, and an archive rebuilt around one changed file.
     const archive = readFileSync(`${bundle}.tar.gz`);
     const flipped = Buffer.from(archive);
@@ -167,16 +167,23 @@ describe('tap-drift evidence on the committed baselines', () => {
     cpSync(bundle, join(work, 'prod-bundle'), { recursive: true });
     writeFileSync(join(work, 'prod-bundle', 'gate-check.txt'), 'in sync\n');
     createTar({ file: join(dir, 'rebuilt.tar.gz'), cwd: work, gzip: true, sync: true }, ['prod-bundle']);
+    const linked = join(dir, 'linked');
+    cpSync(bundle, join(linked, 'prod-bundle'), { recursive: true });
+    symlinkSync('index.json', join(linked, 'prod-bundle', 'alias.json'));
+    createTar({ file: join(dir, 'linked.tar.gz'), cwd: linked, gzip: true, sync: true }, ['prod-bundle']);
 
     // Act
     const damaged = cli(WORKSPACE, ['evidence', 'verify', join(dir, 'flipped.tar.gz')]);
     const rebuilt = cli(WORKSPACE, ['evidence', 'verify', join(dir, 'rebuilt.tar.gz')]);
+    const withLink = cli(WORKSPACE, ['evidence', 'verify', join(dir, 'linked.tar.gz')]);
 
     // Assess
     expect(damaged.code).toBe(1);
     expect(damaged.stderr).toMatch(/archive is damaged/);
     expect(rebuilt.code).toBe(1);
     expect(rebuilt.stderr).toMatch(/gate-check\.txt: changed/);
+    expect(withLink.code).toBe(1);
+    expect(withLink.stderr).toMatch(/alias\.json: not a regular file/);
   });
 
   it.each([
