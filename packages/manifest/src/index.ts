@@ -145,3 +145,4 @@ export type {
 } from './types';
 export * from './approvals';
 export * from './security';
+export * from './evidence';

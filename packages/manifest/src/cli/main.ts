@@ -20,6 +20,7 @@ import { registerAuditCommands } from './audit';
 import { registerSecurityCommands } from './security';
 import { renderSecurityReport } from '../security/render';
 import { securityReport } from '../security/report';
+import { registerEvidenceCommands } from './evidence';
 import type { LoadedInventory, LoadedManifest, OutputFormat } from '../types';
 import type { EnvironmentName } from '@tap/validation';
 
@@ -183,6 +184,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
   registerApprovalCommands(program, io, (code) => (exitCode = code));
   registerAuditCommands(program, io, (code) => (exitCode = code));
   registerSecurityCommands(program, io, (code) => (exitCode = code));
+  registerEvidenceCommands(program, io, (code) => (exitCode = code));
 
   try {
     program.parse([...argv], { from: 'user' });

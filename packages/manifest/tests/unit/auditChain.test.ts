@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, computeConfigHash, computeInventoryHash, historyLineHash, owedApprovals, verifyAuditTrail, type ConfigManifest, type ResourceInventory } from '../../src';
-import { runCli } from '../../src/cli/main';
-import { WORKSPACE, record, removeDir, tempDir, writeJson, writeSynth } from './support';
+import { WORKSPACE, record, removeDir, runCliIn, tempDir, writeJson, writeSynth } from './support';
 
 /*
  * The approval history as a hash chain: each line carries prevHash (SHA-256 of the canonical JSON of the line before),
@@ -13,19 +12,7 @@ import { WORKSPACE, record, removeDir, tempDir, writeJson, writeSynth } from './
 const COMMITTED = join(WORKSPACE, 'apps', 'tap-stack', 'manifests');
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
-/** Runs tap-drift in-process, not in CI (an explicit empty environment), in `dir`. */
-function cli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), env, git: () => ({ name: 'Git User', email: 'git@example.com' }) });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = runCliIn;
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
 const writeLines = (file: string, content: string[]) => writeFileSync(file, content.map((l) => `${l}\n`).join(''));

@@ -50,6 +50,20 @@ export function runCliCaptured(args: readonly string[]): { code: number; stdout:
   return { code, stdout, stderr };
 }
 
+/** Runs `tap-drift` in this process in `dir`, not in CI (an explicit environment, empty by default), with a fixed git identity. */
+export function runCliIn(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const code = runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), env, git: () => ({ name: 'Git User', email: 'git@example.com' }) });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
 /**
  * Runs the built `tap-drift` bin as a user would (a separate node process), with `env` over the test's environment
  * (a value `undefined` removes the variable).

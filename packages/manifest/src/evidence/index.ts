@@ -1,0 +1,12 @@
+export { baselineId, BUNDLE_ID_LENGTH, DEFAULT_EVIDENCE_DIR, writeEvidenceBundle } from './bundle';
+export type { EvidenceOptions } from './bundle';
+export { collectEvidence } from './collect';
+export type { CollectedEvidence, CommittedSummary, EvidenceSources } from './collect';
+export { buildEvidenceIndex, EVIDENCE_FORMAT, INDEX_FILE, sha256Hex, verifyEvidenceBundle } from './digest';
+export { EvidenceError } from './errors';
+export { BASELINE_COMMITS_SEARCHED, findCommittedBaseline, gitFacts, runGit } from './git';
+export type { CommittedBaseline, GitFacts, GitFn } from './git';
+export { historyEvidence, readHistoryLines, REVERT_DRIFT_KIND } from './history';
+export type { EvidenceHistoryLine, HistoryEvidence } from './history';
+export { renderEvidenceMarkdown } from './render';
+export type { BackOutTarget, EvidenceIndex, EvidenceResult, EvidenceVerifyReport } from './types';
