@@ -2,22 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, SETTING_PATHS, environmentProfile } from '@tap/validation';
-import {
-  CONFIG_PATHS,
-  ManifestError,
-  ManifestHashMismatchError,
-  ManifestSchemaError,
-  approveManifests,
-  canonicalJson,
-  checkManifests,
-  compareManifests,
-  createConfigManifest,
-  diffManifests,
-  flattenConfiguration,
-  loadManifestSet,
-  manifestToEnvironmentConfig,
-  verifyManifest,
-} from '../../src';
+import { CONFIG_PATHS, ManifestError, ManifestHashMismatchError, ManifestSchemaError, approveManifests, canonicalJson, checkManifests, compareManifests, createConfigManifest, diffManifests, loadManifestSet, manifestToEnvironmentConfig, verifyManifest } from '../../src';
+import { flattenConfiguration } from '../../src/diff';
 import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson, writeSynth } from './support';
 
 /** The Aurora version the profiles pin (it moves with AWS's supported minors; the tests follow it). */
