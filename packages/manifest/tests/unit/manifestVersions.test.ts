@@ -73,6 +73,12 @@ describe('baselines written before a setting existed', () => {
     expect(readJson(join(base(), 'dev.json')).configuration.monitoring.dbConnectionsThreshold).toEqual(expect.any(Number));
     expect(after).toMatchObject({ code: 0, stderr: '' });
     expect(audit).toMatchObject({ code: 0, stderr: '' });
+    // Only the configuration changed: the history line says so (not "every resource added").
+    const lines = readFileSync(join(base(), 'history.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({
+      changedPaths: ['monitoring.dbConnectionsThreshold'],
+      changedResources: { added: 0, removed: 0, changed: 0, properties: 0, list: [] },
+    });
   });
 
   it('reports a field a current-format baseline did not record (its writer had no such setting) as a new field (exit 1)', () => {
