@@ -1,7 +1,7 @@
 import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type SettingType } from '@tap/validation';
 import { z } from 'zod';
 import { IMAGE_URI_PATH, MANIFEST_VERSION } from './constants';
-import type { ManifestConfiguration } from './types';
+import type { ConfigManifest, ManifestConfiguration } from './types';
 
 /** Why a leaf or block a manifest lists in `fields` is missing: not an old file (that lists fewer fields), an edited one. */
 const LISTED_BUT_ABSENT = 'listed in fields but has no value (an edited file: an older writer lists fewer fields); regenerate it';
@@ -113,3 +113,15 @@ export const manifestSchema = z
     const parsed = z.object(configurationShape(known)).strict().safeParse(manifest.configuration);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['configuration', ...issue.path] });
   });
+
+/**
+ * The fields a manifest written today always records (every setting with a value or fallback, and the image) that
+ * `manifest` does not: it was written before those settings existed. `check` reports them as new fields; what needs
+ * every setting (`manifestToEnvironmentConfig`, `compare`) refuses such a manifest by name.
+ *
+ * @example
+ * unrecordedFields(verifyManifest(oldBaseline)); // ['monitoring.dbConnectionsThreshold']
+ */
+export function unrecordedFields(manifest: Pick<ConfigManifest, 'fields'>): string[] {
+  return MANIFEST_FIELDS.filter((field) => !manifest.fields.includes(field) && !fieldSchema(field).isOptional());
+}

@@ -81,6 +81,19 @@ describe('baselines written before a setting existed', () => {
     });
   });
 
+  it('compare refuses baselines that do not record every setting, naming the file and the field (exit 2)', () => {
+    // Prepare
+    rewrite(join(base(), 'dev.json'), asFormat1WithoutDbConnections);
+
+    // Act
+    const result = cli(['compare', base()]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^tap-drift: .*dev\.json: does not record monitoring\.dbConnectionsThreshold \(written before that setting existed\); compare the current synth, or approve the baselines first$/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('reports a field a current-format baseline did not record (its writer had no such setting) as a new field (exit 1)', () => {
     // Prepare
     rewrite(join(base(), 'dev.json'), (manifest) => {
