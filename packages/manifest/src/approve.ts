@@ -129,8 +129,9 @@ export function approveManifests(options: ApproveOptions): ApproveReport {
     const inventoryFile = baselineInventories.get(entry.environment)?.file ?? inventoryFileFor(baselineFile);
     const resources = entry.resources;
     const resourceCount = Object.keys(inventory.inventory.resources).length;
+    // Resources compared (changed or not) are summarised as they are; only a first inventory counts every resource.
     const changedResources: ChangedResources =
-      resources && resources.status === 'changed'
+      resources && (resources.status === 'changed' || resources.status === 'unchanged')
         ? summarizeResourceChanges(resources.diff)
         : { added: resourceCount, removed: 0, changed: 0, properties: 0, list: [`* ${resourceCount} resources (first approved inventory)`] };
     approved.push({

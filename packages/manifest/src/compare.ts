@@ -4,6 +4,7 @@ import { flattenConfiguration } from './diff';
 import { ManifestError } from './errors';
 import { manifestToEnvironmentConfig } from './manifest';
 import { compareInventories } from './parity';
+import { unrecordedFields } from './schema';
 import type { CompareReport, CompareRow, LoadedInventory, LoadedManifest } from './types';
 
 /** Manifest path -> its validation policy; the image is set per deployment. */
@@ -18,8 +19,8 @@ function policyOf(path: string): FieldPolicy {
  * (even when all environments agree on it). With `inventories` (one per environment), the resources are compared too
  * (`compareInventories`: the same resources with the same inputs, except where `RESOURCE_PARITY_RULES` says otherwise).
  *
- * @throws ManifestError when two manifests describe the same environment, or an environment has no inventory while
- * others have one.
+ * @throws ManifestError when two manifests describe the same environment, a manifest does not record every setting (an
+ * older baseline), or an environment has no inventory while others have one.
  * @example
  * const report = compareManifests([loadManifest('dev.json'), loadManifest('prod.json')]);
  * report.drift; // false when only expected differences exist
@@ -34,6 +35,10 @@ export function compareManifests(manifests: readonly LoadedManifest[], inventori
         loaded.file,
         `describes environment ${loaded.manifest.environment}, like ${seen.file}; give one manifest per environment`,
       );
+    }
+    const unrecorded = unrecordedFields(loaded.manifest);
+    if (unrecorded.length > 0) {
+      throw new ManifestError('schema', loaded.file, `does not record ${unrecorded.join(', ')} (written before ${unrecorded.length === 1 ? 'that setting' : 'those settings'} existed); compare the current synth, or approve the baselines first`);
     }
     byEnv.set(loaded.manifest.environment, loaded);
   }

@@ -1,7 +1,10 @@
 import { SETTING_PATHS, settingOf, type ConfigPath } from '@tap/validation';
 
-/** Version of the manifest format; bump it when a field changes meaning. */
-export const MANIFEST_VERSION = 1;
+/**
+ * Version of the manifest format; bump it (with an upgrade step in `upgrade.ts`) when the file's shape or a field's
+ * meaning changes. 2: the file lists the fields its writer records (`fields`). A new setting needs no bump.
+ */
+export const MANIFEST_VERSION = 2;
 
 /** Exit codes of `tap-drift`, the same as driftctl and `terraform plan -detailed-exitcode`. */
 export const EXIT_CODES = {

@@ -38,7 +38,7 @@ export function diffFlattened(a: Record<string, unknown>, b: Record<string, unkn
 
 /**
  * Every configuration path that differs from `before` to `after` (and `environment`, if it differs),
- * sorted by path. The timestamp and the hash are not compared.
+ * sorted by path; a path `before` does not list in its `fields` is marked `newField`. The timestamp and the hash are not compared.
  *
  * @example
  * diffManifests(approved, current); // [{ path: 'database.instanceCount', kind: 'changed', before: 2, after: 1 }]
@@ -50,5 +50,7 @@ export function diffManifests(before: ConfigManifest, after: ConfigManifest): Ma
     a.environment = before.environment;
     b.environment = after.environment;
   }
-  return diffFlattened(a, b);
+  // A field the baseline's writer did not record (a setting added since) is a new field, not a value someone unset.
+  const recorded = new Set(before.fields);
+  return diffFlattened(a, b).map((change) => (change.kind === 'added' && change.path !== 'environment' && !recorded.has(change.path) ? { ...change, newField: true } : change));
 }

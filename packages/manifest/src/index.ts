@@ -1,48 +1,56 @@
-export { approveManifests } from './approve';
-export type { ApproveOptions } from './approve';
-export {
-  checkPolicyReport,
-  CI_REFUSED_FLAGS,
-  ciRefusals,
-  gitIdentity,
-  isApproval,
-  isChainStart,
-  isCi,
-  readApprovalHistory,
-  readHistory,
-  resolveApprover,
-  resolveIdentity,
-  summarizeResourceChanges,
-} from './audit';
-export type { ApproverSources, GitIdentityFn } from './audit';
+// The public API of @tap/manifest, by job (README.md, "API"). Everything else is internal: tests import it from its
+// module. `@tap/manifest/pulumi` adds `createConfigManifestOutput` for Pulumi programs.
+
+// Records: configuration manifests and resource inventories, their hashes, reading and writing them.
+export { CONFIG_PATHS, EXIT_CODES, INVENTORY_VERSION, MANIFEST_VERSION, SECRET_PLACEHOLDER } from './constants';
+export { canonicalJson, computeConfigHash } from './hash';
+export { createConfigManifest, manifestToEnvironmentConfig, verifyManifest } from './manifest';
+export { createInventory, formatPath, loadInventory, loadInventorySet, serializeInventory, verifyInventory } from './inventory';
+export { loadManifest, loadManifestSet, readFileBytes, readJsonFile, readTextFile, writeFileAtomic } from './io';
+export type { WriteFn } from './io';
+
+// The drift gate: check against the approved baselines, compare across environments, approve.
+export { diffManifests } from './diff';
+export { diffInventories } from './resourceDiff';
 export { checkManifests } from './check';
 export type { CheckInventories } from './check';
 export { compareManifests } from './compare';
-export {
-  CONFIG_MANIFEST_OUTPUT,
-  CONFIG_PATHS,
-  DEFAULT_HISTORY_FILE,
-  EXIT_CODES,
-  IMAGE_URI_PATH,
-  INVENTORY_FILE_SUFFIX,
-  INVENTORY_VERSION,
-  MANIFEST_VERSION,
-  MARKDOWN_DETAIL_CAP,
-  MARKDOWN_RESOURCE_CAP,
-  MAX_INPUT_BYTES,
-  OPTIONS_PATH,
-  OUTPUT_FORMATS,
-  PULUMI_EXIT_CHANGES,
-  REFERENCE_ATTRIBUTES,
-  REFRESH_OP_KINDS,
-  RESOURCE_PARITY_RULES,
-  SECRET_DIGEST_PREFIX,
-  SECRET_INPUT_KEYS,
-  SECRET_PLACEHOLDER,
-  SYNTH_RESOURCES_FILE,
-  VOLATILE_VALUES,
-} from './constants';
-export { diffManifests, flattenConfiguration } from './diff';
+export { RESOURCE_PARITY_RULES } from './constants';
+export { compareInventories } from './parity';
+export type { ParityInput } from './parity';
+export { approveManifests } from './approve';
+export type { ApproveOptions } from './approve';
+export { ciRefusals } from './audit';
+export type { GitIdentityFn } from './audit';
+
+// Approvals and the audit record: requirements, their verification, the hash-chained history.
+export { collectChanges, computeRequirements, loadApprovalRules, loadGivenApprovals, renderRequirements, requirementsFor, verifyApprovals } from './approvals';
+export type { ApprovalRules, RequirementsInput, RequirementsReport, VerifyReport } from './approvals';
+export { historyLineHash, nextPrevHash, verifyAuditTrail, withHistoryLock } from './history/chain';
+export type { VerifyAuditOptions } from './history/chain';
+export { readHistory } from './audit';
+export { owedApprovals } from './history/owed';
+export { appendRevertDrift } from './history/revertDrift';
+export type { RevertDriftOptions } from './history/revertDrift';
+export type { OwedApprovalsOptions } from './history/owed';
+
+// Live drift: cloud vs state and deployed vs code.
+export { runLiveDrift } from './live/run';
+export type { LiveDriftOptions, SpawnFn, SpawnResult } from './live/run';
+export { compareDeployed } from './live/deployed';
+export { applyIgnoreRules, loadIgnoreRules } from './live/ignore';
+export { parseRefreshPreview } from './live/refresh';
+export type { DeployedChange, DeployedComparison, LiveDriftReport, RefreshPreview, ResourceDrift } from './live/types';
+
+// The security diff: each changed grant, broadening or narrowing.
+export { renderSecurityDiffMarkdown, renderSecurityReport, securityDiff, securityReport } from './security';
+export type { Inventory, SecurityClassification, SecurityDiff, SecurityDiffRow, SecurityReport } from './security';
+
+// The evidence bundle of a change, and its verification.
+export { verifyEvidenceBundle, writeEvidenceBundle } from './evidence';
+export type { EvidenceOptions, EvidenceResult, EvidenceVerifyReport } from './evidence';
+
+// Errors: each one line naming the file or flag (see EXIT_CODES for how the CLI maps them).
 export {
   ApprovalRefusedError,
   CiRefusalError,
@@ -54,95 +62,27 @@ export {
   ManifestSchemaError,
 } from './errors';
 export type { LiveDriftErrorCode, ManifestErrorCode } from './errors';
-export { canonicalJson, computeConfigHash } from './hash';
-export {
-  computeInventoryHash,
-  createInventory,
-  formatPath,
-  inventoryFileFor,
-  inventorySchema,
-  isSecretDigest,
-  loadInventory,
-  loadInventorySet,
-  secretDigest,
-  serializeInventory,
-  verifyInventory,
-} from './inventory';
-export { historyLineHash, nextPrevHash, startChain, verifyAuditTrail, withHistoryLock } from './history/chain';
-export type { StartChainOptions, VerifyAuditOptions } from './history/chain';
-export { owedApprovals } from './history/owed';
-export { appendRevertDrift } from './history/revertDrift';
-export type { RevertDriftOptions } from './history/revertDrift';
-export type { OwedApprovalsOptions } from './history/owed';
-export { renderAudit, renderOwed } from './history/render';
-export { assertInsideDirectory, loadManifest, loadManifestSet, readFileBytes, readJsonFile, readTextFile, writeFileAtomic } from './io';
-export type { WriteFn } from './io';
-export { compareInventories } from './parity';
-export type { ParityInput } from './parity';
-export { diffInventories, diffValues, shortUrn } from './resourceDiff';
-export { createConfigManifest, manifestToEnvironmentConfig, verifyManifest } from './manifest';
-export { comparableImageUri, compareDeployed } from './live/deployed';
-export { applyIgnoreRules, ignoreFileSchema, loadIgnoreRules, parseIgnoreRules } from './live/ignore';
-export { parseRefreshPreview, propertyPathSegments, redactSecrets } from './live/refresh';
-export { EXPECTED_CHANGES, ROTATION_STAGES, expectedChange } from './live/expected';
-export type { ExpectedChange, ExpectedChangeInput } from './live/expected';
-export { buildLiveReport } from './live/report';
-export type { LiveReportParts } from './live/report';
-export { runLiveDrift, spawnPulumi } from './live/run';
-export type { LiveDriftOptions, SpawnFn, SpawnResult } from './live/run';
-export type {
-  DeployedChange,
-  DeployedComparison,
-  IgnoredBy,
-  IgnoreRule,
-  LiveDriftReport,
-  PropertyDrift,
-  RefreshPreview,
-  ResourceDrift,
-  ResourceDriftKind,
-} from './live/types';
-export { renderApprove, renderCheck, renderCompare, renderHash, renderLive } from './render';
-export { configurationSchema, manifestSchema } from './schema';
+export { ApprovalInputError } from './approvals';
+
 export type {
   ApprovalRecord,
-  Approver,
-  AuditProblem,
-  AuditReport,
-  BaselineHashes,
-  ChainStartRecord,
-  HistoryLine,
-  HistoryRecord,
-  OwedApproval,
-  OwedReport,
-  RevertDriftRecord,
   ApproveReport,
-  ChangedResources,
+  AuditReport,
   CheckReport,
   CompareReport,
-  CompareRow,
-  ComponentChanges,
   ConfigManifest,
   EnvironmentCheck,
+  HistoryLine,
   InventoryCheck,
-  InventoryCounts,
   InventoryDiff,
-  InventoryNormalisation,
   InventoryResource,
   LoadedInventory,
   LoadedManifest,
-  ParityRow,
-  PolicyResult,
-  RecordedApprovals,
-  PropertyChange,
-  ResourceChange,
-  ResourceInventory,
-  ResourceParityReport,
-  VolatileOccurrence,
   ManifestChange,
   ManifestConfiguration,
   ManifestExtras,
-  OutputFormat,
+  OwedReport,
+  ResourceInventory,
+  ResourceParityReport,
+  RevertDriftRecord,
 } from './types';
-export * from './approvals';
-export * from './security';
-export * from './evidence';

@@ -8,6 +8,7 @@ import { InventoryHashMismatchError, InventorySchemaError, ManifestError } from 
 import { computeConfigHash } from './hash';
 import { readJsonFile } from './io';
 import { redactSecrets } from './live/refresh';
+import { INVENTORY_FORMAT, upgradeFile } from './upgrade';
 import type { InventoryNormalisation, InventoryResource, LoadedInventory, LoadedManifest, ResourceInventory } from './types';
 
 /** One record of the synth's `resources.json`; fields this package does not use (outputs, propertyDependencies, ...) pass. */
@@ -281,7 +282,10 @@ function issuesOf(error: z.ZodError, fallback: string): string[] {
  * const inventory = verifyInventory(JSON.parse(text), 'manifests/prod.resources.json');
  */
 export function verifyInventory(value: unknown, source = 'inventory'): ResourceInventory {
-  const parsed = inventorySchema.safeParse(value);
+  // An older format is checked by its own schema and upgraded first; a newer one is refused.
+  const upgraded = upgradeFile(value, INVENTORY_FORMAT);
+  if (!upgraded.ok) throw new InventorySchemaError(source, upgraded.issues);
+  const parsed = inventorySchema.safeParse(upgraded.value);
   if (!parsed.success) throw new InventorySchemaError(source, issuesOf(parsed.error, 'not a resource inventory'));
   const inventory = parsed.data as ResourceInventory;
   const computed = computeInventoryHash(inventory);

@@ -2,7 +2,8 @@ import { SETTING_PATHS, environmentProfile, isSettingValue, setSettingValue, set
 import { MANIFEST_VERSION } from './constants';
 import { ManifestHashMismatchError, ManifestSchemaError } from './errors';
 import { computeConfigHash } from './hash';
-import { manifestLeaf, manifestSchema } from './schema';
+import { MANIFEST_FIELDS, manifestLeaf, manifestSchema } from './schema';
+import { MANIFEST_FORMAT, upgradeFile } from './upgrade';
 import type { ConfigManifest, ManifestExtras } from './types';
 
 /**
@@ -31,6 +32,7 @@ export function createConfigManifest(config: EnvironmentConfig, extras: Manifest
     manifestVersion: MANIFEST_VERSION,
     environment: config.environment,
     timestamp: extras.timestamp ?? new Date().toISOString(),
+    fields: [...MANIFEST_FIELDS],
     configuration,
     configHash: computeConfigHash(configuration),
   } as const;
@@ -43,14 +45,19 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 /**
  * Checks that `value` is a configuration manifest (schema) whose `configHash` matches its configuration,
- * and returns it typed. `source` (usually the file) names the input in errors.
+ * and returns it typed, in the current format: a file of an older format is checked by its own format's schema and
+ * upgraded (`MANIFEST_FORMAT`; the configuration, and so the hash, is never changed). `source` (usually the file) names
+ * the input in errors.
  *
- * @throws ManifestSchemaError when the shape is wrong; ManifestHashMismatchError when the hash does not match.
+ * @throws ManifestSchemaError when the shape is wrong (or the format is newer than this package reads);
+ *   ManifestHashMismatchError when the hash does not match.
  * @example
  * const manifest = verifyManifest(JSON.parse(text), 'manifests/prod.json');
  */
 export function verifyManifest(value: unknown, source = 'manifest'): ConfigManifest {
-  const parsed = manifestSchema.safeParse(value);
+  const upgraded = upgradeFile(value, MANIFEST_FORMAT);
+  if (!upgraded.ok) throw new ManifestSchemaError(source, upgraded.issues);
+  const parsed = manifestSchema.safeParse(upgraded.value);
   if (!parsed.success) {
     throw new ManifestSchemaError(
       source,

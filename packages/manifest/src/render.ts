@@ -9,6 +9,7 @@ import type {
   EnvironmentCheck,
   InventoryCheck,
   LoadedManifest,
+  ManifestChange,
   OutputFormat,
   PropertyChange,
   ResourceChange,
@@ -123,6 +124,9 @@ export function renderCompare(report: CompareReport, format: OutputFormat): stri
   return [table(headers, rows), '', ...reasons.map((reason) => `DRIFT ${reason}`), ...resourceLines, `${report.drift ? 'drift' : 'in sync'}: ${summary}`, ''].join('\n');
 }
 
+/** The approved side of a configuration change: `(new field)` when the baseline's writer did not record the field. */
+const approvedValue = (change: ManifestChange, shown: (value: unknown) => string): string => (change.newField ? '(new field)' : shown(change.before));
+
 const STATUS_WORDS = {
   unchanged: 'unchanged',
   changed: 'changed',
@@ -150,7 +154,7 @@ const resourceMark = { added: '+', removed: '-', changed: '~' } as const;
 function checkText(entry: EnvironmentCheck): string[] {
   const hashes = entry.status === 'changed' && entry.baselineHash !== entry.currentHash ? ` (${short(entry.baselineHash)} -> ${short(entry.currentHash)})` : '';
   const lines = [`${entry.environment}: ${STATUS_WORDS[entry.status]}${hashes}`];
-  for (const change of entry.changes) lines.push(`  ${change.path}: ${show(change.before)} -> ${show(change.after)}`);
+  for (const change of entry.changes) lines.push(`  ${change.path}: ${approvedValue(change, show)} -> ${show(change.after)}`);
   const resources = entry.resources;
   if (!resources || (resources.status === 'unchanged' && entry.status === 'unchanged')) return lines;
   const inventoryHashes = resources.status === 'changed' ? ` (${short(resources.baselineHash)} -> ${short(resources.currentHash)})` : '';
@@ -237,7 +241,7 @@ export function renderCheck(report: CheckReport, format: OutputFormat): string {
     for (const entry of report.environments.filter((e) => e.changes.length > 0 || (e.resources?.diff.components.length ?? 0) > 0)) {
       lines.push('', `#### ${entry.environment}`, '');
       if (entry.changes.length > 0) {
-        lines.push('Configuration:', '', markdownTable(['path', 'approved', 'current'], entry.changes.map((c) => [`\`${c.path}\``, cell(c.before), cell(c.after)])), '');
+        lines.push('Configuration:', '', markdownTable(['path', 'approved', 'current'], entry.changes.map((c) => [`\`${c.path}\``, approvedValue(c, cell), cell(c.after)])), '');
       }
       const components = entry.resources?.diff.components ?? [];
       if (components.length === 0) continue;

@@ -1,41 +1,58 @@
 import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type SettingType } from '@tap/validation';
 import { z } from 'zod';
-import { MANIFEST_VERSION } from './constants';
-import type { ManifestConfiguration } from './types';
+import { IMAGE_URI_PATH, MANIFEST_VERSION } from './constants';
+import type { ConfigManifest, ManifestConfiguration } from './types';
 
-const finite = z.number().finite();
+/** Why a leaf or block a manifest lists in `fields` is missing: not an old file (that lists fewer fields), an edited one. */
+const LISTED_BUT_ABSENT = 'listed in fields but has no value (an edited file: an older writer lists fewer fields); regenerate it';
 
 /** A manifest leaf of a setting's type: the manifest is as strict as the config it records. */
 function leafSchema(type: SettingType): z.ZodTypeAny {
+  const required_error = LISTED_BUT_ABSENT;
   switch (type) {
     case 'string':
-      return z.string().min(1);
+      return z.string({ required_error }).min(1);
     case 'boolean':
-      return z.boolean();
+      return z.boolean({ required_error });
     case 'integer':
-      return finite.int();
+      return z.number({ required_error }).finite().int();
     case 'number':
-      return finite;
+      return z.number({ required_error }).finite();
   }
 }
 
 /**
- * The configuration's shape, from `SETTINGS` of @tap/validation: each setting at its manifest path (`lambda.memory`),
- * optional only when the config may leave it out and it has no fallback; plus the image (no setting: it is built).
+ * Every field a configuration manifest of this version records, sorted: each setting's manifest path (`lambda.memory`,
+ * from `SETTINGS` of @tap/validation) and the image (`docker.imageUri`, no setting: it is built). A manifest lists the
+ * fields its writer knew in `fields`, so a reader can tell a field an older writer did not record from one removed by hand.
  */
-function configurationShape(): z.ZodRawShape {
+export const MANIFEST_FIELDS: readonly string[] = Object.freeze(
+  [...SETTING_PATHS.flatMap((path) => settingOf(path).manifest ?? []), IMAGE_URI_PATH].sort(),
+);
+
+/** The leaf schema of a known field; a field with a fallback (and the image) is always recorded, others only when set. */
+function fieldSchema(field: string): z.ZodTypeAny {
+  if (field === IMAGE_URI_PATH) return z.string({ required_error: LISTED_BUT_ABSENT }).min(1);
+  const path = SETTING_PATHS.find((p) => settingOf(p).manifest === field);
+  if (path === undefined) throw new TypeError(`${field} is no field of the configuration manifest`);
+  const { type, optional, fallback } = settingOf(path);
+  return optional && fallback === undefined ? leafSchema(type).optional() : leafSchema(type);
+}
+
+/**
+ * The configuration's shape when it records `fields` (each a known field): each at its path (`lambda.memory`) with its
+ * type, unknown keys rejected at every level. A field not listed must be absent: its writer did not know it.
+ */
+function configurationShape(fields: readonly string[]): z.ZodRawShape {
   const top: Record<string, z.ZodTypeAny> = {};
   const groups: Record<string, Record<string, z.ZodTypeAny>> = {};
-  for (const path of SETTING_PATHS) {
-    const { manifest, type, optional, fallback } = settingOf(path);
-    if (manifest === null) continue;
-    const leaf = optional && fallback === undefined ? leafSchema(type).optional() : leafSchema(type);
-    const [group, name] = manifest.split('.');
-    if (name === undefined) top[group] = leaf;
-    else groups[group] = { ...groups[group], [name]: leaf };
+  for (const field of fields) {
+    const [group, name] = field.split('.');
+    if (name === undefined) top[group] = fieldSchema(field);
+    else groups[group] = { ...groups[group], [name]: fieldSchema(field) };
   }
-  const blocks = Object.fromEntries(Object.entries(groups).map(([group, shape]) => [group, z.object(shape).strict()]));
-  return { ...top, ...blocks, docker: z.object({ imageUri: z.string().min(1) }).strict() };
+  const blocks = Object.fromEntries(Object.entries(groups).map(([group, shape]) => [group, z.object(shape, { required_error: LISTED_BUT_ABSENT }).strict()]));
+  return { ...top, ...blocks };
 }
 
 /** The value at a manifest path (`lambda.memory`) of a configuration; undefined when absent. */
@@ -58,21 +75,53 @@ function isManifestConfiguration(value: Record<string, unknown>): value is Manif
     const leaf = manifestLeaf(value, manifest);
     return isSettingValue(path, leaf) && (fallback === undefined || leaf !== undefined);
   });
-  return settingsOk && typeof manifestLeaf(value, 'docker.imageUri') === 'string';
+  return settingsOk && typeof manifestLeaf(value, IMAGE_URI_PATH) === 'string';
 }
 
 /**
- * What a configuration manifest must look like; unknown keys are rejected at every level. Built from `SETTINGS`, so a
- * new setting needs no edit here; its static type is `ManifestConfiguration`, derived from the same table.
+ * What the configuration of a manifest written today must look like (every field of `MANIFEST_FIELDS`); unknown keys
+ * are rejected at every level. Built from `SETTINGS`, so a new setting needs no edit here; its static type is
+ * `ManifestConfiguration`, derived from the same table.
  */
-export const configurationSchema = z.object(configurationShape()).strict().refine(isManifestConfiguration, 'does not record every setting of SETTINGS');
+export const configurationSchema = z.object(configurationShape(MANIFEST_FIELDS)).strict().refine(isManifestConfiguration, 'does not record every setting of SETTINGS');
 
+/** `fields`: known fields only, sorted, each once (what `createConfigManifest` writes). */
+const fieldsSchema = z.array(z.string()).superRefine((fields, ctx) => {
+  for (const field of fields) {
+    if (!MANIFEST_FIELDS.includes(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${field} is no field of the configuration manifest (no setting of SETTINGS has it); known: ${MANIFEST_FIELDS.join(', ')}` });
+  }
+  if (fields.some((field, i) => i > 0 && fields[i - 1] >= field)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be sorted, each field once' });
+});
+
+/**
+ * What a configuration manifest of the current format (`MANIFEST_VERSION`) must look like: the configuration records
+ * exactly the fields it lists in `fields`, each with its setting's type. Older formats are upgraded to this one first
+ * (see `MANIFEST_FORMAT` in upgrade.ts); the schema itself never accepts less than a file lists.
+ */
 export const manifestSchema = z
   .object({
     manifestVersion: z.literal(MANIFEST_VERSION),
     environment: z.enum(ENVIRONMENT_NAMES),
     timestamp: z.string().datetime({ offset: true }),
-    configuration: configurationSchema,
+    fields: fieldsSchema,
+    configuration: z.record(z.unknown()),
     configHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (SHA-256)'),
   })
-  .strict();
+  .strict()
+  .superRefine((manifest, ctx) => {
+    const known = manifest.fields.filter((field) => MANIFEST_FIELDS.includes(field));
+    const parsed = z.object(configurationShape(known)).strict().safeParse(manifest.configuration);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['configuration', ...issue.path] });
+  });
+
+/**
+ * The fields a manifest written today always records (every setting with a value or fallback, and the image) that
+ * `manifest` does not: it was written before those settings existed. `check` reports them as new fields; what needs
+ * every setting (`manifestToEnvironmentConfig`, `compare`) refuses such a manifest by name.
+ *
+ * @example
+ * unrecordedFields(verifyManifest(oldBaseline)); // ['monitoring.dbConnectionsThreshold']
+ */
+export function unrecordedFields(manifest: Pick<ConfigManifest, 'fields'>): string[] {
+  return MANIFEST_FIELDS.filter((field) => !manifest.fields.includes(field) && !fieldSchema(field).isOptional());
+}

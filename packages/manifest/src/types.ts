@@ -27,7 +27,14 @@ export type ManifestConfiguration = ManifestSettings & { docker: { imageUri: str
 
 /** A canonical, hashed record of one environment's configuration. */
 export interface ConfigManifest {
-  manifestVersion: 1;
+  /** The format (`MANIFEST_VERSION`); an older file is upgraded when it is read. */
+  manifestVersion: 2;
+  /**
+   * The configuration fields its writer records, sorted (`MANIFEST_FIELDS` when it was written): a field missing from
+   * the list is one that writer did not know (reported as a new field); one listed must be in `configuration` (unless
+   * its setting is optional and unset). Not hashed: it follows from the configuration and the writer's settings.
+   */
+  fields: string[];
   environment: EnvironmentName;
   /** ISO 8601; when the manifest was made. Never part of the hash. */
   timestamp: string;
@@ -52,6 +59,8 @@ export interface ManifestChange {
   kind: 'changed' | 'added' | 'removed';
   before?: unknown;
   after?: unknown;
+  /** `added` only: the baseline's writer did not record this field at all (a setting added since), so it is new. */
+  newField?: true;
 }
 
 /** A manifest and the file it came from. */

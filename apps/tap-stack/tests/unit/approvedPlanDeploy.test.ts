@@ -1,5 +1,5 @@
-import type { DeploymentPlan } from '../../src/deploy/plan';
 import { join } from 'node:path';
+import type { DeploymentPlan } from '../../src/deploy/plan';
 import { editableWorkspace, planScenario, runner } from '../deployHelper';
 import { committedInventory, firstDeployPlan } from '../planHelper';
 

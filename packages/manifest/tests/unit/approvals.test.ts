@@ -1,20 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  approvalRulesSchema,
-  computeRequirements,
-  createConfigManifest,
-  globToRegExp,
-  loadApprovalRules,
-  manifestToEnvironmentConfig,
-  parseApprovalRules,
-  pathAndParents,
-  readApprovalHistory,
-  renderRequirements,
-  requirementsFor,
-  verifyApprovals,
-  ApprovalInputError,
-} from '../../src';
+import { createConfigManifest, loadApprovalRules, manifestToEnvironmentConfig, requirementsFor, verifyApprovals, ApprovalInputError } from '../../src';
+import { renderRequirements } from '../../src/approvals/render';
+import { computeRequirements } from '../../src/approvals/requirements';
+import { globToRegExp, parseApprovalRules, pathAndParents } from '../../src/approvals/rules';
+import { approvalRulesSchema } from '../../src/approvals/schema';
+import { readApprovalHistory } from '../../src/audit';
 import type { ConfigManifest, RequirementsReport } from '../../src';
 import { runCli } from '../../src/cli/main';
 import { ENVS, WORKSPACE, approveFixtures, changedSynth, record, runCliCaptured, removeDir, tempDir, writeJson, type Env, type SynthRecordFixture } from './support';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readApprovalHistory, resolveApprover, resolveIdentity, ManifestError } from '../../src';
+import { ManifestError } from '../../src';
+import { readApprovalHistory, resolveApprover, resolveIdentity } from '../../src/audit';
 import { runCli } from '../../src/cli/main';
 import { WORKSPACE, policyReport, record, removeDir, tempDir, writeJson, writeSynth } from './support';
 

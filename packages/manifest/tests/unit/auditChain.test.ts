@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, computeConfigHash, computeInventoryHash, historyLineHash, owedApprovals, verifyAuditTrail, type ConfigManifest, type ResourceInventory } from '../../src';
+import { canonicalJson, computeConfigHash, historyLineHash, owedApprovals, verifyAuditTrail, type ConfigManifest, type ResourceInventory } from '../../src';
+import { computeInventoryHash } from '../../src/inventory';
 import { WORKSPACE, record, removeDir, runCliIn, tempDir, writeJson, writeSynth } from './support';
 
 /*

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { approvalRulesSchema, approveManifests, gateChangeRequirements, loadApprovalRules, parseApprovalRules, renderRequirements, requirementsFor } from '../../src';
+import { approveManifests, loadApprovalRules, requirementsFor } from '../../src';
+import { gateChangeRequirements } from '../../src/approvals/gateChange';
+import { renderRequirements } from '../../src/approvals/render';
+import { parseApprovalRules } from '../../src/approvals/rules';
+import { approvalRulesSchema } from '../../src/approvals/schema';
 import { WORKSPACE, removeDir, runCliCaptured, tempDir, writeJson, writeSynth } from './support';
 
 /*

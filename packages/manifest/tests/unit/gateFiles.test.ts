@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_INPUT_BYTES, ManifestError, loadInventorySet, loadManifestSet, readTextFile, writeFileAtomic } from '../../src';
+import { ManifestError, loadInventorySet, loadManifestSet, readTextFile, writeFileAtomic } from '../../src';
+import { MAX_INPUT_BYTES } from '../../src/constants';
 import { BUILT_BIN, manifestFor, removeDir, runBin, tempDir, writeJson } from './support';
 
 /*

@@ -1,15 +1,6 @@
 import { join } from 'node:path';
-import {
-  InventoryHashMismatchError,
-  InventorySchemaError,
-  createInventory,
-  diffInventories,
-  loadInventory,
-  serializeInventory,
-  shortUrn,
-  verifyInventory,
-  type ResourceInventory,
-} from '../../src';
+import { InventoryHashMismatchError, InventorySchemaError, createInventory, diffInventories, loadInventory, serializeInventory, verifyInventory, type ResourceInventory } from '../../src';
+import { shortUrn } from '../../src/resourceDiff';
 import { record, removeDir, synthFixture, tempDir, writeJson, type SynthRecordFixture } from './support';
 
 /** The dev synth fixture, changed by `change`, as an inventory. */

@@ -1,19 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  LiveDriftError,
-  applyIgnoreRules,
-  buildLiveReport,
-  compareDeployed,
-  loadIgnoreRules,
-  parseIgnoreRules,
-  parseRefreshPreview,
-  propertyPathSegments,
-  renderLive,
-  type IgnoreRule,
-  type LoadedManifest,
-  type RefreshPreview,
-} from '../../src';
+import { LiveDriftError, compareDeployed, type LoadedManifest } from '../../src';
+import { applyIgnoreRules, loadIgnoreRules, parseIgnoreRules } from '../../src/live/ignore';
+import { parseRefreshPreview, propertyPathSegments } from '../../src/live/refresh';
+import { buildLiveReport } from '../../src/live/report';
+import { type IgnoreRule, type RefreshPreview } from '../../src/live/types';
+import { renderLive } from '../../src/render';
 import { WORKSPACE, manifestFor, removeDir, tempDir } from './support';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'refresh');

@@ -2,22 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS, SETTING_PATHS, environmentProfile } from '@tap/validation';
-import {
-  CONFIG_PATHS,
-  ManifestError,
-  ManifestHashMismatchError,
-  ManifestSchemaError,
-  approveManifests,
-  canonicalJson,
-  checkManifests,
-  compareManifests,
-  createConfigManifest,
-  diffManifests,
-  flattenConfiguration,
-  loadManifestSet,
-  manifestToEnvironmentConfig,
-  verifyManifest,
-} from '../../src';
+import { CONFIG_PATHS, ManifestError, ManifestHashMismatchError, ManifestSchemaError, approveManifests, canonicalJson, checkManifests, compareManifests, createConfigManifest, diffManifests, loadManifestSet, manifestToEnvironmentConfig, verifyManifest } from '../../src';
+import { flattenConfiguration } from '../../src/diff';
 import { FIXED_TIME, IMAGE, manifestFor, removeDir, tempDir, writeJson, writeSynth } from './support';
 
 /** The Aurora version the profiles pin (it moves with AWS's supported minors; the tests follow it). */
@@ -30,7 +16,7 @@ describe('createConfigManifest', () => {
 
     // Assess
     expect(manifest).toMatchObject({
-      manifestVersion: 1,
+      manifestVersion: 2,
       environment: 'prod',
       timestamp: FIXED_TIME,
       configuration: {
@@ -47,6 +33,10 @@ describe('createConfigManifest', () => {
     });
     const expected = createHash('sha256').update(canonicalJson(manifest.configuration)).digest('hex');
     expect(manifest.configHash).toBe(expected);
+    // It lists every field it records (and the optional ones it knows but leaves unset), sorted.
+    expect(manifest.fields).toEqual([...manifest.fields].sort());
+    expect(manifest.fields).toEqual(expect.arrayContaining(Object.keys(flattenConfiguration(manifest.configuration))));
+    expect(manifest.fields).toEqual(expect.arrayContaining(Object.keys(CONFIG_PATHS)));
   });
 
   it('gives the same hash whatever the timestamp', () => {
@@ -89,13 +79,13 @@ describe('verifyManifest', () => {
 
   it.each([
     ['an unknown key', (m: Record<string, any>) => (m.configuration.lambda.memorySize = 1), 'configuration.lambda: Unrecognized key(s) in object: \'memorySize\''], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a missing field', (m: Record<string, any>) => delete m.configuration.region, 'configuration.region: Required'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a missing field', (m: Record<string, any>) => delete m.configuration.region, 'configuration.region: listed in fields but has no value'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a string number', (m: Record<string, any>) => (m.configuration.lambda.memory = '1024'), 'configuration.lambda.memory: Expected number, received string'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a fractional whole-number setting', (m: Record<string, any>) => (m.configuration.lambda.memory = 1024.5), 'configuration.lambda.memory: Expected integer, received float'], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['no timeout (it has a fallback, so it is always recorded)', (m: Record<string, any>) => delete m.configuration.lambda.timeoutSeconds, 'configuration.lambda.timeoutSeconds: Required'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['no timeout (it has a fallback, so it is always recorded)', (m: Record<string, any>) => delete m.configuration.lambda.timeoutSeconds, 'configuration.lambda.timeoutSeconds: listed in fields but has no value'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['an unknown environment', (m: Record<string, any>) => (m.environment = 'qa'), 'environment: Invalid enum value'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a bad hash', (m: Record<string, any>) => (m.configHash = 'ABC'), 'configHash: must be 64 lowercase hex characters (SHA-256)'], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['another version', (m: Record<string, any>) => (m.manifestVersion = 2), 'manifestVersion: Invalid literal value, expected 1'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a newer version', (m: Record<string, any>) => (m.manifestVersion = 3), 'manifestVersion: 3 is newer than this tap-drift reads (1 to 2)'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a bad timestamp', (m: Record<string, any>) => (m.timestamp = 'yesterday'), 'timestamp: Invalid datetime'], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])('refuses %s with a schema error', (_what, change, message) => {
     // Prepare

@@ -1,15 +1,7 @@
 import { join } from 'node:path';
-import {
-  MARKDOWN_DETAIL_CAP,
-  checkManifests,
-  compareManifests,
-  createInventory,
-  renderCheck,
-  renderCompare,
-  type CheckReport,
-  type LoadedInventory,
-  type LoadedManifest,
-} from '../../src';
+import { checkManifests, compareManifests, createInventory, type CheckReport, type LoadedInventory, type LoadedManifest } from '../../src';
+import { MARKDOWN_DETAIL_CAP } from '../../src/constants';
+import { renderCheck, renderCompare } from '../../src/render';
 import { synthFixture, record, type SynthRecordFixture } from './support';
 
 /** A check of dev against itself, the current side changed by `change`. */

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendRevertDrift, approveManifests, historyLineHash, owedApprovals, readApprovalHistory, verifyAuditTrail } from '../../src';
+import { appendRevertDrift, approveManifests, historyLineHash, owedApprovals, verifyAuditTrail } from '../../src';
+import { readApprovalHistory } from '../../src/audit';
 import { removeDir, tempDir, writeSynth } from './support';
 
 /*

@@ -3,7 +3,7 @@ import { environmentProfile, type EnvironmentConfig, type EnvironmentName } from
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { approveManifests, createConfigManifest, manifestToEnvironmentConfig } from '../../src';
+import { approveManifests, createConfigManifest, manifestToEnvironmentConfig, verifyManifest } from '../../src';
 import { runCli } from '../../src/cli/main';
 import type { ConfigManifest } from '../../src';
 
@@ -92,7 +92,8 @@ export type SynthRecordFixture = SynthResource;
 /** The synth output of `env` (tests/fixtures/synth, copied from `nx run tap-stack:synth`). */
 export function synthFixture(env: EnvironmentName): { manifest: ConfigManifest; records: SynthRecordFixture[] } {
   return {
-    manifest: JSON.parse(readFileSync(join(SYNTH_FIXTURES, env, 'manifest.json'), 'utf8')) as ConfigManifest,
+    // Read as any manifest file is: an older format is upgraded.
+    manifest: verifyManifest(JSON.parse(readFileSync(join(SYNTH_FIXTURES, env, 'manifest.json'), 'utf8')), `${env}/manifest.json`),
     records: JSON.parse(readFileSync(join(SYNTH_FIXTURES, env, 'resources.json'), 'utf8')) as SynthRecordFixture[],
   };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { renderVerify, verifyApprovals } from '../../src';
+import { verifyApprovals } from '../../src';
+import { renderVerify } from '../../src/approvals/render';
 import type { RequirementsReport } from '../../src';
 import { runCli } from '../../src/cli/main';
 import { removeDir, tempDir, writeJson } from './support';
