@@ -87,7 +87,7 @@ describe('drift-gate.mjs check: the audit record, the policies, the owed approva
   });
 
   it('fails (exit 1) when a baseline was edited with its hash recomputed, even with the synth edited to match', () => {
-    // Prepare: prod's baseline and the synth both say kmsEnabled false; check alone would pass.
+    // Prepare: prod's baseline and the synth both say keyRotation false; check alone would pass.
     const copy = copyOfBaselines();
     const synthCopy = tempDir('audit-synth-copy');
     cpSync(current, synthCopy, { recursive: true });

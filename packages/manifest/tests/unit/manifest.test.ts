@@ -40,7 +40,7 @@ describe('createConfigManifest', () => {
         secrets: { rotationDays: 30 },
         backup: { retentionDays: 7 },
         logging: { retentionDays: 30 },
-        encryption: { kmsEnabled: true },
+        encryption: { keyRotation: true },
         monitoring: { errorThreshold: 3, latencyThresholdMs: 2000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 200 },
         docker: { imageUri: IMAGE },
       },
