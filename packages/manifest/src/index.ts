@@ -14,6 +14,8 @@ export {
   summarizeResourceChanges,
 } from './audit';
 export type { ApproverSources, GitIdentityFn } from './audit';
+export { SETTING_BINDINGS, checkBindings, configuredValue, feedHolds, feedProblem, feedResources, programName } from './binding';
+export type { BindingFinding, BoundResource, FeedProblem, SettingBinding } from './binding';
 export { checkManifests } from './check';
 export type { CheckInventories } from './check';
 export { compareManifests } from './compare';
@@ -29,6 +31,7 @@ export {
   MARKDOWN_DETAIL_CAP,
   MARKDOWN_RESOURCE_CAP,
   MAX_INPUT_BYTES,
+  NETWORK_PARITY_RULES,
   OUTPUT_FORMATS,
   PULUMI_EXIT_CHANGES,
   REFERENCE_ATTRIBUTES,
