@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type SettingType } from '@tap/validation';
+import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type ConfigPath, type SettingType } from '@tap/validation';
 import { z } from 'zod';
 import { MANIFEST_VERSION } from './constants';
 import type { ManifestConfiguration } from './types';
@@ -26,16 +26,36 @@ function leafSchema(type: SettingType): z.ZodTypeAny {
 function configurationShape(): z.ZodRawShape {
   const top: Record<string, z.ZodTypeAny> = {};
   const groups: Record<string, Record<string, z.ZodTypeAny>> = {};
-  for (const path of SETTING_PATHS) {
-    const { manifest, type, optional, fallback } = settingOf(path);
-    if (manifest === null) continue;
-    const leaf = optional && fallback === undefined ? leafSchema(type).optional() : leafSchema(type);
-    const [group, name] = manifest.split('.');
+  const put = (at: string, leaf: z.ZodTypeAny): void => {
+    const [group, name] = at.split('.');
     if (name === undefined) top[group] = leaf;
     else groups[group] = { ...groups[group], [name]: leaf };
+  };
+  for (const path of SETTING_PATHS) {
+    const { manifest, type, optional, fallback, formerly } = settingOf(path);
+    if (manifest === null) continue;
+    // A renamed setting is at one of its two paths (the refinement below says which may be missing).
+    const leaf = (optional && fallback === undefined) || formerly !== undefined ? leafSchema(type).optional() : leafSchema(type);
+    put(manifest, leaf);
+    if (formerly !== undefined) put(formerly, leafSchema(type).optional());
   }
   const blocks = Object.fromEntries(Object.entries(groups).map(([group, shape]) => [group, z.object(shape).strict()]));
   return { ...top, ...blocks, docker: z.object({ imageUri: z.string().min(1) }).strict() };
+}
+
+/**
+ * The value of setting `path` in a manifest configuration: at its manifest path, or (a manifest recorded before the
+ * setting was renamed) at its former one; undefined when absent or when both are present (never two values).
+ *
+ * @example
+ * settingLeaf({ encryption: { kmsEnabled: true } }, 'encryption.keyRotation'); // true (an older manifest)
+ */
+export function settingLeaf(configuration: unknown, path: ConfigPath): unknown {
+  const { manifest, formerly } = settingOf(path);
+  if (manifest === null) return undefined;
+  const now = manifestLeaf(configuration, manifest);
+  const before = formerly === undefined ? undefined : manifestLeaf(configuration, formerly);
+  return now !== undefined && before !== undefined ? undefined : (now ?? before);
 }
 
 /** The value at a manifest path (`lambda.memory`) of a configuration; undefined when absent. */
@@ -53,10 +73,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 function isManifestConfiguration(value: Record<string, unknown>): value is ManifestConfiguration {
   const settingsOk = SETTING_PATHS.every((path) => {
-    const { manifest, fallback } = settingOf(path);
+    const { manifest, fallback, optional } = settingOf(path);
     if (manifest === null) return true;
-    const leaf = manifestLeaf(value, manifest);
-    return isSettingValue(path, leaf) && (fallback === undefined || leaf !== undefined);
+    const leaf = settingLeaf(value, path);
+    return isSettingValue(path, leaf) && ((fallback === undefined && optional) || leaf !== undefined);
   });
   return settingsOk && typeof manifestLeaf(value, 'docker.imageUri') === 'string';
 }

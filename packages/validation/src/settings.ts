@@ -76,6 +76,11 @@ export interface Setting<V> {
   /** Its path in the configuration manifest (`lambda.memory`); `null` when the manifest records it elsewhere. */
   readonly manifest: string | null;
   /**
+   * The manifest path it had before a rename: manifests recorded then (the approved baselines) are still read, and the
+   * next approval records the new path (the check shows the move as a change).
+   */
+  readonly formerly?: string;
+  /**
    * Where it ends up (see {@link SettingFeeds}). Each feed is a resource-parity rule of `tap-drift compare`, a binding
    * `tap-drift check` holds every synth to, and a case of the tap-stack's wiring test.
    */
@@ -271,6 +276,7 @@ export const SETTINGS = {
     // says whether KMS rotates that key's material every year.
     must: (v) => `${v ? 'rotate' : 'not rotate'} the material of the stack KMS key yearly (keyRotation ${v})`,
     manifest: 'encryption.keyRotation',
+    formerly: 'encryption.kmsEnabled',
     feeds: [{ type: 'aws:kms/key:Key', property: 'enableKeyRotation', kind: 'value', name: '-key' }],
     example: false,
   },

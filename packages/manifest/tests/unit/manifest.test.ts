@@ -323,3 +323,27 @@ describe('checkManifests and approveManifests', () => {
     expect([...set.keys()]).toEqual(['staging']);
   });
 });
+
+describe('a renamed setting (encryption.kmsEnabled is now encryption.keyRotation)', () => {
+  /** `manifestFor(env)` as recorded before the rename: the flag at its former path, the hash over that configuration. */
+  const recordedBefore = (change: (encryption: Record<string, unknown>) => void = () => undefined) => {
+    const manifest = JSON.parse(JSON.stringify(manifestFor('prod')));
+    manifest.configuration.encryption = { kmsEnabled: true };
+    change(manifest.configuration.encryption);
+    manifest.configHash = createHash('sha256').update(canonicalJson(manifest.configuration)).digest('hex');
+    return manifest;
+  };
+
+  it('still reads a manifest recorded before the rename, as the new setting', () => {
+    // Act
+    const config = manifestToEnvironmentConfig(verifyManifest(recordedBefore()));
+
+    // Assess
+    expect(config.encryption).toEqual({ keyRotation: true });
+  });
+
+  it('refuses a manifest that records it at both paths', () => {
+    // Act + Assess
+    expect(() => verifyManifest(recordedBefore((encryption) => (encryption['keyRotation'] = false)))).toThrow(ManifestSchemaError);
+  });
+});
