@@ -160,7 +160,8 @@ export function programName(inventory: ResourceInventory): string | undefined {
 
 /**
  * Every setting of `config` that `inventory` (the same environment's synth) does not hold at a property it feeds
- * (`SETTING_BINDINGS`): the property must follow the value the configuration manifest records. Approving a synth
+ * (`SETTING_BINDINGS`): the property must follow the value the configuration manifest records (its fallback when it
+ * has one; a setting left out without a fallback is not held to anything). Approving a synth
  * whose resources contradict its own configuration is never in sync: the manifest would say one thing, the cloud
  * another.
  *
@@ -172,6 +173,9 @@ export function checkBindings(environment: EnvironmentName, config: EnvironmentC
   const program = programName(inventory) ?? '';
   const resources = Object.values(inventory.resources);
   return SETTING_BINDINGS.flatMap(({ setting, feed }): BindingFinding[] => {
+    // A setting the configuration leaves out (optional, no fallback: a manifest recorded before it existed) says
+    // nothing to hold its resources to; the next synth records it.
+    if (settingValue(config, setting) === undefined && (settingOf(setting) as { fallback?: unknown }).fallback === undefined) return [];
     const expected = configuredValue(config, setting);
     const problem = feedProblem(feed, feedResources(resources, feed, program), expected);
     if (!problem) return [];

@@ -102,3 +102,19 @@ describe('checkBindings', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('checkBindings with a configuration that leaves an optional setting out', () => {
+  it('holds no resource to a setting the manifest does not record, and the rest still', () => {
+    // Prepare: an older configuration without lambda.reservedConcurrency; the function still reserves 5.
+    const { manifest, records } = synthFixture('dev');
+    const config = manifestToEnvironmentConfig(manifest);
+    delete config.lambda.reservedConcurrency;
+    record(records, 'tap-payments-function').inputs['memorySize'] = 512;
+
+    // Act
+    const found = checkBindings('dev', config, createInventory(records, 'dev')).map((f) => f.setting);
+
+    // Assess
+    expect(found).toEqual(['lambda.memoryMb']);
+  });
+});

@@ -3,7 +3,10 @@ import {
   ENVIRONMENT_NAMES,
   LOG_RETENTION_DAYS,
   assertValidEnvironmentConfig,
+  SETTINGS,
+  SETTING_PATHS,
   environmentProfile,
+  settingValue,
   validateEnvironmentConfig,
   type EnvironmentName,
 } from '../../src';
@@ -152,18 +155,16 @@ describe('validateEnvironmentConfig: bad configurations', () => {
     // Act
     const found = validateEnvironmentConfig('dev', prod);
 
-    // Assess
-    expect(found.map((issue) => issue.path)).toEqual([
-      'environment',
-      'region',
-      'lambda.memoryMb',
-      'lambda.vcpu',
-      'database.instanceClass',
-      'database.instanceCount',
-      'database.deletionProtection',
-      'database.finalSnapshot',
-      'monitoring.dbConnectionsThreshold',
-    ]);
+    // Assess: each per-environment setting where the profiles differ, and each threshold dev keeps stricter, in table
+    // order (derived, so a new per-environment setting is covered without an edit here).
+    const dev = environmentProfile('dev');
+    const expected = SETTING_PATHS.filter((path) => {
+      const [mine, theirs] = [settingValue(dev, path), settingValue(environmentProfile('prod'), path)];
+      const policy = SETTINGS[path].policy;
+      return (policy === 'per-environment' && JSON.stringify(mine) !== JSON.stringify(theirs)) || (policy === 'threshold' && Number(theirs) > Number(mine));
+    });
+    expect(found.map((issue) => issue.path)).toEqual(expected);
+    expect(expected).toEqual(expect.arrayContaining(['environment', 'region', 'lambda.memoryMb', 'database.instanceCount', 'monitoring.dbConnectionsThreshold']));
     expect(found[2]).toEqual({
       path: 'lambda.memoryMb',
       expected: '1024',
