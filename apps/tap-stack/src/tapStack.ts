@@ -59,7 +59,7 @@ export class TapStack extends pulumi.ComponentResource {
       `${name}-key`,
       {
         description: `TAP ${environment}-${environmentSuffix}: Aurora storage and database credentials`,
-        enableKeyRotation: config.encryption.kmsEnabled,
+        enableKeyRotation: config.encryption.keyRotation,
         policy: ({ accountId, partition, region }) => databaseKeyPolicy(accountId, partition, region),
         aliasName: `alias/${resourceName('tap-key', environment, environmentSuffix)}`,
         tags: { Name: resourceName('kms-key', environment, environmentSuffix) },

@@ -1,7 +1,9 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
+import { checkBindings, type BindingFinding } from './binding';
 import { diffManifests } from './diff';
 import { canonicalJson } from './hash';
 import { inventoryFileFor } from './inventory';
+import { manifestToEnvironmentConfig } from './manifest';
 import { diffInventories, emptyInventoryDiff } from './resourceDiff';
 import type { CheckReport, EnvironmentCheck, InventoryCheck, LoadedInventory, LoadedManifest } from './types';
 
@@ -21,6 +23,8 @@ const APPROVE_FIX = 'run `npx nx run tap-stack:drift-approve` (tap-drift approve
  * baseline yet) or removed (baseline without a current manifest). With `inventories`, each environment's resources
  * are checked too (every resource added, removed or changed, grouped by component); a baseline without an inventory
  * (the old, configuration-only format) or a current manifest without one is an error in `errors` (exit 2), never a pass.
+ * With inventories, each current environment's resources are also held to its own configuration (`bindings`, see
+ * `checkBindings`): a setting its resources do not follow fails the check even when every baseline matches.
  *
  * @example
  * const baseline = loadManifestSet('manifests');
@@ -35,6 +39,7 @@ export function checkManifests(
 ): CheckReport {
   const environments: EnvironmentCheck[] = [];
   const errors: string[] = [];
+  const bindings: BindingFinding[] = [];
   for (const environment of ENVIRONMENT_NAMES) {
     const before = baseline.get(environment);
     const after = current.get(environment);
@@ -57,10 +62,13 @@ export function checkManifests(
     if (inventories && after) {
       entry.resources = checkInventory(environment, before, after, inventories, errors);
       if (entry.status === 'unchanged' && entry.resources.status === 'changed') entry.status = 'changed';
+      // Whatever was approved: the synth's resources must hold the values its own configuration manifest records.
+      const current = inventories.current.get(environment);
+      if (current) bindings.push(...checkBindings(environment, manifestToEnvironmentConfig(after.manifest), current.inventory));
     }
     environments.push(entry);
   }
-  return { environments, changed: environments.some((entry) => entry.status !== 'unchanged'), errors };
+  return { environments, changed: environments.some((entry) => entry.status !== 'unchanged'), bindings, errors };
 }
 
 function checkInventory(

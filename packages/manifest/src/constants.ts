@@ -1,4 +1,5 @@
-import { SETTING_PATHS, settingOf, type ConfigPath } from '@tap/validation';
+import { SETTING_PATHS, settingOf, type ConfigPath, type FeedKind } from '@tap/validation';
+import { SETTING_BINDINGS } from './binding';
 
 /**
  * Version of the manifest format; bump it (with an upgrade step in `upgrade.ts`) when the file's shape or a field's
@@ -159,44 +160,11 @@ export const MARKDOWN_DETAIL_CAP = 50;
 export const MARKDOWN_RESOURCE_CAP = 25;
 
 /**
- * THE table of resource-level parity: which resource properties may differ between environments, and why. A property
- * of a resource that differs between dev, staging and prod (after environment names, the suffix, regions and account
- * ids are normalised) is expected only when a rule here explains it; anything else is parity drift.
- *
- * - `value`: in every environment the property equals the environment's configuration value of `fields` (one of them,
- *   the same for all environments); the configuration itself is checked against the profiles by the config compare.
- * - `text`: the property differs only by that configuration value written into it (e.g. an alarm description).
- * - `count`: the NUMBER of resources of `type` follows the configuration value (only presence differs).
- * - `network`: a value from the networking stack (each environment has its own VPC); every environment's value must
- *   match `pattern`, so e.g. `0.0.0.0/0` in one environment is never passed off as "its VPC".
+ * Resource-level parity rules that come from no setting: values of the networking stack (each environment has its own
+ * VPC). Every environment's value must match `pattern`, so e.g. `0.0.0.0/0` in one environment is never passed off as
+ * "its VPC".
  */
-export const RESOURCE_PARITY_RULES = [
-  { type: 'aws:lambda/function:Function', property: 'memorySize', kind: 'value', fields: ['lambda.memoryMb'] },
-  { type: 'aws:lambda/function:Function', property: 'reservedConcurrentExecutions', kind: 'value', fields: ['lambda.reservedConcurrency'] },
-  { type: 'aws:lambda/function:Function', property: 'timeout', kind: 'value', fields: ['lambda.timeoutSeconds'] },
-  { type: 'aws:rds/cluster:Cluster', property: 'engineVersion', kind: 'value', fields: ['database.engineVersion'] },
-  { type: 'aws:rds/cluster:Cluster', property: 'backupRetentionPeriod', kind: 'value', fields: ['database.backupRetentionDays'] },
-  { type: 'aws:rds/clusterInstance:ClusterInstance', property: 'instanceClass', kind: 'value', fields: ['database.instanceClass'] },
-  { type: 'aws:rds/clusterInstance:ClusterInstance', property: '(count)', kind: 'count', fields: ['database.instanceCount'] },
-  // Prod's cluster is protected and keeps a final snapshot named with a random part (a RandomId, only where it is on).
-  { type: 'aws:rds/cluster:Cluster', property: 'deletionProtection', kind: 'value', fields: ['database.deletionProtection'] },
-  { type: 'aws:rds/cluster:Cluster', property: 'skipFinalSnapshot', kind: 'negated', fields: ['database.finalSnapshot'] },
-  { type: 'aws:rds/cluster:Cluster', property: 'finalSnapshotIdentifier', kind: 'when-true', fields: ['database.finalSnapshot'] },
-  { type: 'random:index/randomId:RandomId', property: '(count)', kind: 'count', fields: ['database.finalSnapshot'] },
-  { type: 'aws:cloudwatch/logGroup:LogGroup', property: 'retentionInDays', kind: 'value', fields: ['logging.retentionDays'] },
-  { type: 'aws:secretsmanager/secretRotation:SecretRotation', property: 'rotationRules.automaticallyAfterDays', kind: 'value', fields: ['secrets.rotationDays'] },
-  {
-    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
-    property: 'threshold',
-    kind: 'value',
-    fields: ['monitoring.errorThreshold', 'monitoring.latencyThresholdMs', 'monitoring.dbCpuThresholdPercent', 'monitoring.dbConnectionsThreshold'],
-  },
-  {
-    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
-    property: 'alarmDescription',
-    kind: 'text',
-    fields: ['monitoring.errorThreshold', 'monitoring.latencyThresholdMs', 'monitoring.dbCpuThresholdPercent', 'monitoring.dbConnectionsThreshold'],
-  },
+export const NETWORK_PARITY_RULES = [
   { type: 'aws:ec2/securityGroup:SecurityGroup', property: 'vpcId', kind: 'network', pattern: /^vpc-[0-9a-f]+$/ },
   { type: 'aws:rds/subnetGroup:SubnetGroup', property: 'subnetIds', kind: 'network', pattern: /^subnet-[0-9a-f]+$/ },
   { type: 'aws:lambda/function:Function', property: 'vpcConfig.subnetIds', kind: 'network', pattern: /^subnet-[0-9a-f]+$/ },
@@ -209,8 +177,30 @@ export const RESOURCE_PARITY_RULES = [
   },
 ] as const satisfies readonly ResourceParityRule[];
 
-/** One row of {@link RESOURCE_PARITY_RULES}; `fields` are settings of `SETTINGS` (@tap/validation). */
-export type ResourceParityRule = { readonly type: string; readonly property: string } & (
-  | { readonly kind: 'value' | 'text' | 'count' | 'negated' | 'when-true'; readonly fields: readonly ConfigPath[] }
+/**
+ * THE table of resource-level parity: which resource properties may differ between environments, and why. A property
+ * of a resource that differs between dev, staging and prod (after environment names, the suffix, regions and account
+ * ids are normalised) is expected only when a rule here explains it; anything else is parity drift. The configuration
+ * rules are the `feeds` of the rows of `SETTINGS` (@tap/validation, see `SETTING_BINDINGS`), one rule per feed; the
+ * rest are {@link NETWORK_PARITY_RULES}.
+ *
+ * - `value`: in every environment the property equals the environment's configuration value of the field; the
+ *   configuration itself is checked against the profiles by the config compare. `negated` / `when-true`: its
+ *   opposite / set exactly when it is true.
+ * - `text`: the property differs only by that configuration value written into it (e.g. an alarm description).
+ * - `count`: the NUMBER of resources of `type` follows the configuration value (only presence differs).
+ * - `network`: see {@link NETWORK_PARITY_RULES}.
+ */
+export const RESOURCE_PARITY_RULES: readonly ResourceParityRule[] = Object.freeze([
+  ...SETTING_BINDINGS.map(({ setting, feed }): ResourceParityRule => ({ ...feed, fields: [setting] })),
+  ...NETWORK_PARITY_RULES,
+]);
+
+/**
+ * One row of {@link RESOURCE_PARITY_RULES}; `fields` are settings of `SETTINGS` (@tap/validation); `name`, when set,
+ * limits the rule to the resource of that logical name after the program's own name (as a `Feed` of `SETTINGS`).
+ */
+export type ResourceParityRule = { readonly type: string; readonly property: string; readonly name?: string } & (
+  | { readonly kind: FeedKind; readonly fields: readonly ConfigPath[] }
   | { readonly kind: 'network'; readonly pattern: RegExp }
 );

@@ -17,6 +17,7 @@ export type { CheckInventories } from './check';
 export { compareManifests } from './compare';
 export { RESOURCE_PARITY_RULES } from './constants';
 export { compareInventories } from './parity';
+export { configuredValue, feedProblem, feedResources } from './binding';
 export type { ParityInput } from './parity';
 export { approveManifests } from './approve';
 export type { ApproveOptions } from './approve';

@@ -2,7 +2,7 @@ import { SETTING_PATHS, environmentProfile, isSettingValue, setSettingValue, set
 import { MANIFEST_VERSION } from './constants';
 import { ManifestHashMismatchError, ManifestSchemaError } from './errors';
 import { computeConfigHash } from './hash';
-import { MANIFEST_FIELDS, manifestLeaf, manifestSchema } from './schema';
+import { MANIFEST_FIELDS, manifestSchema, settingLeaf } from './schema';
 import { MANIFEST_FORMAT, upgradeFile } from './upgrade';
 import type { ConfigManifest, ManifestExtras } from './types';
 
@@ -84,7 +84,7 @@ export function manifestToEnvironmentConfig(manifest: ConfigManifest): Environme
   for (const path of SETTING_PATHS) {
     const at = settingOf(path).manifest;
     if (at === null) continue;
-    const value = manifestLeaf(manifest.configuration, at);
+    const value = settingLeaf(manifest.configuration, path);
     if (!isSettingValue(path, value)) throw new TypeError(`${at} of the ${manifest.environment} manifest is ${JSON.stringify(value)}, expected type ${settingOf(path).type}`);
     setSettingValue(config, path, value);
   }

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig, EnvironmentName } from '@tap/validation';
 import { ENVIRONMENT_NAMES, settingValue } from '@tap/validation';
-import { RESOURCE_PARITY_RULES, SECRET_PLACEHOLDER } from './constants';
-import { canonicalJson } from './hash';
+import { configuredValue, expectedCount, feedHolds, programName, sameValue as same, standalone } from './binding';
+import { RESOURCE_PARITY_RULES, SECRET_PLACEHOLDER, type ResourceParityRule } from './constants';
 import { formatPath, isSecretDigest } from './inventory';
 import type { InventoryResource, LoadedInventory, ParityRow, ResourceParityReport } from './types';
 
@@ -12,12 +12,7 @@ export interface ParityInput {
   loaded: LoadedInventory;
 }
 
-type Rule = (typeof RESOURCE_PARITY_RULES)[number];
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a ?? null) === canonicalJson(b ?? null);
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** `token` where it stands alone: not inside a longer word or number (`dev` in `aurora-dev-001`, not in `device`). */
-const standalone = (token: string): RegExp => new RegExp(`(?<![A-Za-z0-9])${escape(token)}(?![A-Za-z0-9])`, 'g');
 
 /** Every string in a value, at any depth. */
 function* strings(value: unknown): Generator<string> {
@@ -97,10 +92,19 @@ const REASON: Record<'value' | 'text' | 'negated' | 'when-true', (field: string)
 
 const showValue = (value: unknown): string => (value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
 
+/** True when `rule` covers the resource of `type` named `name` (a rule with a name: `<program><name>` only). */
+const covers = (rule: ResourceParityRule, type: string, name: string, program: string): boolean =>
+  rule.type === type && (rule.name === undefined || name === `${program}${rule.name}`);
+
 /** Why a difference is expected (the rule's field), or `undefined` when no rule of the table explains it. */
-function explain(type: string, path: string, values: Partial<Record<EnvironmentName, unknown>>, inputs: readonly ParityInput[]): string | undefined {
-  for (const rule of RESOURCE_PARITY_RULES as readonly Rule[]) {
-    if (rule.type !== type || rule.property !== path) continue;
+function explain(
+  resource: { type: string; name: string; program: string },
+  path: string,
+  values: Partial<Record<EnvironmentName, unknown>>,
+  inputs: readonly ParityInput[],
+): string | undefined {
+  for (const rule of RESOURCE_PARITY_RULES) {
+    if (!covers(rule, resource.type, resource.name, resource.program) || rule.property !== path) continue;
     if (rule.kind === 'network') {
       const ok = inputs.every(({ environment }) => {
         const value = values[environment];
@@ -111,18 +115,14 @@ function explain(type: string, path: string, values: Partial<Record<EnvironmentN
       continue;
     }
     if (rule.kind === 'count') continue;
+    const kind = rule.kind;
     for (const field of rule.fields) {
-      // A boolean setting left out of an older config is its fallback (false).
-      const flag = (config: EnvironmentConfig): boolean => settingValue(config, field) === true;
+      // Each environment follows its own value (as `tap-drift check` holds it); a text must differ by the value only.
       const ok =
-        rule.kind === 'value'
-          ? inputs.every(({ environment, config }) => same(values[environment], settingValue(config, field)))
-          : rule.kind === 'negated'
-            ? inputs.every(({ environment, config }) => values[environment] === !flag(config))
-            : rule.kind === 'when-true'
-              ? inputs.every(({ environment, config }) => (values[environment] !== undefined) === flag(config))
-              : commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: settingValue(config, field) })), `{${field}}`);
-      if (ok) return REASON[rule.kind](field);
+        kind === 'text'
+          ? commonMaskedText(inputs.map(({ environment, config }) => ({ text: values[environment], value: settingValue(config, field) })), `{${field}}`)
+          : inputs.every(({ environment, config }) => feedHolds(kind, values[environment], configuredValue(config, field)));
+      if (ok) return REASON[kind](field);
     }
   }
   return undefined;
@@ -155,20 +155,17 @@ export function compareInventories(inputs: readonly ParityInput[]): ResourcePari
   const rows: ParityRow[] = [];
 
   // Resources that exist in some environments only: expected when a count rule covers their type.
-  const countRules = (RESOURCE_PARITY_RULES as readonly Rule[]).filter((rule) => rule.kind === 'count');
+  const countRules = RESOURCE_PARITY_RULES.filter((rule) => rule.kind === 'count');
+  const program = (ordered[0] && programName(ordered[0].loaded.inventory)) ?? '';
   const countExplained = new Set<string>();
   for (const urn of urns.filter((u) => !everywhere(u))) {
     const resource = environments.map((env) => at(env).get(urn)).find((r) => r !== undefined) as InventoryResource;
-    const rule = countRules.find((r) => r.type === resource.type);
+    const rule = countRules.find((r) => covers(r, resource.type, resource.name, program));
     const values = Object.fromEntries(environments.map((env) => [env, at(env).has(urn)]));
     const counts = Object.fromEntries(environments.map((env) => [env, [...at(env).values()].filter((r) => r.type === resource.type).length]));
     const field = rule && 'fields' in rule ? rule.fields[0] : undefined;
     // A count follows a number (instances) or a boolean setting (one resource when on, none when off or left out).
-    const expectedCount = (config: EnvironmentConfig, path: typeof field & string): unknown => {
-      const value = settingValue(config, path);
-      return typeof value === 'number' ? value : value === true ? 1 : 0;
-    };
-    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === expectedCount(config, field));
+    const followsConfig = field !== undefined && ordered.every(({ environment, config }) => counts[environment] === expectedCount(configuredValue(config, field)));
     if (followsConfig) countExplained.add(urn);
     rows.push({
       resource: urn,
@@ -194,7 +191,7 @@ export function compareInventories(inputs: readonly ParityInput[]): ResourcePari
     compared.push(['(dependencies)', deps], ['(parent)', Object.fromEntries(environments.map((env) => [env, resources[env].parent]))]);
     for (const [path, values] of compared) {
       if (environments.every((env) => same(values[env], values[environments[0]]))) continue;
-      const reason = explain(first.type, path, values, ordered);
+      const reason = explain({ type: first.type, name: first.name, program }, path, values, ordered);
       rows.push({
         resource: urn,
         type: first.type,

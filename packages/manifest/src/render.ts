@@ -216,11 +216,20 @@ export function renderCheck(report: CheckReport, format: OutputFormat): string {
   const summary = report.changed
     ? `${changed} of ${report.environments.length} environment${report.environments.length === 1 ? '' : 's'} differ from the approved baseline`
     : `all ${report.environments.length} environment${report.environments.length === 1 ? '' : 's'} match the approved baseline`;
-  const verdict = report.errors.length ? 'error' : report.changed ? 'changed' : 'in sync';
+  const unheld = report.bindings.length > 0;
+  const verdict = report.errors.length ? 'error' : report.changed ? 'changed' : unheld ? 'settings not held' : 'in sync';
   if (format === 'markdown') {
-    const title = report.errors.length ? 'cannot check everything' : report.changed ? 'changes need approval' : 'in sync';
+    const title = report.errors.length ? 'cannot check everything' : report.changed ? 'changes need approval' : unheld ? 'settings not held by their resources' : 'in sync';
     const lines = [`### tap-drift check: ${title}`, '', summary, ''];
     if (report.errors.length) lines.push('**Errors** (the check is incomplete)', '', ...report.errors.map((e) => `- ${cell(e)}`), '');
+    if (unheld) {
+      lines.push(
+        '**Settings not held by their resources** (the synth contradicts its own configuration; an approval does not waive it: fix the code or the setting)',
+        '',
+        ...report.bindings.map((b) => `- ${cell(b.message)}`),
+        '',
+      );
+    }
     const withInventory = report.environments.some((e) => e.resources);
     lines.push(
       markdownTable(
@@ -260,6 +269,7 @@ export function renderCheck(report: CheckReport, format: OutputFormat): string {
   }
   const lines = report.environments.flatMap(checkText);
   for (const error of report.errors) lines.push(`ERROR ${error}`);
+  if (unheld) lines.push('settings not held by their resources (an approval does not waive them: fix the code or the setting):', ...report.bindings.map((b) => `  ${b.message}`));
   lines.push(`${verdict}: ${summary}`);
   return `${lines.join('\n')}\n`;
 }

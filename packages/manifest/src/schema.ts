@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type SettingType } from '@tap/validation';
+import { ENVIRONMENT_NAMES, SETTING_PATHS, isSettingValue, settingOf, type ConfigPath, type SettingType } from '@tap/validation';
 import { z } from 'zod';
 import { IMAGE_URI_PATH, MANIFEST_VERSION } from './constants';
 import type { ConfigManifest, ManifestConfiguration } from './types';
@@ -30,13 +30,37 @@ export const MANIFEST_FIELDS: readonly string[] = Object.freeze(
   [...SETTING_PATHS.flatMap((path) => settingOf(path).manifest ?? []), IMAGE_URI_PATH].sort(),
 );
 
+/**
+ * The fields a manifest may hold when read: `MANIFEST_FIELDS` and the former path of each renamed setting (its row's
+ * `formerly`), so a baseline written before a rename still reads, and `check` shows the move (old path removed, new path
+ * a new field) for the next approval to record.
+ */
+export const READ_FIELDS: readonly string[] = Object.freeze(
+  [...MANIFEST_FIELDS, ...SETTING_PATHS.flatMap((path) => settingOf(path).formerly ?? [])].sort(),
+);
+
 /** The leaf schema of a known field; a field with a fallback (and the image) is always recorded, others only when set. */
 function fieldSchema(field: string): z.ZodTypeAny {
   if (field === IMAGE_URI_PATH) return z.string({ required_error: LISTED_BUT_ABSENT }).min(1);
-  const path = SETTING_PATHS.find((p) => settingOf(p).manifest === field);
+  const path = SETTING_PATHS.find((p) => settingOf(p).manifest === field || settingOf(p).formerly === field);
   if (path === undefined) throw new TypeError(`${field} is no field of the configuration manifest`);
-  const { type, optional, fallback } = settingOf(path);
-  return optional && fallback === undefined ? leafSchema(type).optional() : leafSchema(type);
+  const { type, optional, fallback, manifest } = settingOf(path);
+  return (optional && fallback === undefined) || field !== manifest ? leafSchema(type).optional() : leafSchema(type);
+}
+
+/**
+ * The value of setting `path` in a manifest configuration: at its manifest path, or (a manifest recorded before the
+ * setting was renamed) at its former one; undefined when absent or when both are present (never two values).
+ *
+ * @example
+ * settingLeaf({ encryption: { kmsEnabled: true } }, 'encryption.keyRotation'); // true (an older manifest)
+ */
+export function settingLeaf(configuration: unknown, path: ConfigPath): unknown {
+  const { manifest, formerly } = settingOf(path);
+  if (manifest === null) return undefined;
+  const now = manifestLeaf(configuration, manifest);
+  const before = formerly === undefined ? undefined : manifestLeaf(configuration, formerly);
+  return now !== undefined && before !== undefined ? undefined : (now ?? before);
 }
 
 /**
@@ -72,7 +96,7 @@ function isManifestConfiguration(value: Record<string, unknown>): value is Manif
   const settingsOk = SETTING_PATHS.every((path) => {
     const { manifest, fallback } = settingOf(path);
     if (manifest === null) return true;
-    const leaf = manifestLeaf(value, manifest);
+    const leaf = settingLeaf(value, path);
     return isSettingValue(path, leaf) && (fallback === undefined || leaf !== undefined);
   });
   return settingsOk && typeof manifestLeaf(value, IMAGE_URI_PATH) === 'string';
@@ -88,7 +112,7 @@ export const configurationSchema = z.object(configurationShape(MANIFEST_FIELDS))
 /** `fields`: known fields only, sorted, each once (what `createConfigManifest` writes). */
 const fieldsSchema = z.array(z.string()).superRefine((fields, ctx) => {
   for (const field of fields) {
-    if (!MANIFEST_FIELDS.includes(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${field} is no field of the configuration manifest (no setting of SETTINGS has it); known: ${MANIFEST_FIELDS.join(', ')}` });
+    if (!READ_FIELDS.includes(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${field} is no field of the configuration manifest (no setting of SETTINGS has it); known: ${MANIFEST_FIELDS.join(', ')}` });
   }
   if (fields.some((field, i) => i > 0 && fields[i - 1] >= field)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be sorted, each field once' });
 });
@@ -109,9 +133,15 @@ export const manifestSchema = z
   })
   .strict()
   .superRefine((manifest, ctx) => {
-    const known = manifest.fields.filter((field) => MANIFEST_FIELDS.includes(field));
+    const known = manifest.fields.filter((field) => READ_FIELDS.includes(field));
     const parsed = z.object(configurationShape(known)).strict().safeParse(manifest.configuration);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['configuration', ...issue.path] });
+    for (const path of SETTING_PATHS) {
+      const { manifest: at, formerly } = settingOf(path);
+      if (at !== null && formerly !== undefined && manifestLeaf(manifest.configuration, at) !== undefined && manifestLeaf(manifest.configuration, formerly) !== undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['configuration', ...formerly.split('.')], message: `records ${path} twice: at ${at} and at its former path ${formerly}; keep ${at}` });
+      }
+    }
   });
 
 /**

@@ -1,4 +1,5 @@
 import type { ConfigPath, ConfigValue, EnvironmentName, FieldPolicy, SETTINGS } from '@tap/validation';
+import type { BindingFinding } from './binding';
 import type { OUTPUT_FORMATS } from './constants';
 
 type Row<P extends ConfigPath> = (typeof SETTINGS)[P];
@@ -110,6 +111,11 @@ export interface CheckReport {
   environments: EnvironmentCheck[];
   /** Anything (configuration or resources) needs approval. */
   changed: boolean;
+  /**
+   * Settings the current synth does not hold at the resource property they feed (`checkBindings`): exit 1 whatever
+   * the baselines say, an approval does not waive them.
+   */
+  bindings: BindingFinding[];
   /** Problems that make the check incomplete (exit 2), each one line with its fix, e.g. an old-format baseline. */
   errors: string[];
 }

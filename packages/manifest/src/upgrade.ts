@@ -2,7 +2,7 @@ import { ENVIRONMENT_NAMES } from '@tap/validation';
 import { z } from 'zod';
 import { INVENTORY_VERSION, MANIFEST_VERSION } from './constants';
 import { flattenConfiguration } from './diff';
-import { MANIFEST_FIELDS } from './schema';
+import { READ_FIELDS } from './schema';
 
 /** One upgrade step: a file of version `from`, checked by that format's own schema, -> the same file in version `from + 1`. */
 export interface UpgradeStep {
@@ -75,7 +75,7 @@ export const MANIFEST_FORMAT: VersionedFormat = {
         .strict(),
       upgrade: (manifest) => {
         const held = new Set(Object.keys(flattenConfiguration(manifest['configuration'])));
-        return { ...manifest, manifestVersion: 2, fields: MANIFEST_FIELDS.filter((field) => held.has(field)) };
+        return { ...manifest, manifestVersion: 2, fields: READ_FIELDS.filter((field) => held.has(field)) };
       },
     },
   ],

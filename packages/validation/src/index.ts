@@ -30,7 +30,7 @@ export {
   settingProblem,
   settingValue,
 } from './settings';
-export type { Setting, SettingFeeds, SettingType, SettingsTable } from './settings';
+export type { Feed, FeedKind, FeedsNone, Setting, SettingFeeds, SettingType, SettingsTable } from './settings';
 export type {
   ConfigPath,
   ConfigValue,

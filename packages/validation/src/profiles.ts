@@ -35,7 +35,7 @@ export const PROFILES = {
     },
     secrets: { rotationDays: SHARED.rotationDays },
     logging: { retentionDays: SHARED.logRetentionDays },
-    encryption: { kmsEnabled: true },
+    encryption: { keyRotation: true },
   },
   staging: {
     region: 'us-west-2',
@@ -56,7 +56,7 @@ export const PROFILES = {
     },
     secrets: { rotationDays: SHARED.rotationDays },
     logging: { retentionDays: SHARED.logRetentionDays },
-    encryption: { kmsEnabled: true },
+    encryption: { keyRotation: true },
   },
   prod: {
     region: 'us-east-1',
@@ -80,7 +80,7 @@ export const PROFILES = {
     },
     secrets: { rotationDays: SHARED.rotationDays },
     logging: { retentionDays: SHARED.logRetentionDays },
-    encryption: { kmsEnabled: true },
+    encryption: { keyRotation: true },
   },
 } as const satisfies Readonly<Record<EnvironmentName, EnvironmentProfile>>;
 

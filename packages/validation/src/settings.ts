@@ -9,11 +9,40 @@ export type SettingType = 'string' | 'integer' | 'number' | 'boolean';
 type SettingTypeOf<V> = [NonNullable<V>] extends [number] ? 'integer' | 'number' : [NonNullable<V>] extends [string] ? 'string' : [NonNullable<V>] extends [boolean] ? 'boolean' : never;
 
 /**
- * Where a setting ends up: `resource` — an input of a resource of the stack (the settingsWiring test proves each);
- * `provider` — the AWS provider's configuration (`aws:region`), no resource input; `derived` — recorded and checked
- * only, AWS derives it from another setting (Lambda's vCPU follows its memory).
+ * How a resource property follows a setting (read by `tap-drift compare`, `tap-drift check` and the wiring test):
+ * - `value`: the property equals the setting's value (its `fallback` when the config leaves it out);
+ * - `negated`: the property is the opposite of a boolean setting (`skipFinalSnapshot` of `finalSnapshot`);
+ * - `when-true`: the property is set exactly when a boolean setting is true;
+ * - `count`: the NUMBER of resources of the type is the setting's value (a boolean counts 1 when true, else 0);
+ * - `text`: the property is a text with the setting's value written into it (an alarm's description, a name).
  */
-export type SettingFeeds = 'resource' | 'provider' | 'derived';
+export type FeedKind = 'value' | 'negated' | 'when-true' | 'count' | 'text';
+
+/** One resource property a setting feeds. */
+export interface Feed {
+  /** Pulumi type token of the resources it feeds, e.g. `aws:lambda/function:Function`. */
+  readonly type: `${string}:${string}`;
+  /** The input property, dotted when nested (`rotationRules.automaticallyAfterDays`); `(count)` for kind `count`. */
+  readonly property: string;
+  readonly kind: FeedKind;
+  /**
+   * Only the resource with this logical name after the program's own name (`-payments-function` is `tap-payments-function`
+   * in a stack whose TapStack is `tap`); every resource of `type` when absent.
+   */
+  readonly name?: `-${string}`;
+}
+
+/**
+ * A setting that feeds no resource input, and why: `provider` — the AWS provider's configuration (`aws:region`);
+ * `derived` — recorded and checked only, AWS derives it from another setting (Lambda's vCPU follows its memory).
+ */
+export interface FeedsNone {
+  readonly none: 'provider' | 'derived';
+  readonly why: string;
+}
+
+/** Where a setting ends up: the resource properties it feeds (at least one), or none and why. */
+export type SettingFeeds = readonly [Feed, ...Feed[]] | FeedsNone;
 
 /** One row of {@link SETTINGS}: everything the platform knows about one leaf of `EnvironmentConfig`. */
 export interface Setting<V> {
@@ -46,28 +75,78 @@ export interface Setting<V> {
   readonly ephemeral?: NonNullable<V>;
   /** Its path in the configuration manifest (`lambda.memory`); `null` when the manifest records it elsewhere. */
   readonly manifest: string | null;
-  /** Where it ends up (see {@link SettingFeeds}). */
+  /**
+   * The manifest path it had before a rename: manifests recorded then (the approved baselines) are still read, and the
+   * next approval records the new path (the check shows the move as a change).
+   */
+  readonly formerly?: string;
+  /**
+   * Where it ends up (see {@link SettingFeeds}). Each feed is a resource-parity rule of `tap-drift compare`, a binding
+   * `tap-drift check` holds every synth to, and a case of the tap-stack's wiring test.
+   */
   readonly feeds: SettingFeeds;
+  /**
+   * A value that proves the wiring (the tap-stack's wiring test sets it on the dev profile), needed only when no other
+   * profile's value differs from dev's.
+   */
+  readonly example?: NonNullable<V>;
 }
 
 /** The table's type: one row per leaf of `EnvironmentConfig`, each row typed by the value it describes. */
 export type SettingsTable = { readonly [P in ConfigPath]: Setting<ConfigValue<P>> };
 
+const FUNCTION = 'aws:lambda/function:Function';
+const CLUSTER = 'aws:rds/cluster:Cluster';
+const INSTANCE = 'aws:rds/clusterInstance:ClusterInstance';
+const PAYMENT_FUNCTION = '-payments-function';
+
+/** An alarm's threshold is the setting, and its description says it. */
+const alarmFeeds = (name: `-${string}`): readonly [Feed, Feed] => [
+  { type: 'aws:cloudwatch/metricAlarm:MetricAlarm', property: 'threshold', kind: 'value', name },
+  { type: 'aws:cloudwatch/metricAlarm:MetricAlarm', property: 'alarmDescription', kind: 'text', name },
+];
+
 /**
  * THE table of environment settings: for each leaf of `EnvironmentConfig`, its `Pulumi.<stack>.yaml` key, type, rule,
- * drift policy and manifest path. Config reading, validation, `FIELD_POLICIES`, the manifest schema and both manifest
- * conversions are derived from it; the values themselves are in `PROFILES`. Rows are in the manifest's order (the
+ * drift policy, manifest path and the resource properties it feeds. Config reading, validation, `FIELD_POLICIES`, the
+ * manifest schema and both manifest conversions, tap-drift's resource-parity rules and setting bindings, and the
+ * tap-stack's wiring test are derived from it; the values themselves are in `PROFILES`. Rows are in the manifest's order (the
  * manifest files keep their layout; validation lists known keys in it too). A leaf of `EnvironmentConfig` without a row
  * does not compile.
  *
  * @example
  * SETTINGS['lambda.memoryMb'].key;      // 'TapStack:lambdaMemoryMb'
  * SETTINGS['lambda.memoryMb'].manifest; // 'lambda.memory'
+ * SETTINGS['lambda.memoryMb'].feeds;    // [{ type: 'aws:lambda/function:Function', property: 'memorySize', kind: 'value', name: '-payments-function' }]
  */
 export const SETTINGS = {
-  environment: { type: 'string', optional: false, oneOf: ENVIRONMENT_NAMES, policy: 'per-environment', manifest: null, feeds: 'resource' },
-  region: { key: 'aws:region', type: 'string', optional: false, policy: 'per-environment', must: (v) => `use region ${v}`, manifest: 'region', feeds: 'provider' },
-  environmentSuffix: { key: 'TapStack:environmentSuffix', type: 'string', optional: false, policy: 'deployment', manifest: 'environmentSuffix', feeds: 'resource' },
+  environment: {
+    type: 'string',
+    optional: false,
+    oneOf: ENVIRONMENT_NAMES,
+    policy: 'per-environment',
+    manifest: null,
+    feeds: [{ type: CLUSTER, property: 'clusterIdentifier', kind: 'text', name: '-db-cluster' }],
+    example: 'staging',
+  },
+  region: {
+    key: 'aws:region',
+    type: 'string',
+    optional: false,
+    policy: 'per-environment',
+    must: (v) => `use region ${v}`,
+    manifest: 'region',
+    feeds: { none: 'provider', why: 'the AWS provider takes the region from aws:region; no resource has it as an input' },
+  },
+  environmentSuffix: {
+    key: 'TapStack:environmentSuffix',
+    type: 'string',
+    optional: false,
+    policy: 'deployment',
+    manifest: 'environmentSuffix',
+    feeds: [{ type: CLUSTER, property: 'clusterIdentifier', kind: 'text', name: '-db-cluster' }],
+    example: 'w42',
+  },
   'lambda.memoryMb': {
     key: 'TapStack:lambdaMemoryMb',
     type: 'integer',
@@ -76,9 +155,17 @@ export const SETTINGS = {
     rule: rules.lambdaMemoryProblem,
     must: (v) => `use ${v}MB Lambda memory`,
     manifest: 'lambda.memory',
-    feeds: 'resource',
+    feeds: [{ type: FUNCTION, property: 'memorySize', kind: 'value', name: PAYMENT_FUNCTION }],
   },
-  'lambda.vcpu': { key: 'TapStack:lambdaVcpu', type: 'number', optional: false, policy: 'per-environment', must: (v) => `use ${v} Lambda vCPU`, manifest: 'lambda.cpu', feeds: 'derived' },
+  'lambda.vcpu': {
+    key: 'TapStack:lambdaVcpu',
+    type: 'number',
+    optional: false,
+    policy: 'per-environment',
+    must: (v) => `use ${v} Lambda vCPU`,
+    manifest: 'lambda.cpu',
+    feeds: { none: 'derived', why: 'Lambda has no CPU setting: AWS gives one vCPU per 1769 MB of memory' },
+  },
   'lambda.timeoutSeconds': {
     key: 'TapStack:lambdaTimeoutSeconds',
     type: 'integer',
@@ -87,7 +174,8 @@ export const SETTINGS = {
     rule: rules.lambdaTimeoutProblem,
     fallback: DEFAULT_LAMBDA_TIMEOUT_SECONDS,
     manifest: 'lambda.timeoutSeconds',
-    feeds: 'resource',
+    feeds: [{ type: FUNCTION, property: 'timeout', kind: 'value', name: PAYMENT_FUNCTION }],
+    example: 60,
   },
   'lambda.reservedConcurrency': {
     key: 'TapStack:lambdaReservedConcurrency',
@@ -96,7 +184,7 @@ export const SETTINGS = {
     policy: 'deployment',
     rule: rules.reservedConcurrencyProblem,
     manifest: 'lambda.reservedConcurrency',
-    feeds: 'resource',
+    feeds: [{ type: FUNCTION, property: 'reservedConcurrentExecutions', kind: 'value', name: PAYMENT_FUNCTION }],
   },
   'database.instanceClass': {
     key: 'TapStack:dbInstanceClass',
@@ -105,9 +193,16 @@ export const SETTINGS = {
     policy: 'per-environment',
     must: (v) => `use ${v} database instances`,
     manifest: 'database.instanceClass',
-    feeds: 'resource',
+    feeds: [{ type: INSTANCE, property: 'instanceClass', kind: 'value' }],
   },
-  'database.engineVersion': { type: 'string', optional: false, policy: 'parity', manifest: 'database.engineVersion', feeds: 'resource' },
+  'database.engineVersion': {
+    type: 'string',
+    optional: false,
+    policy: 'parity',
+    manifest: 'database.engineVersion',
+    feeds: [{ type: CLUSTER, property: 'engineVersion', kind: 'value', name: '-db-cluster' }],
+    example: '15.12',
+  },
   'database.instanceCount': {
     key: 'TapStack:dbInstanceCount',
     type: 'integer',
@@ -116,7 +211,7 @@ export const SETTINGS = {
     rule: rules.clusterInstanceCountProblem,
     must: (n) => `run ${n} database instance${n === 1 ? '' : 's'}${n > 1 ? ' (high availability)' : ''}`,
     manifest: 'database.instanceCount',
-    feeds: 'resource',
+    feeds: [{ type: INSTANCE, property: '(count)', kind: 'count' }],
   },
   'database.deletionProtection': {
     key: 'TapStack:dbDeletionProtection',
@@ -126,7 +221,7 @@ export const SETTINGS = {
     must: (v) => `${v ? 'protect its database from deletion' : 'leave its database deletable'} (deletionProtection ${v})`,
     ephemeral: false,
     manifest: 'database.deletionProtection',
-    feeds: 'resource',
+    feeds: [{ type: CLUSTER, property: 'deletionProtection', kind: 'value', name: '-db-cluster' }],
   },
   'database.finalSnapshot': {
     key: 'TapStack:dbFinalSnapshot',
@@ -136,7 +231,12 @@ export const SETTINGS = {
     must: (v) => `${v ? 'take a final database snapshot on delete' : 'skip the final database snapshot on delete'} (finalSnapshot ${v})`,
     ephemeral: false,
     manifest: 'database.finalSnapshot',
-    feeds: 'resource',
+    // Prod keeps a final snapshot named with a random part (a RandomId, only where it is on).
+    feeds: [
+      { type: CLUSTER, property: 'skipFinalSnapshot', kind: 'negated', name: '-db-cluster' },
+      { type: CLUSTER, property: 'finalSnapshotIdentifier', kind: 'when-true', name: '-db-cluster' },
+      { type: 'random:index/randomId:RandomId', property: '(count)', kind: 'count' },
+    ],
   },
   'secrets.rotationDays': {
     type: 'integer',
@@ -145,7 +245,8 @@ export const SETTINGS = {
     rule: rules.rotationDaysProblem,
     must: (v) => `rotate secrets every ${v} days`,
     manifest: 'secrets.rotationDays',
-    feeds: 'resource',
+    feeds: [{ type: 'aws:secretsmanager/secretRotation:SecretRotation', property: 'rotationRules.automaticallyAfterDays', kind: 'value' }],
+    example: 45,
   },
   'database.backupRetentionDays': {
     type: 'integer',
@@ -154,7 +255,8 @@ export const SETTINGS = {
     rule: rules.backupRetentionProblem,
     must: (v) => `keep database backups for ${v} days`,
     manifest: 'backup.retentionDays',
-    feeds: 'resource',
+    feeds: [{ type: CLUSTER, property: 'backupRetentionPeriod', kind: 'value', name: '-db-cluster' }],
+    example: 14,
   },
   'logging.retentionDays': {
     type: 'integer',
@@ -163,15 +265,20 @@ export const SETTINGS = {
     rule: rules.logRetentionProblem,
     must: (v) => `keep logs for ${v} days`,
     manifest: 'logging.retentionDays',
-    feeds: 'resource',
+    feeds: [{ type: 'aws:cloudwatch/logGroup:LogGroup', property: 'retentionInDays', kind: 'value' }],
+    example: 60,
   },
-  'encryption.kmsEnabled': {
+  'encryption.keyRotation': {
     type: 'boolean',
     optional: false,
     policy: 'parity',
-    must: (v) => `encrypt with a customer-managed KMS key (kmsEnabled ${v})`,
-    manifest: 'encryption.kmsEnabled',
-    feeds: 'resource',
+    // Storage is always encrypted with the stack's customer-managed key (the policies refuse anything else); this
+    // says whether KMS rotates that key's material every year.
+    must: (v) => `${v ? 'rotate' : 'not rotate'} the material of the stack KMS key yearly (keyRotation ${v})`,
+    manifest: 'encryption.keyRotation',
+    formerly: 'encryption.kmsEnabled',
+    feeds: [{ type: 'aws:kms/key:Key', property: 'enableKeyRotation', kind: 'value', name: '-key' }],
+    example: false,
   },
   'monitoring.errorThreshold': {
     key: 'TapStack:errorThreshold',
@@ -181,7 +288,7 @@ export const SETTINGS = {
     rule: rules.errorThresholdProblem,
     alarm: { what: 'error alarm threshold', unit: '' },
     manifest: 'monitoring.errorThreshold',
-    feeds: 'resource',
+    feeds: alarmFeeds('-monitoring-lambda-errors'),
   },
   'monitoring.latencyThresholdMs': {
     key: 'TapStack:latencyThresholdMs',
@@ -191,7 +298,7 @@ export const SETTINGS = {
     rule: rules.positiveThresholdProblem,
     alarm: { what: 'latency alarm threshold', unit: 'ms' },
     manifest: 'monitoring.latencyThresholdMs',
-    feeds: 'resource',
+    feeds: alarmFeeds('-monitoring-lambda-duration'),
   },
   'monitoring.dbCpuThresholdPercent': {
     type: 'integer',
@@ -200,7 +307,8 @@ export const SETTINGS = {
     rule: rules.percentThresholdProblem,
     alarm: { what: 'database CPU alarm threshold', unit: '%' },
     manifest: 'monitoring.dbCpuThresholdPercent',
-    feeds: 'resource',
+    feeds: alarmFeeds('-monitoring-aurora-cpu'),
+    example: 70,
   },
   'monitoring.dbConnectionsThreshold': {
     key: 'TapStack:dbConnectionsThreshold',
@@ -210,7 +318,7 @@ export const SETTINGS = {
     rule: rules.positiveThresholdProblem,
     alarm: { what: 'database connections alarm threshold', unit: '' },
     manifest: 'monitoring.dbConnectionsThreshold',
-    feeds: 'resource',
+    feeds: alarmFeeds('-monitoring-aurora-connections'),
   },
 } as const satisfies SettingsTable;
 

@@ -39,7 +39,13 @@ export interface EnvironmentConfig {
   };
   secrets: { rotationDays: number };
   logging: { retentionDays: number };
-  encryption: { kmsEnabled: boolean };
+  encryption: {
+    /**
+     * KMS rotates the material of the stack's customer-managed key (Aurora storage, database credentials) every year.
+     * Storage is always encrypted with that key; this is rotation only.
+     */
+    keyRotation: boolean;
+  };
 }
 
 /** A profile: everything of an `EnvironmentConfig` but the environment's name and suffix. */

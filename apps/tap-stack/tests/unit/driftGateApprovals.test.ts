@@ -39,7 +39,7 @@ describe('drift gate: the approvals a change needs', () => {
     expect(approve.stderr).toBe('');
     const file = join(current, 'prod', 'manifest.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as ConfigManifest;
-    manifest.configuration.encryption.kmsEnabled = false;
+    manifest.configuration.encryption.keyRotation = false;
     manifest.configHash = computeConfigHash(manifest.configuration);
     writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
   });
@@ -53,7 +53,7 @@ describe('drift gate: the approvals a change needs', () => {
     expect(run.stdout).toContain('## Approval requirements');
     expect(run.stdout).toContain('| 2 | **platform-leads** | `prod-any-change` | prod |');
     expect(run.stdout).toContain('| 1 | **security** | `encryption` | prod |');
-    expect(run.stdout).toContain('`prod: encryption.kmsEnabled true -> false`');
+    expect(run.stdout).toContain('`prod: encryption.keyRotation true -> false`');
     expect(run.stdout).toContain('rules `apps/tap-stack/approval-rules.json`');
   });
 

@@ -87,13 +87,14 @@ describe('drift-gate.mjs check: the audit record, the policies, the owed approva
   });
 
   it('fails (exit 1) when a baseline was edited with its hash recomputed, even with the synth edited to match', () => {
-    // Prepare: prod's baseline and the synth both say kmsEnabled false; check alone would pass.
+    // Prepare: prod's baseline and the synth both record another Lambda vCPU (derived: no resource holds it, so the
+    // setting binding has nothing to refuse); check alone would pass.
     const copy = copyOfBaselines();
     const synthCopy = tempDir('audit-synth-copy');
     cpSync(current, synthCopy, { recursive: true });
     for (const file of [join(copy, 'prod.json'), join(synthCopy, 'prod', 'manifest.json')]) {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as ConfigManifest;
-      manifest.configuration.monitoring.errorThreshold = 50;
+      manifest.configuration.lambda.cpu = 4;
       manifest.configHash = computeConfigHash(manifest.configuration);
       writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
     }

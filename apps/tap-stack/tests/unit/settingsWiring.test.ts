@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { canonicalJson, configuredValue, feedProblem, feedResources } from '@tap/manifest';
 import { flush, installMocks, valueOf, type RecordedResource } from '@tap/pulumi-testing';
 import {
   ENVIRONMENT_NAMES,
@@ -8,16 +9,18 @@ import {
   SETTING_PATHS,
   environmentProfile,
   setSettingValue,
+  settingValue,
   type ConfigPath,
   type ConfigValue,
   type EnvironmentConfig,
-  type SettingFeeds,
+  type Feed,
 } from '@tap/validation';
 import { TapStack } from '../../src/tapStack';
 import { APP, imageContext } from '../synthHelper';
 
-// Every setting that feeds a resource, changed one at a time from the dev profile: the TapStack must pass the new value
-// into the resource input named here. A row of SETTINGS that feeds a resource and has no case fails the first test.
+// Every setting that feeds a resource (the `feeds` of its SETTINGS row), changed one at a time from the dev profile:
+// the TapStack must pass the new value into each resource property the row names, by the row's kind. The cases come
+// from the rows; the value is another profile's (or the row's `example` where every profile agrees with dev).
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- recorded inputs are free-form JSON */
 
@@ -26,56 +29,23 @@ const mocks = installMocks({
   stackOutputs: Object.fromEntries(ENVIRONMENT_NAMES.map((env) => [`organization/networking-stack/${env}`, network(env)])),
 });
 
-/** Where a changed setting must show: the inputs of the resources of `type` named `<stack>-<name>`. */
-interface Wiring<P extends ConfigPath> {
-  value: NonNullable<ConfigValue<P>>;
-  type: string;
-  /** Logical name after the stack's own name, e.g. `-payments-function`; every resource of `type` when absent. */
-  name?: string;
-  /** What the inputs (or, for a count, the number of resources) must show. */
-  shows: (inputs: Record<string, any>[]) => unknown;
-  expected: unknown;
+/**
+ * The value that proves setting `path`'s wiring: a profile's value that is not dev's (prod's first: the furthest from
+ * dev, so it is not already written into dev's texts), else the row's `example`.
+ */
+function testValue(path: ConfigPath): unknown {
+  const dev = settingValue(environmentProfile('dev', 'w01'), path);
+  const other = [...ENVIRONMENT_NAMES].reverse().map((env) => settingValue(environmentProfile(env, 'w01'), path)).find(
+    (value) => value !== undefined && canonicalJson(value) !== canonicalJson(dev ?? null),
+  );
+  return other ?? (SETTINGS[path] as { example?: unknown }).example;
 }
 
-type WiringTable = { [P in ConfigPath]?: Wiring<P> };
-
-const FUNCTION = 'aws:lambda/function:Function';
-const CLUSTER = 'aws:rds/cluster:Cluster';
-const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
-const first = (inputs: Record<string, any>[]): Record<string, any> => inputs[0] ?? {};
-
-const WIRING: WiringTable = {
-  environment: { value: 'staging', type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).clusterIdentifier, expected: expect.stringContaining('staging') },
-  environmentSuffix: { value: 'w42', type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).clusterIdentifier, expected: expect.stringMatching(/-w42$/) },
-  'lambda.memoryMb': { value: 2048, type: FUNCTION, name: '-payments-function', shows: (i) => first(i).memorySize, expected: 2048 },
-  'lambda.timeoutSeconds': { value: 60, type: FUNCTION, name: '-payments-function', shows: (i) => first(i).timeout, expected: 60 },
-  'lambda.reservedConcurrency': { value: 7, type: FUNCTION, name: '-payments-function', shows: (i) => first(i).reservedConcurrentExecutions, expected: 7 },
-  'database.instanceClass': { value: 'db.r6g.large', type: 'aws:rds/clusterInstance:ClusterInstance', shows: (i) => i.map((r) => r.instanceClass), expected: ['db.r6g.large'] },
-  'database.instanceCount': { value: 2, type: 'aws:rds/clusterInstance:ClusterInstance', shows: (i) => i.length, expected: 2 },
-  'database.engineVersion': { value: '15.12', type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).engineVersion, expected: '15.12' },
-  // Dev is destroyable; turned on, the cluster is protected (RDS refuses DeleteDBCluster) / takes a final snapshot.
-  'database.deletionProtection': { value: true, type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).deletionProtection, expected: true },
-  'database.finalSnapshot': {
-    value: true,
-    type: CLUSTER,
-    name: '-db-cluster',
-    shows: (i) => [first(i).skipFinalSnapshot, typeof first(i).finalSnapshotIdentifier === 'string' && /^aurora-final-dev-w01-[0-9a-f]{8}$/.test(first(i).finalSnapshotIdentifier)],
-    expected: [false, true],
-  },
-  'database.backupRetentionDays': { value: 14, type: CLUSTER, name: '-db-cluster', shows: (i) => first(i).backupRetentionPeriod, expected: 14 },
-  'secrets.rotationDays': {
-    value: 45,
-    type: 'aws:secretsmanager/secretRotation:SecretRotation',
-    shows: (i) => first(i).rotationRules?.automaticallyAfterDays,
-    expected: 45,
-  },
-  'logging.retentionDays': { value: 60, type: 'aws:cloudwatch/logGroup:LogGroup', shows: (i) => [...new Set(i.map((r) => r.retentionInDays))], expected: [60] },
-  'encryption.kmsEnabled': { value: false, type: 'aws:kms/key:Key', name: '-key', shows: (i) => first(i).enableKeyRotation, expected: false },
-  'monitoring.errorThreshold': { value: 2, type: ALARM, name: '-monitoring-lambda-errors', shows: (i) => first(i).threshold, expected: 2 },
-  'monitoring.latencyThresholdMs': { value: 1500, type: ALARM, name: '-monitoring-lambda-duration', shows: (i) => first(i).threshold, expected: 1500 },
-  'monitoring.dbCpuThresholdPercent': { value: 70, type: ALARM, name: '-monitoring-aurora-cpu', shows: (i) => first(i).threshold, expected: 70 },
-  'monitoring.dbConnectionsThreshold': { value: 50, type: ALARM, name: '-monitoring-aurora-connections', shows: (i) => first(i).threshold, expected: 50 },
-};
+/** The rows that feed resources, with their feeds. */
+const FED = SETTING_PATHS.flatMap((path) => {
+  const feeds = SETTINGS[path].feeds;
+  return 'none' in feeds ? [] : [{ path, feeds: feeds as readonly Feed[] }];
+});
 
 // Relative, as the program passes it: the Lambda component refuses absolute contexts.
 let buildContext: string;
@@ -84,8 +54,8 @@ beforeAll(() => {
 });
 
 let runs = 0;
-/** Runs the TapStack for `config` under the mocks; the resources it registered, by type, named without the stack's name. */
-async function run(config: EnvironmentConfig): Promise<Array<RecordedResource & { suffix: string }>> {
+/** Runs the TapStack for `config` under the mocks: its name and the resources it registered. */
+async function run(config: EnvironmentConfig): Promise<{ program: string; resources: RecordedResource[] }> {
   const name = `wiring${runs++}`;
   const from = mocks.resources.length;
   const stack = new TapStack(name, {
@@ -97,58 +67,60 @@ async function run(config: EnvironmentConfig): Promise<Array<RecordedResource & 
   });
   await valueOf(stack.configHash);
   await flush(mocks);
-  return mocks.resources
-    .slice(from)
-    .filter((r) => r.name.startsWith(name))
-    .map((r) => ({ ...r, suffix: r.name.slice(name.length) }));
+  return { program: name, resources: mocks.resources.slice(from).filter((r) => r.name.startsWith(name)) };
 }
 
-function observe(resources: Array<RecordedResource & { suffix: string }>, wiring: Wiring<ConfigPath>): unknown {
-  const inputs = resources.filter((r) => r.type === wiring.type && (wiring.name === undefined || r.suffix === wiring.name)).map((r) => r.inputs);
-  return wiring.shows(inputs);
+/** Where each feed of a row does not hold on `stack` for `value`: one line each, `property: what it has` (none: all hold). */
+function problems(stack: { program: string; resources: RecordedResource[] }, feeds: readonly Feed[], value: unknown): string[] {
+  return feeds.flatMap((feed) => {
+    const problem = feedProblem(feed, feedResources(stack.resources, feed, stack.program), value);
+    return problem ? [`${feed.type} ${feed.property}: ${JSON.stringify(problem.actual) ?? '(not set)'}`] : [];
+  });
 }
 
 /** The dev profile with setting `path` set to `value`. */
-function changed<P extends ConfigPath>(path: P, value: ConfigValue<P>): EnvironmentConfig {
+function changed<P extends ConfigPath>(path: P, value: unknown): EnvironmentConfig {
   const config = environmentProfile('dev', 'w01');
-  setSettingValue(config, path, value);
+  // The value is a profile's or the row's own example: of the row's type.
+  setSettingValue(config, path, value as ConfigValue<P>);
   return config;
 }
 
-describe('every setting of SETTINGS reaches its resource', () => {
-  it('has a wiring case for exactly the settings that feed a resource; the others are listed with what they feed', () => {
-    // Prepare
-    const feeds = (kind: SettingFeeds): ConfigPath[] => SETTING_PATHS.filter((path) => SETTINGS[path].feeds === kind);
-
+describe('every setting of SETTINGS reaches the resource properties its row names', () => {
+  it('has a value to prove each feeding row with; only the rows that truly feed nothing say so', () => {
     // Act
-    const wired = Object.keys(WIRING).sort();
+    const without = FED.filter(({ path }) => testValue(path) === undefined).map(({ path }) => path);
+    const none = SETTING_PATHS.filter((path) => 'none' in SETTINGS[path].feeds);
 
-    // Assess
-    expect(wired).toEqual([...feeds('resource')].sort());
-    // Lambda derives vCPU from memory; the AWS provider takes the region from aws:region. A new setting lands here only
-    // when it truly feeds no resource.
-    expect({ derived: feeds('derived'), provider: feeds('provider') }).toEqual({ derived: ['lambda.vcpu'], provider: ['region'] });
+    // Assess: a row whose profiles all agree with dev needs an `example`. Lambda derives vCPU from memory; the AWS
+    // provider takes the region from aws:region. A new setting lands in `none` only when it truly feeds no resource.
+    expect(without).toEqual([]);
+    expect(none.sort()).toEqual(['lambda.vcpu', 'region']);
   });
 
-  let base: Array<RecordedResource & { suffix: string }>;
+  let base: { program: string; resources: RecordedResource[] };
   beforeAll(async () => {
     base = await run(environmentProfile('dev', 'w01'));
   });
 
-  const cases = SETTING_PATHS.flatMap((path) => {
-    const wiring = WIRING[path];
-    return wiring ? [[path, wiring] as const] : [];
+  it('builds the dev profile with every feed holding its own value', () => {
+    // Act
+    const dev = environmentProfile('dev', 'w01');
+    const found = FED.flatMap(({ path, feeds }) => problems(base, feeds, configuredValue(dev, path)).map((problem) => `${path} ${problem}`));
+
+    // Assess
+    expect(found).toEqual([]);
   });
-  it.each(cases)('passes %s into its resource', async (path, wiring) => {
+
+  it.each(FED.map(({ path, feeds }) => [path, feeds] as const))('passes %s into the properties it feeds', async (path, feeds) => {
     // Prepare
-    const before = observe(base, wiring);
-    const config = changed(path, wiring.value);
+    const value = testValue(path);
 
     // Act
-    const after = observe(await run(config), wiring);
+    const after = await run(changed(path, value));
 
-    // Assess: the resource shows the new value, and did not before.
-    expect(after).toEqual(wiring.expected);
-    expect(before).not.toEqual(wiring.expected);
+    // Assess: every feed shows the new value, and none did before.
+    expect(problems(after, feeds, value)).toEqual([]);
+    expect(problems(base, feeds, value)).toHaveLength(feeds.length);
   });
 });

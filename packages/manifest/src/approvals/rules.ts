@@ -43,7 +43,7 @@ function globBody(glob: string): string {
  * but `.`, `{a,b}` either; everything else literal (brackets too: `[0]` is an array index).
  *
  * @example
- * globToRegExp('encryption.*').test('encryption.kmsEnabled'); // true
+ * globToRegExp('encryption.*').test('encryption.keyRotation'); // true
  * globToRegExp('aws:rds/*').test('aws:rds/cluster:Cluster'); // true
  */
 export function globToRegExp(glob: string): RegExp {
@@ -88,7 +88,7 @@ function matchesSelector(selector: ResourceSelector, item: Extract<ChangedItem, 
  * Whether a rule's or an exemption's `match` selects `item`.
  *
  * @example
- * matches({ config: ['encryption.*'] }, { kind: 'config', environment: 'prod', path: 'encryption.kmsEnabled', change: 'changed' }); // true
+ * matches({ config: ['encryption.*'] }, { kind: 'config', environment: 'prod', path: 'encryption.keyRotation', change: 'changed' }); // true
  */
 export function matches(match: { config?: string[]; resources?: ResourceSelector[] }, item: ChangedItem): boolean {
   if (item.kind === 'config') return matchesPath(match.config ?? [], item.path);

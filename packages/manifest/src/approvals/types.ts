@@ -28,7 +28,7 @@ export type ChangedItem =
   | {
       kind: 'config';
       environment: EnvironmentName;
-      /** Configuration path, e.g. `encryption.kmsEnabled`. */
+      /** Configuration path, e.g. `encryption.keyRotation`. */
       path: string;
       change: 'added' | 'removed' | 'changed';
       before?: unknown;
@@ -63,7 +63,7 @@ export interface ApprovalRequirement {
   /** Environments whose changes triggered it. */
   environments: EnvironmentName[];
   /**
-   * What triggered it, one line each: `prod: encryption.kmsEnabled` or `prod: tap-db-cluster (aws:rds/cluster:Cluster) storageEncrypted`;
+   * What triggered it, one line each: `prod: encryption.keyRotation` or `prod: tap-db-cluster (aws:rds/cluster:Cluster) storageEncrypted`;
    * for the gate-change requirement, the changed files (the first `GATE_TRIGGER_CAP`).
    */
   triggeredBy: string[];

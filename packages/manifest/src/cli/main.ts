@@ -79,7 +79,9 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
 
   program
     .command('check')
-    .description('each environment against its approved baseline: every changed configuration path and resource property, old -> new')
+    .description(
+      'each environment against its approved baseline: every changed configuration path and resource property, old -> new; and every setting held at the resource properties it feeds',
+    )
     .requiredOption('--baseline <path>', 'approved manifest file or directory (<env>.json with <env>.resources.json)')
     .requiredOption('--current <path>', 'current manifest file or directory (the synth: <env>/manifest.json with <env>/resources.json)')
     .addOption(formatOption())
@@ -93,7 +95,7 @@ export function runCli(argv: readonly string[], io: Io = { out: (t) => process.s
       const security = report.errors.length === 0 && options.format === 'markdown' ? securityReport({ baseline, current, inventories }) : undefined;
       if (security?.changed) io.out(`\n${renderSecurityReport(security, options.format)}`);
       for (const error of report.errors) io.err(`tap-drift: ${error}\n`);
-      exitCode = report.errors.length > 0 ? EXIT_CODES.badInput : report.changed ? EXIT_CODES.drift : EXIT_CODES.ok;
+      exitCode = report.errors.length > 0 ? EXIT_CODES.badInput : report.changed || report.bindings.length > 0 ? EXIT_CODES.drift : EXIT_CODES.ok;
     });
 
   program

@@ -37,7 +37,7 @@ const needs = (report: RequirementsReport) => report.requirements.map((r) => `${
 
 describe('globs of the approval rules', () => {
   it.each([
-    ['encryption.*', 'encryption.kmsEnabled', true],
+    ['encryption.*', 'encryption.keyRotation', true],
     ['encryption.*', 'encryption.kms.enabled', false],
     ['encryption.**', 'encryption.kms.enabled', true],
     ['aws:rds/*', 'aws:rds/cluster:Cluster', true],
@@ -130,7 +130,7 @@ describe('requirements from the drift gate\'s check (configuration and resources
 
   it('a prod encryption setting needs two platform leads and security, named in the Markdown with the path', () => {
     // Prepare
-    changedSynth(dir, 'prod', { config: (c) => (c.encryption.kmsEnabled = false) });
+    changedSynth(dir, 'prod', { config: (c) => (c.encryption.keyRotation = false) });
 
     // Act
     const report = requirements(dir);
@@ -138,10 +138,10 @@ describe('requirements from the drift gate\'s check (configuration and resources
 
     // Assess
     expect(needs(report)).toEqual(['prod-any-change: 2 x platform-leads', 'encryption: 1 x security']);
-    expect(report.requirements[1].triggeredBy).toEqual(['prod: encryption.kmsEnabled true -> false']);
+    expect(report.requirements[1].triggeredBy).toEqual(['prod: encryption.keyRotation true -> false']);
     expect(markdown).toMatch(/^\| 2 \| \*\*platform-leads\*\* \| `prod-any-change` \| prod \|/m);
     expect(markdown).toMatch(/^\| 1 \| \*\*security\*\* \| `encryption` \| prod \|/m);
-    expect(markdown).toContain('  - `prod: encryption.kmsEnabled true -> false`');
+    expect(markdown).toContain('  - `prod: encryption.keyRotation true -> false`');
   });
 
   it('a KMS key property in prod (resources only, no configuration path) needs security too', () => {
@@ -161,7 +161,8 @@ describe('requirements from the drift gate\'s check (configuration and resources
     changedSynth(dir, 'prod', {
       records: (records) => {
         record(records, 'tap-db-cluster').inputs['storageEncrypted'] = false;
-        record(records, 'tap-db-cluster').inputs['skipFinalSnapshot'] = false;
+        // Prod's cluster keeps a final snapshot on delete; skipping it loses the data.
+        record(records, 'tap-db-cluster').inputs['skipFinalSnapshot'] = true;
       },
     });
 
@@ -170,7 +171,7 @@ describe('requirements from the drift gate\'s check (configuration and resources
 
     // Assess
     expect(needs(report)).toEqual(['prod-any-change: 2 x platform-leads', 'encryption: 1 x security', 'deletion-and-retention: 1 x security']);
-    expect(report.requirements[2].triggeredBy).toEqual(['prod: tap-db-cluster (aws:rds/cluster:Cluster) skipFinalSnapshot true -> false']);
+    expect(report.requirements[2].triggeredBy).toEqual(['prod: tap-db-cluster (aws:rds/cluster:Cluster) skipFinalSnapshot false -> true']);
   });
 
   it('a widened IAM policy in dev needs security, each changed statement named (added, removed, old -> new)', () => {
@@ -303,7 +304,7 @@ describe('requirements from the drift gate\'s check (configuration and resources
 
 describe('verifyApprovals', () => {
   const report = computeRequirements(
-    [{ kind: 'config', environment: 'prod', path: 'encryption.kmsEnabled', change: 'changed', before: true, after: false }],
+    [{ kind: 'config', environment: 'prod', path: 'encryption.keyRotation', change: 'changed', before: true, after: false }],
     loadApprovalRules(RULES),
     RULES,
   );
@@ -349,7 +350,7 @@ describe('tap-drift requirements and verify-approvals', () => {
   beforeAll(() => {
     dir = tempDir('approvals-cli');
     approveFixtures(dir);
-    changedSynth(dir, 'prod', { config: (c) => (c.encryption.kmsEnabled = false) });
+    changedSynth(dir, 'prod', { config: (c) => (c.encryption.keyRotation = false) });
   });
   afterAll(() => removeDir(dir));
 
@@ -459,7 +460,7 @@ describe('tap-drift approve --rules --approvals: the history records which requi
   beforeEach(() => {
     dir = tempDir('approvals-approve');
     approveFixtures(dir);
-    changedSynth(dir, 'prod', { config: (c) => (c.encryption.kmsEnabled = false) });
+    changedSynth(dir, 'prod', { config: (c) => (c.encryption.keyRotation = false) });
   });
   afterEach(() => removeDir(dir));
 

@@ -215,7 +215,7 @@ describe('tap-drift audit verify on the committed history and baselines', () => 
     try {
       for (const file of readdirSync(COMMITTED)) copyFileSync(join(COMMITTED, file), join(dir, file));
       const prod = JSON.parse(readFileSync(join(dir, 'prod.json'), 'utf8')) as ConfigManifest;
-      prod.configuration.encryption.kmsEnabled = false;
+      prod.configuration.encryption.keyRotation = false;
       prod.configHash = computeConfigHash(prod.configuration);
       writeJson(join(dir, 'prod.json'), prod);
 

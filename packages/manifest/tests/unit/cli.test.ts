@@ -242,7 +242,11 @@ describe('tap-drift (built bin)', () => {
       writeSynth(join(dir, 'envs2'), 'prod');
       expect(run('approve', '--baseline', 'base', '--current', 'envs2', ...audit).code).toBe(0);
       rmSync(join(dir, 'envs2', 'staging'), { recursive: true });
-      writeSynth(join(dir, 'envs2'), 'prod', { config: (c) => (c.monitoring.latencyThresholdMs = 1500) });
+      // The alarm follows the setting (as the program makes it): check holds the resources to their configuration.
+      writeSynth(join(dir, 'envs2'), 'prod', {
+        config: (c) => (c.monitoring.latencyThresholdMs = 1500),
+        records: (r) => Object.assign(record(r, 'tap-monitoring-lambda-duration').inputs, { threshold: 1500, alarmDescription: 'Average Lambda duration above 1500 ms' }),
+      });
       const devBefore = readFileSync(join(dir, 'base', 'dev.json'), 'utf8');
 
       // Act
@@ -278,7 +282,7 @@ describe('tap-drift (built bin)', () => {
     it('exits 2 without writing when the current manifest is tampered with', () => {
       // Prepare
       const m = manifestFor('prod');
-      m.configuration.encryption.kmsEnabled = false;
+      m.configuration.encryption.keyRotation = false;
       writeJson(join(dir, 'synth', 'prod', 'manifest.json'), m);
 
       // Act

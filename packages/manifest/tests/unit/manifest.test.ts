@@ -26,7 +26,7 @@ describe('createConfigManifest', () => {
         secrets: { rotationDays: 30 },
         backup: { retentionDays: 7 },
         logging: { retentionDays: 30 },
-        encryption: { kmsEnabled: true },
+        encryption: { keyRotation: true },
         monitoring: { errorThreshold: 3, latencyThresholdMs: 2000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 200 },
         docker: { imageUri: IMAGE },
       },
@@ -311,5 +311,29 @@ describe('checkManifests and approveManifests', () => {
 
     // Assess
     expect([...set.keys()]).toEqual(['staging']);
+  });
+});
+
+describe('a renamed setting (encryption.kmsEnabled is now encryption.keyRotation)', () => {
+  /** `manifestFor(env)` as recorded before the rename: the flag at its former path, the hash over that configuration. */
+  const recordedBefore = (change: (encryption: Record<string, unknown>) => void = () => undefined) => {
+    const manifest = JSON.parse(JSON.stringify(manifestFor('prod')));
+    manifest.configuration.encryption = { kmsEnabled: true };
+    change(manifest.configuration.encryption);
+    manifest.configHash = createHash('sha256').update(canonicalJson(manifest.configuration)).digest('hex');
+    return manifest;
+  };
+
+  it('still reads a manifest recorded before the rename, as the new setting', () => {
+    // Act
+    const config = manifestToEnvironmentConfig(verifyManifest(recordedBefore()));
+
+    // Assess
+    expect(config.encryption).toEqual({ keyRotation: true });
+  });
+
+  it('refuses a manifest that records it at both paths', () => {
+    // Act + Assess
+    expect(() => verifyManifest(recordedBefore((encryption) => (encryption['keyRotation'] = false)))).toThrow(ManifestSchemaError);
   });
 });

@@ -51,12 +51,20 @@ describe('published tarballs', () => {
     // Act
     const output = execFileSync(
       process.execPath,
-      ['-e', "const v = require('@tap/validation'); console.log(JSON.stringify([v.resourceName('aurora-cluster', 'prod', '001'), v.validateEnvironmentConfig('prod', v.environmentProfile('dev')).length, v.PROFILES.prod.database.instanceCount]))"],
+      [
+        '-e',
+        "const v = require('@tap/validation'); const dev = v.environmentProfile('dev'); const prod = v.environmentProfile('prod'); " +
+          "const differ = v.SETTING_PATHS.filter((p) => JSON.stringify(v.settingValue(dev, p)) !== JSON.stringify(v.settingValue(prod, p))); " +
+          "console.log(JSON.stringify([v.resourceName('aurora-cluster', 'prod', '001'), v.validateEnvironmentConfig('prod', dev).map((i) => i.path), differ, v.PROFILES.prod.database.instanceCount]))",
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
 
-    // Assess
-    expect(JSON.parse(output)).toEqual(['aurora-cluster-prod-001', 10, 2]);
+    // Assess: dev's profile is refused for prod, each issue on a setting where the two profiles differ.
+    const [name, issues, differ, instances] = JSON.parse(output) as [string, string[], string[], number];
+    expect([name, instances]).toEqual(['aurora-cluster-prod-001', 2]);
+    expect(issues).toEqual(expect.arrayContaining(['lambda.memoryMb', 'database.instanceCount']));
+    expect(issues.filter((path) => !differ.includes(path))).toEqual([]);
   });
 
   it('installs a working @tap/manifest library without the optional Pulumi peer', () => {

@@ -1,5 +1,6 @@
-import type { EnvironmentName } from '@tap/validation';
+import { SETTINGS, SETTING_PATHS, type EnvironmentName } from '@tap/validation';
 import { RESOURCE_PARITY_RULES, compareInventories, createInventory, manifestToEnvironmentConfig, type ParityInput } from '../../src';
+import { NETWORK_PARITY_RULES } from '../../src/constants';
 import { record, synthFixture, type SynthRecordFixture } from './support';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -93,27 +94,28 @@ describe('compareInventories (resource-level parity)', () => {
     ]);
   });
 
-  it('maps each profile field in one table', () => {
-    // Assess: the fields of the table are @tap/validation config paths (FIELD_POLICIES keys).
-    const fields = RESOURCE_PARITY_RULES.flatMap((rule) => ('fields' in rule ? [...rule.fields] : []));
-    expect(new Set(fields)).toEqual(
-      new Set([
-        'lambda.memoryMb',
-        'lambda.reservedConcurrency',
-        'lambda.timeoutSeconds',
-        'database.engineVersion',
-        'database.backupRetentionDays',
-        'database.instanceClass',
-        'database.instanceCount',
-        'database.deletionProtection',
-        'database.finalSnapshot',
-        'logging.retentionDays',
-        'secrets.rotationDays',
-        'monitoring.errorThreshold',
-        'monitoring.latencyThresholdMs',
-        'monitoring.dbCpuThresholdPercent',
-        'monitoring.dbConnectionsThreshold',
-      ]),
-    );
+  it('takes its configuration rules from the feeds of the SETTINGS rows, one rule per feed, and adds only network rules', () => {
+    // Prepare
+    const feeds = SETTING_PATHS.flatMap((path) => {
+      const row = SETTINGS[path].feeds;
+      return 'none' in row ? [] : row.map((feed) => ({ ...feed, fields: [path] }));
+    });
+
+    // Act
+    const configuration = RESOURCE_PARITY_RULES.filter((rule) => rule.kind !== 'network');
+    const others = RESOURCE_PARITY_RULES.filter((rule) => rule.kind === 'network');
+
+    // Assess
+    expect(configuration).toEqual(feeds);
+    expect(others).toEqual([...NETWORK_PARITY_RULES]);
+  });
+
+  it('explains a difference only on the resource a named feed binds', () => {
+    // Act: the rotation function's errors alarm (threshold 0 everywhere) takes prod's lambda.errorThreshold; the
+    // monitoring.errorThreshold feed names the payment function's alarm, not this one.
+    const report = compareInventories(inputs({ prod: (records) => (record(records, 'tap-monitoring-rotation-errors').inputs['threshold'] = 3) }));
+
+    // Assess
+    expect(report.rows.filter((row) => row.status === 'drift').map((row) => [row.name, row.path])).toEqual([['tap-monitoring-rotation-errors', 'threshold']]);
   });
 });

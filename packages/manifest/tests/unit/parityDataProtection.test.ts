@@ -1,6 +1,6 @@
 import type { EnvironmentName } from '@tap/validation';
 import { compareInventories, createInventory, manifestToEnvironmentConfig, type ParityInput } from '../../src';
-import { record, synthFixture } from './support';
+import { protectDatabase, record, synthFixture } from './support';
 
 // Prod's cluster is protected and takes a final snapshot (RDS: a protected cluster cannot be deleted; SkipFinalSnapshot
 // false needs a FinalDBSnapshotIdentifier), dev and staging do not: these differences follow database.deletionProtection
@@ -14,15 +14,8 @@ function inputs(protectedEnvs: readonly EnvironmentName[], cluster: (env: Enviro
     const config = manifestToEnvironmentConfig(manifest);
     const on = protectedEnvs.includes(environment);
     Object.assign(config.database, { deletionProtection: on, finalSnapshot: on });
-    const db = record(records, 'tap-db-cluster');
-    Object.assign(db.inputs, { deletionProtection: on, skipFinalSnapshot: !on });
-    if (on) {
-      db.inputs['finalSnapshotIdentifier'] = `aurora-final-${environment}-001-0a1b2c3d`;
-      const urn = db.urn.replace('aws:rds/cluster:Cluster::tap-db-cluster', 'random:index/randomId:RandomId::tap-db-final-snapshot');
-      records.push({ ...db, urn, type: 'random:index/randomId:RandomId', name: 'tap-db-final-snapshot', inputs: { byteLength: 4 }, dependencies: [] });
-      db.dependencies = [...(db.dependencies ?? []), urn];
-    }
-    cluster(environment, db.inputs);
+    protectDatabase(records, environment, on);
+    cluster(environment, record(records, 'tap-db-cluster').inputs);
     return { environment, config, loaded: { file: `${environment}/resources.json`, inventory: createInventory(records, environment) } };
   });
 }

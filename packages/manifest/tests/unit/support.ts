@@ -106,9 +106,24 @@ export function record(records: SynthRecordFixture[], name: string): SynthRecord
 }
 
 /**
+ * Sets the cluster's deletion protection and final snapshot (`on`: protected, with a final snapshot named with a random
+ * part from a RandomId, as the database component makes it; off: destroyable). The prod fixture predates both.
+ */
+export function protectDatabase(records: SynthRecordFixture[], environment: EnvironmentName, on: boolean): void {
+  const db = record(records, 'tap-db-cluster');
+  Object.assign(db.inputs, { deletionProtection: on, skipFinalSnapshot: !on });
+  if (!on) return;
+  db.inputs['finalSnapshotIdentifier'] = `aurora-final-${environment}-001-0a1b2c3d`;
+  const urn = db.urn.replace('aws:rds/cluster:Cluster::tap-db-cluster', 'random:index/randomId:RandomId::tap-db-final-snapshot');
+  records.push({ ...db, urn, type: 'random:index/randomId:RandomId', name: 'tap-db-final-snapshot', inputs: { byteLength: 4 }, dependencies: [] });
+  db.dependencies = [...(db.dependencies ?? []), urn];
+}
+
+/**
  * Writes `<dir>/<env>/manifest.json` and `<dir>/<env>/resources.json` (the synth layout) from the fixtures. The
  * configuration is rebuilt with today's pinned engine version (in the manifest and on the cluster) so the fixtures stay
- * valid when @tap/validation moves it; `config` and `records` change the copy before it is written.
+ * valid when @tap/validation moves it, and the cluster protected as its configuration says (see `protectDatabase`);
+ * `config` and `records` change the copy before it is written.
  */
 export function writeSynth(
   dir: string,
@@ -122,6 +137,7 @@ export function writeSynth(
   const manifest = createConfigManifest(config, { imageUri: fixture.manifest.configuration.docker.imageUri, timestamp: fixture.manifest.timestamp });
   const records = fixture.records;
   record(records, 'tap-db-cluster').inputs['engineVersion'] = config.database.engineVersion;
+  protectDatabase(records, env, fixture.manifest.configuration.database.deletionProtection === true);
   change.records?.(records);
   writeJson(join(dir, env, 'manifest.json'), manifest);
   writeJson(join(dir, env, 'resources.json'), records);

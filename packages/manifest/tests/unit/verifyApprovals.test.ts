@@ -20,8 +20,8 @@ const REPORT: RequirementsReport = {
   changedEnvironments: ['prod'],
   changeCount: 1,
   requirements: [
-    { rule: 'prod-any-change', group: 'platform-leads', approvals: 2, reason: 'four eyes', environments: ['prod'], triggeredBy: ['prod: encryption.kmsEnabled true -> false'] },
-    { rule: 'encryption', group: 'security', approvals: 1, reason: 'keys', environments: ['prod'], triggeredBy: ['prod: encryption.kmsEnabled true -> false'] },
+    { rule: 'prod-any-change', group: 'platform-leads', approvals: 2, reason: 'four eyes', environments: ['prod'], triggeredBy: ['prod: encryption.keyRotation true -> false'] },
+    { rule: 'encryption', group: 'security', approvals: 1, reason: 'keys', environments: ['prod'], triggeredBy: ['prod: encryption.keyRotation true -> false'] },
   ],
   exempt: [],
   unmatched: [],

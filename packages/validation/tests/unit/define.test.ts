@@ -13,7 +13,7 @@ const PROD = {
   monitoring: { errorThreshold: 3, latencyThresholdMs: 2000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 200 },
   secrets: { rotationDays: 30 },
   logging: { retentionDays: 30 },
-  encryption: { kmsEnabled: true },
+  encryption: { keyRotation: true },
 } as const;
 
 function typeTests(): void {
@@ -28,8 +28,17 @@ function typeTests(): void {
   defineEnvironment('dev', { ...PROD, environment: 'dev', region: 'us-east-2' });
   // @ts-expect-error the environment field must match the first argument
   defineEnvironment('staging', { ...PROD });
-  // @ts-expect-error KMS is on everywhere
-  defineEnvironment('staging', { ...PROD, environment: 'staging', encryption: { kmsEnabled: false } });
+  // @ts-expect-error the stack key rotates everywhere (a parity setting)
+  defineEnvironment('prod', { ...PROD, encryption: { keyRotation: false } });
+  // @ts-expect-error logs are kept 30 days everywhere (a parity setting, narrowed with no entry of its own)
+  defineEnvironment('prod', { ...PROD, logging: { retentionDays: 1 } });
+  // @ts-expect-error prod's database is protected from deletion (an optional per-environment setting)
+  defineEnvironment('prod', { ...PROD, database: { ...PROD.database, deletionProtection: false } });
+  // Optional per-environment settings may still be left out (older manifests); the run-time rules judge that.
+  const { deletionProtection: _protection, finalSnapshot: _snapshot, ...stated } = PROD.database;
+  defineEnvironment('prod', { ...PROD, database: stated });
+  // Thresholds are not exact: a stricter one compiles (and passes at run time).
+  defineEnvironment('prod', { ...PROD, monitoring: { ...PROD.monitoring, errorThreshold: 1 } });
   // @ts-expect-error unknown environment
   defineEnvironment('qa', { ...PROD });
   defineEnvironment('prod', {

@@ -29,7 +29,7 @@ describe('PROFILES', () => {
     const p = PROFILES[env];
 
     // Act + Assess
-    expect([p.database.engineVersion, p.database.backupRetentionDays, p.secrets.rotationDays, p.logging.retentionDays, p.encryption.kmsEnabled, p.monitoring.dbCpuThresholdPercent]).toEqual(['15.10', 7, 30, 30, true, 80]);
+    expect([p.database.engineVersion, p.database.backupRetentionDays, p.secrets.rotationDays, p.logging.retentionDays, p.encryption.keyRotation, p.monitoring.dbCpuThresholdPercent]).toEqual(['15.10', 7, 30, 30, true, 80]);
   });
 });
 
@@ -93,7 +93,7 @@ describe('FIELD_POLICIES and PARITY_FIELDS', () => {
   it('name the settings that must be identical everywhere', () => {
     // Act + Assess
     expect([...PARITY_FIELDS].sort()).toEqual(
-      ['database.backupRetentionDays', 'database.engineVersion', 'encryption.kmsEnabled', 'logging.retentionDays', 'secrets.rotationDays'].sort(),
+      ['database.backupRetentionDays', 'database.engineVersion', 'encryption.keyRotation', 'logging.retentionDays', 'secrets.rotationDays'].sort(),
     );
   });
 

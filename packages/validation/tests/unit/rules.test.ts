@@ -3,7 +3,10 @@ import {
   ENVIRONMENT_NAMES,
   LOG_RETENTION_DAYS,
   assertValidEnvironmentConfig,
+  SETTINGS,
+  SETTING_PATHS,
   environmentProfile,
+  settingValue,
   validateEnvironmentConfig,
   type EnvironmentName,
 } from '../../src';
@@ -63,7 +66,7 @@ const ROWS: Row[] = [
   { name: 'backup retention', env: 'prod', config: broken('prod', (c) => (c.database.backupRetentionDays = 3)), issues: [{ path: 'database.backupRetentionDays', message: 'All environments must keep database backups for 7 days, got 3' }] },
   { name: 'secret rotation', env: 'dev', config: broken('dev', (c) => (c.secrets.rotationDays = 90)), issues: [{ path: 'secrets.rotationDays', message: 'All environments must rotate secrets every 30 days, got 90' }] },
   { name: 'log retention', env: 'staging', config: broken('staging', (c) => (c.logging.retentionDays = 7)), issues: [{ path: 'logging.retentionDays', message: 'All environments must keep logs for 30 days, got 7' }] },
-  { name: 'KMS off', env: 'dev', config: broken('dev', (c) => (c.encryption.kmsEnabled = false)), issues: [{ path: 'encryption.kmsEnabled', message: 'All environments must encrypt with a customer-managed KMS key (kmsEnabled true), got false' }] },
+  { name: 'key rotation off', env: 'dev', config: broken('dev', (c) => (c.encryption.keyRotation = false)), issues: [{ path: 'encryption.keyRotation', message: 'All environments must rotate the material of the stack KMS key yearly (keyRotation true), got false' }] },
   // Thresholds: stricter is fine (tested below), looser or non-positive is not.
   { name: 'dev error threshold looser', env: 'dev', config: broken('dev', (c) => (c.monitoring.errorThreshold = 11)), issues: [{ path: 'monitoring.errorThreshold', message: 'Dev environment error alarm threshold must be at most 10, got 11' }] },
   { name: 'prod latency looser', env: 'prod', config: broken('prod', (c) => (c.monitoring.latencyThresholdMs = 2500)), issues: [{ path: 'monitoring.latencyThresholdMs', message: 'Prod environment latency alarm threshold must be at most 2000ms, got 2500' }] },
@@ -93,7 +96,7 @@ const ROWS: Row[] = [
   { name: 'memory not whole', env: 'dev', config: broken('dev', (c) => (c.lambda.memoryMb = 1024.5)), issues: [{ path: 'lambda.memoryMb', message: 'lambda.memoryMb must be a whole number, got 1024.5' }] },
   { name: 'vcpu Infinity', env: 'prod', config: broken('prod', (c) => (c.lambda.vcpu = Infinity)), issues: [{ path: 'lambda.vcpu', message: 'lambda.vcpu must be a finite number, got Infinity' }] },
   { name: 'instance count fractional', env: 'prod', config: broken('prod', (c) => (c.database.instanceCount = 1.5)), issues: [{ path: 'database.instanceCount', message: 'database.instanceCount must be a whole number, got 1.5' }] },
-  { name: 'KMS as a string', env: 'dev', config: broken('dev', (c) => (c.encryption.kmsEnabled = 'true')), issues: [{ path: 'encryption.kmsEnabled', message: 'encryption.kmsEnabled must be true or false, got string "true"' }] },
+  { name: 'key rotation as a string', env: 'dev', config: broken('dev', (c) => (c.encryption.keyRotation = 'true')), issues: [{ path: 'encryption.keyRotation', message: 'encryption.keyRotation must be true or false, got string "true"' }] },
   { name: 'region as a number', env: 'dev', config: broken('dev', (c) => (c.region = 1)), issues: [{ path: 'region', message: 'region must be a string, got number 1' }] },
   { name: 'empty instance class', env: 'dev', config: broken('dev', (c) => (c.database.instanceClass = ' ')), issues: [{ path: 'database.instanceClass', message: 'database.instanceClass must be a non-empty string, got string " "' }] },
   { name: 'threshold fractional', env: 'staging', config: broken('staging', (c) => (c.monitoring.errorThreshold = 2.5)), issues: [{ path: 'monitoring.errorThreshold', message: 'monitoring.errorThreshold must be a whole number, got 2.5' }] },
@@ -152,18 +155,16 @@ describe('validateEnvironmentConfig: bad configurations', () => {
     // Act
     const found = validateEnvironmentConfig('dev', prod);
 
-    // Assess
-    expect(found.map((issue) => issue.path)).toEqual([
-      'environment',
-      'region',
-      'lambda.memoryMb',
-      'lambda.vcpu',
-      'database.instanceClass',
-      'database.instanceCount',
-      'database.deletionProtection',
-      'database.finalSnapshot',
-      'monitoring.dbConnectionsThreshold',
-    ]);
+    // Assess: each per-environment setting where the profiles differ, and each threshold dev keeps stricter, in table
+    // order (derived, so a new per-environment setting is covered without an edit here).
+    const dev = environmentProfile('dev');
+    const expected = SETTING_PATHS.filter((path) => {
+      const [mine, theirs] = [settingValue(dev, path), settingValue(environmentProfile('prod'), path)];
+      const policy = SETTINGS[path].policy;
+      return (policy === 'per-environment' && JSON.stringify(mine) !== JSON.stringify(theirs)) || (policy === 'threshold' && Number(theirs) > Number(mine));
+    });
+    expect(found.map((issue) => issue.path)).toEqual(expected);
+    expect(expected).toEqual(expect.arrayContaining(['environment', 'region', 'lambda.memoryMb', 'database.instanceCount', 'monitoring.dbConnectionsThreshold']));
     expect(found[2]).toEqual({
       path: 'lambda.memoryMb',
       expected: '1024',
@@ -233,7 +234,7 @@ describe('validateEnvironmentConfig: many problems at once', () => {
     config.lambda.memoryMb = 'big';
     config.database.instanceCount = -1;
     config.monitoring.errorThreshold = NaN;
-    config.encryption.kmsEnabled = false;
+    config.encryption.keyRotation = false;
     config.extra = 1;
 
     // Act
@@ -241,7 +242,7 @@ describe('validateEnvironmentConfig: many problems at once', () => {
 
     // Assess
     expect(issues.map((issue) => issue.path).sort()).toEqual(
-      ['database.instanceCount', 'encryption.kmsEnabled', 'extra', 'lambda.memoryMb', 'monitoring.errorThreshold', 'region'].sort(),
+      ['database.instanceCount', 'encryption.keyRotation', 'extra', 'lambda.memoryMb', 'monitoring.errorThreshold', 'region'].sort(),
     );
   });
 });

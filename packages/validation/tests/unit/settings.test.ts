@@ -109,7 +109,7 @@ describe('isSettingValue, settingTypeIssue, settingProblem and settingMust', () 
     ['lambda.vcpu', Infinity, false],
     ['environment', 'prod', true],
     ['environment', 'qa', false],
-    ['encryption.kmsEnabled', 'true', false],
+    ['encryption.keyRotation', 'true', false],
   ] as const)('isSettingValue(%s, %p) is %p', (path, value, expected) => {
     // Act + Assess
     expect(isSettingValue(path, value)).toBe(expected);
