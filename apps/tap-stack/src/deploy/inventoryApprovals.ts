@@ -32,7 +32,7 @@ export function inventoryRequirements(
 ): RequirementsReport | undefined {
   if (!spec.approvalRules) return undefined;
   const diff = diffInventories(approved ?? { ...current, resources: {} }, current);
-  const check: CheckReport = { environments: [{ environment, status: 'changed', changes: [], resources: { status: 'changed', diff } }], changed: true, errors: [] };
+  const check: CheckReport = { environments: [{ environment, status: 'changed', changes: [], resources: { status: 'changed', diff } }], bindings: [], changed: true, errors: [] };
   try {
     return computeRequirements(collectChanges(check), loadApprovalRules(join(root, spec.approvalRules)), spec.approvalRules);
   } catch (err) {
