@@ -78,8 +78,11 @@ export const IMAGE_URI_PATH = 'docker.imageUri';
 /** The stack output that holds the deployed configuration manifest. */
 export const CONFIG_MANIFEST_OUTPUT = 'configManifest';
 
-/** Version of the resource-inventory format; bump it when a field changes meaning. */
-export const INVENTORY_VERSION = 1;
+/**
+ * Version of the resource-inventory format; bump it when a field is added or changes meaning (2: resources may carry
+ * `options`, secret inputs a `{ "secret": "sha256:…" }` digest), and add the step from the old one in upgrade.ts.
+ */
+export const INVENTORY_VERSION = 2;
 
 /** A baseline's resource inventory sits beside its configuration manifest: `<env>.json` -> `<env>.resources.json`. */
 export const INVENTORY_FILE_SUFFIX = '.resources.json';

@@ -1,6 +1,6 @@
 import type { ConfigPath, ConfigValue, EnvironmentName, FieldPolicy, SETTINGS } from '@tap/validation';
 import type { BindingFinding } from './binding';
-import type { OUTPUT_FORMATS } from './constants';
+import type { INVENTORY_VERSION, OUTPUT_FORMATS } from './constants';
 
 type Row<P extends ConfigPath> = (typeof SETTINGS)[P];
 /** The settings the manifest records (a row with a manifest path). */
@@ -354,7 +354,7 @@ export interface InventoryNormalisation {
 
 /** The canonical, hashed record of every resource an environment declares. */
 export interface ResourceInventory {
-  inventoryVersion: 1;
+  inventoryVersion: typeof INVENTORY_VERSION;
   environment: EnvironmentName;
   normalisation: InventoryNormalisation;
   /** By URN, sorted. */

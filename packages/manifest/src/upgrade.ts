@@ -90,5 +90,31 @@ export const MANIFEST_FORMAT: VersionedFormat = {
 export const INVENTORY_FORMAT: VersionedFormat = {
   versionKey: 'inventoryVersion',
   current: INVENTORY_VERSION,
-  steps: [],
+  steps: [
+    {
+      // Format 1 recorded no resource options: a format-1 file holding them was edited, not written by an older recorder.
+      from: 1,
+      schema: z
+        .object({
+          inventoryVersion: z.literal(1),
+          environment: z.enum(ENVIRONMENT_NAMES),
+          normalisation: z.record(z.unknown()),
+          resources: z.record(
+            z
+              .object({
+                type: z.string(),
+                name: z.string(),
+                parent: z.string().optional(),
+                custom: z.boolean(),
+                inputs: z.record(z.unknown()),
+                dependencies: z.array(z.string()).optional(),
+              })
+              .strict(),
+          ),
+          inventoryHash: z.string(),
+        })
+        .strict(),
+      upgrade: (inventory) => ({ ...inventory, inventoryVersion: 2 }),
+    },
+  ],
 };

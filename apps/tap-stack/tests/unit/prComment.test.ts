@@ -25,7 +25,7 @@ const RUN = 'https://github.com/tap/infra/actions/runs/42#artifacts';
 /** The security report of an environment whose key policy gains `count` statements, each for a new principal. */
 function hugeSecurityDiff(count: number): string {
   const inventory = (statements: object[]): Inventory => ({
-    inventoryVersion: 1,
+    inventoryVersion: 2,
     environment: 'dev',
     normalisation: { volatile: [], jsonStrings: [] },
     resources: { 'urn:pulumi:dev::TapStack::aws:kms/key:Key::tap-key': { type: 'aws:kms/key:Key', name: 'tap-key', custom: true, inputs: { policy: { Statement: statements } } } },

@@ -1,4 +1,5 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '@tap/validation';
+import { INVENTORY_VERSION } from '../constants';
 import type { LoadedInventory, LoadedManifest } from '../types';
 import { securityDiff } from './diff';
 import type { Inventory, SecurityDiff } from './types';
@@ -23,7 +24,7 @@ export interface SecuritySides {
 
 /** An inventory without resources, for an environment the current side removes (everything it granted goes). */
 function emptyInventory(environment: EnvironmentName): Inventory {
-  return { inventoryVersion: 1, environment, normalisation: { volatile: [], jsonStrings: [] }, resources: {}, inventoryHash: '' };
+  return { inventoryVersion: INVENTORY_VERSION, environment, normalisation: { volatile: [], jsonStrings: [] }, resources: {}, inventoryHash: '' };
 }
 
 /**

@@ -315,9 +315,14 @@ describe('checkManifests and approveManifests', () => {
 });
 
 describe('a renamed setting (encryption.kmsEnabled is now encryption.keyRotation)', () => {
-  /** `manifestFor(env)` as recorded before the rename: the flag at its former path, the hash over that configuration. */
+  /**
+   * `manifestFor(env)` as recorded before the rename: format 1 (no `fields` list: the writer of that time), the flag at
+   * its former path, the hash over that configuration.
+   */
   const recordedBefore = (change: (encryption: Record<string, unknown>) => void = () => undefined) => {
     const manifest = JSON.parse(JSON.stringify(manifestFor('prod')));
+    manifest.manifestVersion = 1;
+    delete manifest.fields;
     manifest.configuration.encryption = { kmsEnabled: true };
     change(manifest.configuration.encryption);
     manifest.configHash = createHash('sha256').update(canonicalJson(manifest.configuration)).digest('hex');

@@ -198,11 +198,14 @@ describe('baseline inventories of another recorder', () => {
   });
 
   it.each<[string, (file: Json) => void, RegExp]>([
-    ['a newer format', (file) => (file.inventoryVersion = 2), /dev\.resources\.json: not a valid resource inventory: inventoryVersion: 2 is newer than this tap-drift reads \(1\); update @tap\/manifest$/],
+    ['a newer format', (file) => (file.inventoryVersion = 3), /dev\.resources\.json: not a valid resource inventory: inventoryVersion: 3 is newer than this tap-drift reads \(1 to 2\); update @tap\/manifest$/],
     [
       'a field its format never recorded (tampered, not old)',
-      (file) => (resourceNamed(file, 'tap-payments-function').options = { protect: false }),
-      /dev\.resources\.json: not a valid resource inventory: resources\..*tap-payments-function: Unrecognized key\(s\) in object: 'options'$/,
+      (file) => {
+        file.inventoryVersion = 1;
+        resourceNamed(file, 'tap-payments-function').options = { protect: false };
+      },
+      /dev\.resources\.json: not a valid resource inventory: resources\..*tap-payments-function: Unrecognized key\(s\) in object: 'options' \(format 1\)$/,
     ],
   ])('refuses a baseline inventory with %s: exit 2, one line naming the file', (_what, edit, message) => {
     // Prepare

@@ -4,7 +4,7 @@ import { CORPUS, type CorpusResource } from '../fixtures/security/corpus';
 /** An inventory holding `resources` as they are (JSON-string policies stay strings: the diff must read both). */
 function inventory(resources: CorpusResource[]): Inventory {
   return {
-    inventoryVersion: 1,
+    inventoryVersion: 2,
     environment: 'dev',
     normalisation: { volatile: [], jsonStrings: [] },
     resources: Object.fromEntries(resources.map((r) => [`urn:pulumi:dev::TapStack::${r.type}::${r.name}`, { type: r.type, name: r.name, custom: true, inputs: r.inputs }])),
