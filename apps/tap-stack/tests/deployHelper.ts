@@ -64,7 +64,9 @@ function ownCopy(from: string, to: string, path: string): void {
 export function editableWorkspace(): string {
   const dir = tempDir('runner-workspace');
   copyFileSync(join(ROOT, 'nx.json'), join(dir, 'nx.json'));
-  symlinkSync(join(ROOT, 'tools'), join(dir, 'tools'), 'dir');
+  // The policy pack the runner passes to `pulumi preview`/`up` (POLICY_PACKS): the only part of tools/ it reads.
+  mkdirSync(join(dir, 'tools'));
+  symlinkSync(join(ROOT, 'tools', 'policy-pack'), join(dir, 'tools', 'policy-pack'), 'dir');
   // @tap/secrets (a relative link into packages/) finds its rotation bundle here, not in this checkout.
   for (const own of OWN_COPIES) ownCopy(ROOT, dir, own);
   for (const project of ['tap-stack', 'networking-stack']) {

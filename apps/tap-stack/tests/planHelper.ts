@@ -39,6 +39,18 @@ function engineValue(value: unknown): unknown {
   return value;
 }
 
+/** The approved resource options the engine's goal holds too (the SDK and GoalV1 share these names). */
+function goalOptionsOf(resource: InventoryResource): Record<string, unknown> {
+  const options = resource.options ?? {};
+  const names = ['protect', 'ignoreChanges', 'deleteBeforeReplace', 'additionalSecretOutputs', 'customTimeouts'];
+  const goal: Record<string, unknown> = Object.fromEntries(names.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
+  // An alias the SDK sends as an object (a spec) the engine keeps as a structured alias, a URN as an alias.
+  const aliases = Array.isArray(options['aliases']) ? (options['aliases'] as unknown[]) : [];
+  if (aliases.some((alias) => typeof alias === 'string')) goal['aliases'] = aliases.filter((alias) => typeof alias === 'string');
+  if (aliases.some((alias) => typeof alias !== 'string')) goal['structuredAliases'] = aliases.filter((alias) => typeof alias !== 'string');
+  return goal;
+}
+
 /**
  * The resource plan of a first deploy (`create`) of one approved resource. `jsonStrings` are the inputs the program
  * sends as JSON text (the inventory's `normalisation.jsonStrings` of this URN): unknown as a whole while a value in
@@ -60,6 +72,8 @@ export function createPlanOf(resource: InventoryResource, jsonStrings: readonly 
       ...(resource.parent ? { parent: resource.parent } : {}),
       protect: false,
       dependencies: resource.dependencies ?? [],
+      // The options the program registered it with, as the engine's goal carries them (GoalV1 names).
+      ...goalOptionsOf(resource),
     },
     steps: ['create'],
     state: {},
