@@ -25,7 +25,7 @@ describe('MonitoringComponent checks its physical names against AWS limits itsel
     // Assess
     expect(make).toThrow(MonitoringComponentError);
     expect(make).toThrow(
-      `MonitoringComponent 'mon': alarm name 'lambda-duration-alarm-prod-${suffix}' is 257 characters; AWS allows 255 (CloudWatch alarm name); the longest environmentSuffix that fits is 225`,
+      `MonitoringComponent 'mon': lambda duration alarm 'lambda-duration-alarm-prod-${suffix}' is 257 characters; AWS allows 255 (CloudWatch alarm name); the longest environmentSuffix that fits is 225`,
     );
     expect(mocks.resources.slice(before).filter((r) => r.type !== 'tap:monitoring:MonitoringComponent')).toEqual([]);
   });
