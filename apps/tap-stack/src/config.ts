@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { STACK_PHYSICAL_NAMES } from '@tap/components';
 import {
   ConfigValidationError,
   ENVIRONMENT_NAMES,
@@ -186,7 +187,7 @@ export function readStackSettings(source: ConfigSource, stack: string): StackSet
     else if (isSettingValue(path, value)) setSettingValue(config, path, value);
   }
   // A `<env>-<name>` stack is an ephemeral copy: it may be destroyable where the environment is protected.
-  issues.push(...validateEnvironmentConfig(env, config, { ephemeralCopy: stack !== env }));
+  issues.push(...validateEnvironmentConfig(env, config, { ephemeralCopy: stack !== env, physicalNames: STACK_PHYSICAL_NAMES }));
   if (issues.length > 0) throw withConfigKeys(new ConfigValidationError(env, issues));
   return {
     environment: config,

@@ -4,6 +4,7 @@ import {
   LambdaComponent,
   MonitoringComponent,
   NetworkingStack,
+  STACK_NAMES,
   SecretsComponent,
   createCustomerManagedKey,
   databaseKeyPolicy,
@@ -61,7 +62,7 @@ export class TapStack extends pulumi.ComponentResource {
         description: `TAP ${environment}-${environmentSuffix}: Aurora storage and database credentials`,
         enableKeyRotation: config.encryption.keyRotation,
         policy: ({ accountId, partition, region }) => databaseKeyPolicy(accountId, partition, region),
-        aliasName: `alias/${resourceName('tap-key', environment, environmentSuffix)}`,
+        aliasName: STACK_NAMES.keyAlias(environment, environmentSuffix),
         tags: { Name: resourceName('kms-key', environment, environmentSuffix) },
       },
       this,
@@ -163,8 +164,8 @@ export class TapStack extends pulumi.ComponentResource {
         // Rotation runs in the background once a month: any error (> 0) is worth a page; a step near the
         // function's timeout means the database or Secrets Manager endpoint is hard to reach.
         additionalFunctions: [
-          { key: 'rotation', functionName: secrets.rotationFunctionName, errorThreshold: 0, latencyThresholdMs: ROTATION_LATENCY_THRESHOLD_MS },
-          { key: 'migrate', functionName: migrationFunctionName, errorThreshold: 0, latencyThresholdMs: MIGRATION_LATENCY_THRESHOLD_MS },
+          { key: STACK_NAMES.rotationAlarmKey, functionName: secrets.rotationFunctionName, errorThreshold: 0, latencyThresholdMs: ROTATION_LATENCY_THRESHOLD_MS },
+          { key: STACK_NAMES.migrationAlarmKey, functionName: migrationFunctionName, errorThreshold: 0, latencyThresholdMs: MIGRATION_LATENCY_THRESHOLD_MS },
         ],
         alarmEmail: args.alarmEmail,
         logRetentionDays: config.logging.retentionDays,

@@ -16,33 +16,41 @@ export {
   DatabaseComponentError,
   OPEN_CIDR_BLOCKS,
   POSTGRES_PORT,
+  DATABASE_NAMES,
   assertDatabaseSettings,
   assertNotOpenCidr,
   databaseKeyPolicy,
+  databasePhysicalNames,
 } from '@tap/database';
 export type { DatabaseComponentArgs } from '@tap/database';
 
 export {
   ARCHITECTURE_PLATFORMS,
   LAMBDA_DEFAULTS,
+  LAMBDA_NAMES,
   LambdaComponent,
   LambdaComponentError,
   MIGRATION_DEFAULTS,
   VPC_NETWORK_INTERFACE_ACTIONS,
   assertLambdaSettings,
   contentTag,
+  lambdaPhysicalNames,
   lambdaRolePolicy,
 } from '@tap/lambda';
 export type { LambdaComponentArgs, LambdaMigrationArgs } from '@tap/lambda';
 
 export {
   ALARM_SETTINGS,
+  CLUSTER_ALARMS,
+  FUNCTION_ALARMS,
   MONITORING_DEFAULTS,
+  MONITORING_NAMES,
   MonitoringComponent,
   MonitoringComponentError,
   TREAT_MISSING_DATA,
   alarmTopicKeyPolicy,
   assertMonitoringSettings,
+  monitoringPhysicalNames,
 } from '@tap/monitoring';
 export type { MonitoringComponentArgs } from '@tap/monitoring';
 
@@ -53,5 +61,8 @@ export * from '@tap/secrets';
 export { createCustomerManagedKey, customerManagedKeyPolicy } from '@tap/blocks';
 export type { CustomerManagedKey, CustomerManagedKeyArgs, KeyPolicyContext, KeyUseStatement } from '@tap/blocks';
 
+// Every physical name the TAP stack creates, composed from the components' own lists.
+export { STACK_NAMES, STACK_PHYSICAL_NAMES } from './stackNames';
+
 export { ENVIRONMENT_NAMES, resourceName } from '@tap/validation';
-export type { EnvironmentConfig, EnvironmentName } from '@tap/validation';
+export type { EnvironmentConfig, EnvironmentName, StackPhysicalName } from '@tap/validation';

@@ -2,9 +2,9 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { createCustomerManagedKey } from '@tap/blocks';
-import { resourceName } from '@tap/validation';
 import { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, FINAL_SNAPSHOT_RANDOM_BYTES, POSTGRES_PORT } from './constants';
 import { databaseKeyPolicy } from './keyPolicy';
+import { DATABASE_NAMES } from './names';
 import type { DatabaseComponentArgs } from './types';
 import { assertDatabaseNames, assertDatabaseSettings, assertNotOpenCidr } from './validate';
 
@@ -68,7 +68,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       typeof cidr === 'string' ? assertNotOpenCidr(cidr) : pulumi.output(cidr).apply(assertNotOpenCidr),
     );
     const ingressSecurityGroupIds = args.ingressSecurityGroupIds ?? [];
-    const clusterIdentifier = resourceName('aurora-cluster', environment, suffix);
+    const clusterIdentifier = DATABASE_NAMES.cluster(environment, suffix);
 
     if (args.kmsKeyArn !== undefined) {
       this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
@@ -78,7 +78,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         {
           description: `Aurora storage and master user secret of ${clusterIdentifier}`,
           policy: ({ accountId, partition, region }) => databaseKeyPolicy(accountId, partition, region),
-          aliasName: `alias/${resourceName('aurora-key', environment, suffix)}`,
+          aliasName: DATABASE_NAMES.keyAlias(environment, suffix),
         },
         this,
       );
@@ -88,12 +88,12 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
-        name: resourceName('aurora-sg', environment, suffix),
+        name: DATABASE_NAMES.securityGroup(environment, suffix),
         description: `Aurora PostgreSQL ${clusterIdentifier}: 5432 from the listed sources only`,
         vpcId: args.vpcId,
         // No inline rules: the provider then removes AWS's default allow-all egress, and every ingress is a separate
         // rule resource below (consumers such as the payment Lambda add their own on securityGroupId).
-        tags: { Name: resourceName('aurora-sg', environment, suffix) },
+        tags: { Name: DATABASE_NAMES.securityGroup(environment, suffix) },
       },
       { parent: this },
     );
@@ -129,7 +129,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       {
-        name: resourceName('aurora-subnet-group', environment, suffix),
+        name: DATABASE_NAMES.subnetGroup(environment, suffix),
         description: `Private subnets of ${clusterIdentifier}`,
         subnetIds: args.privateSubnetIds,
       },
@@ -140,7 +140,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const parameterGroup = new aws.rds.ClusterParameterGroup(
       `${name}-params`,
       {
-        name: resourceName('aurora-params', environment, suffix),
+        name: DATABASE_NAMES.parameterGroup(environment, suffix),
         family: `${AURORA_POSTGRES_ENGINE}${engineVersion.split('.')[0]}`,
         description: `Parameters of ${clusterIdentifier}: TLS required`,
         parameters: Object.entries(DATABASE_PARAMETERS).map(([parameterName, value]) => ({
@@ -149,7 +149,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
           // Applied at creation; on an existing cluster at the next reboot rather than mid-traffic.
           applyMethod: 'pending-reboot',
         })),
-        tags: { Name: resourceName('aurora-params', environment, suffix) },
+        tags: { Name: DATABASE_NAMES.parameterGroup(environment, suffix) },
       },
       { parent: this },
     );
@@ -158,7 +158,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     // first, the cluster exports into this group and its retention applies.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-postgresql-logs`,
-      { name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`, retentionInDays: logRetentionDays },
+      { name: DATABASE_NAMES.logGroup(environment, suffix), retentionInDays: logRetentionDays },
       { parent: this },
     );
 
@@ -166,7 +166,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     // delete of a re-created cluster (DBClusterSnapshotAlreadyExists, the cluster stays): the random part is drawn once
     // per cluster and kept in state, so each cluster's last snapshot has its own name and the synth stays stable.
     const finalSnapshotIdentifier = finalSnapshot
-      ? pulumi.interpolate`${resourceName('aurora-final', environment, suffix)}-${new random.RandomId(`${name}-final-snapshot`, { byteLength: FINAL_SNAPSHOT_RANDOM_BYTES, keepers: { clusterIdentifier } }, { parent: this }).hex}`
+      ? pulumi.interpolate`${DATABASE_NAMES.finalSnapshotPrefix(environment, suffix)}-${new random.RandomId(`${name}-final-snapshot`, { byteLength: FINAL_SNAPSHOT_RANDOM_BYTES, keepers: { clusterIdentifier } }, { parent: this }).hex}`
       : undefined;
 
     const cluster = new aws.rds.Cluster(
@@ -202,7 +202,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     );
 
     const instances = Array.from({ length: instanceCount }, (_unused, i) => {
-      const identifier = resourceName(`aurora-instance-${i + 1}`, environment, suffix);
+      const identifier = DATABASE_NAMES.instance(i + 1, environment, suffix);
       return new aws.rds.ClusterInstance(
         `${name}-instance-${i}`,
         {

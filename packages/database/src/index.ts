@@ -2,5 +2,6 @@ export { AURORA_POSTGRES_ENGINE, DATABASE_DEFAULTS, DATABASE_PARAMETERS, OPEN_CI
 export { DatabaseComponent } from './databaseComponent';
 export { databaseKeyPolicy } from './keyPolicy';
 export { DatabaseComponentError } from './errors';
+export { DATABASE_NAMES, databasePhysicalNames } from './names';
 export type { DatabaseComponentArgs } from './types';
 export { assertDatabaseSettings, assertNotOpenCidr } from './validate';

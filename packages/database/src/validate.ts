@@ -4,13 +4,14 @@ import {
   backupRetentionProblem,
   clusterInstanceCountProblem,
   componentNameProblem,
+  componentNames,
   logRetentionProblem,
-  resourceName,
   type ComponentName,
   type EnvironmentName,
 } from '@tap/validation';
 import { FINAL_SNAPSHOT_RANDOM_BYTES, OPEN_CIDR_BLOCKS } from './constants';
 import { DatabaseComponentError } from './errors';
+import { DATABASE_NAMES, databasePhysicalNames } from './names';
 
 /**
  * Throws when a CIDR block would admit the whole internet.
@@ -67,21 +68,15 @@ export function assertDatabaseNames(
   suffix: string,
   options: { instanceCount: number; createsKey: boolean; finalSnapshot: boolean },
 ): void {
-  const clusterIdentifier = resourceName('aurora-cluster', environment, suffix);
   const names: ComponentName[] = [
-    { what: 'cluster identifier', type: 'aws:rds/cluster:Cluster', name: clusterIdentifier },
-    ...Array.from({ length: options.instanceCount }, (_unused, i): ComponentName => ({
-      what: 'instance identifier',
-      type: 'aws:rds/clusterInstance:ClusterInstance',
-      name: resourceName(`aurora-instance-${i + 1}`, environment, suffix),
-    })),
-    { what: 'security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: resourceName('aurora-sg', environment, suffix) },
-    { what: 'subnet group name', type: 'aws:rds/subnetGroup:SubnetGroup', name: resourceName('aurora-subnet-group', environment, suffix) },
-    { what: 'parameter group name', type: 'aws:rds/clusterParameterGroup:ClusterParameterGroup', name: resourceName('aurora-params', environment, suffix) },
-    { what: 'log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/rds/cluster/${clusterIdentifier}/postgresql` },
-    ...(options.createsKey ? [{ what: 'key alias', type: 'aws:kms/alias:Alias', name: `alias/${resourceName('aurora-key', environment, suffix)}` } as const] : []),
+    // Every instance, not only the longest: each is created, and the message names the first one over.
+    ...databasePhysicalNames(options).flatMap((entry) =>
+      entry.type === 'aws:rds/clusterInstance:ClusterInstance'
+        ? Array.from({ length: options.instanceCount }, (_unused, i) => componentNames([entry], environment, suffix, i + 1)[0])
+        : componentNames([entry], environment, suffix, options.instanceCount),
+    ),
     ...(options.finalSnapshot
-      ? [{ what: 'final snapshot identifier', limit: OTHER_NAME_LIMITS.finalSnapshotIdentifier, name: `${resourceName('aurora-final', environment, suffix)}-${'0'.repeat(2 * FINAL_SNAPSHOT_RANDOM_BYTES)}` }]
+      ? [{ what: 'final snapshot identifier', limit: OTHER_NAME_LIMITS.finalSnapshotIdentifier, name: `${DATABASE_NAMES.finalSnapshotPrefix(environment, suffix)}-${'0'.repeat(2 * FINAL_SNAPSHOT_RANDOM_BYTES)}` }]
       : []),
   ];
   const problem = componentNameProblem('DatabaseComponent', name, suffix, names);

@@ -3,6 +3,7 @@ export { ARCHITECTURE_PLATFORMS, LAMBDA_DEFAULTS, MIGRATION_DEFAULTS } from './c
 export { contentTag } from './contentTag';
 export { LambdaComponentError } from './errors';
 export { LambdaComponent } from './lambdaComponent';
+export { LAMBDA_NAMES, lambdaPhysicalNames } from './names';
 export { lambdaRolePolicy } from './policies';
 export type { LambdaComponentArgs, LambdaMigrationArgs } from './types';
 export { assertLambdaSettings, assertMigrationSettings } from './validate';

@@ -2,12 +2,12 @@ import * as aws from '@pulumi/aws';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction, createVpcFunctionNetwork } from '@tap/blocks';
-import { resourceName } from '@tap/validation';
 import { isAbsolute, join } from 'node:path';
 import { ARCHITECTURE_PLATFORMS, LAMBDA_DEFAULTS } from './constants';
 import { contentTag } from './contentTag';
 import { LambdaComponentError } from './errors';
 import { createMigrationFunction } from './migrationFunction';
+import { LAMBDA_NAMES } from './names';
 import { lambdaRolePolicy } from './policies';
 import type { LambdaComponentArgs } from './types';
 import { assertLambdaNames, assertLambdaSettings } from './validate';
@@ -78,14 +78,14 @@ export class LambdaComponent extends pulumi.ComponentResource {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.imageTag) || this.imageTag === 'latest') {
       throw new LambdaComponentError(`imageTag "${this.imageTag}" must be a valid Docker tag other than "latest"`);
     }
-    const functionName = resourceName(serviceName, environment, suffix);
+    const functionName = LAMBDA_NAMES.function(serviceName, environment, suffix);
     const { region } = aws.getRegionOutput({}, { parent: this });
 
     // --- image ---------------------------------------------------------------------------------------------------
     const repository = new aws.ecr.Repository(
       `${name}-repo`,
       {
-        name: functionName,
+        name: LAMBDA_NAMES.repository(serviceName, environment, suffix),
         imageScanningConfiguration: { scanOnPush: true },
         // Tags are content hashes: a tag never needs to move, so it must not be able to.
         imageTagMutability: 'IMMUTABLE',
@@ -143,7 +143,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     const network = createVpcFunctionNetwork(
       name,
       {
-        securityGroupName: resourceName('lambda-sg', environment, suffix),
+        securityGroupName: LAMBDA_NAMES.securityGroup(environment, suffix),
         description: `${functionName}: egress to the database and AWS APIs only`,
         functionName,
         vpcId: args.vpcId,
@@ -176,10 +176,10 @@ export class LambdaComponent extends pulumi.ComponentResource {
         // The platform's documented log group name has no environment, while the function is named
         // `{service}-{env}-{suffix}`; Lambda would write to `/aws/lambda/{function name}`. The block points the
         // function at this group (`loggingConfig.logGroup`), so the group we create (with its retention) is the one it writes to.
-        logGroupName: `/aws/lambda/${serviceName}-${suffix}`,
+        logGroupName: LAMBDA_NAMES.logGroup(serviceName, environment, suffix),
         logRetentionDays,
-        roleName: resourceName(`${serviceName}-role`, environment, suffix),
-        policyName: resourceName(`${serviceName}-policy`, environment, suffix),
+        roleName: LAMBDA_NAMES.role(serviceName, environment, suffix),
+        policyName: LAMBDA_NAMES.policy(serviceName, environment, suffix),
         policy: (logGroupArn) =>
           pulumi
             .all([logGroupArn, pulumi.output(args.dbSecretArn), pulumi.output(args.kmsKeyArn), region])

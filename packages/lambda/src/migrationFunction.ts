@@ -1,8 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction } from '@tap/blocks';
-import { resourceName } from '@tap/validation';
 import { MIGRATION_DEFAULTS } from './constants';
+import { LAMBDA_NAMES } from './names';
 import { lambdaRolePolicy } from './policies';
 import type { LambdaComponentArgs, LambdaMigrationArgs } from './types';
 import { assertMigrationSettings } from './validate';
@@ -37,18 +37,18 @@ export function createMigrationFunction(
   const handler = migrations.handler ?? MIGRATION_DEFAULTS.handler;
   const timeoutSeconds = migrations.timeoutSeconds ?? MIGRATION_DEFAULTS.timeoutSeconds;
   assertMigrationSettings({ timeoutSeconds, handler });
-  const migrateService = `${context.serviceName}-migrate`;
+  const migrateService = LAMBDA_NAMES.migrateService(context.serviceName);
   const kmsKeyArns = [args.kmsKeyArn, migrations.ownerSecretKmsKeyArn].filter((k): k is pulumi.Input<string> => k !== undefined);
   const { fn } = createVpcFunction(
     `${name}-migrate`,
     {
-      functionName: resourceName(migrateService, environment, suffix),
+      functionName: LAMBDA_NAMES.function(migrateService, environment, suffix),
       privateSubnetIds: args.privateSubnetIds,
       network: { securityGroupId: context.securityGroupId },
-      logGroupName: `/aws/lambda/${migrateService}-${suffix}`,
+      logGroupName: LAMBDA_NAMES.logGroup(migrateService, environment, suffix),
       logRetentionDays: context.logRetentionDays,
-      roleName: resourceName(`${migrateService}-role`, environment, suffix),
-      policyName: resourceName(`${migrateService}-policy`, environment, suffix),
+      roleName: LAMBDA_NAMES.role(migrateService, environment, suffix),
+      policyName: LAMBDA_NAMES.policy(migrateService, environment, suffix),
       policy: (logGroupArn) =>
         pulumi
           .all([logGroupArn, pulumi.output(migrations.ownerSecretArn), pulumi.output(args.dbSecretArn), pulumi.all(kmsKeyArns), context.region])

@@ -1,15 +1,15 @@
 import { firstSettingProblem } from '@tap/blocks';
 import {
   componentNameProblem,
+  componentNames,
   lambdaMemoryProblem,
   lambdaTimeoutProblem,
   logRetentionProblem,
   reservedConcurrencyProblem,
-  resourceName,
-  type ComponentName,
   type EnvironmentName,
 } from '@tap/validation';
 import { LambdaComponentError } from './errors';
+import { lambdaPhysicalNames } from './names';
 
 /**
  * Checks the scalar settings of LambdaComponent with the platform's shared setting rules.
@@ -63,18 +63,7 @@ export function assertLambdaNames(
   suffix: string,
   options: { serviceName: string; migrations: boolean },
 ): void {
-  const functionNames = (service: string, what: string): ComponentName[] => [
-    { what: `${what}function name`, type: 'aws:lambda/function:Function', name: resourceName(service, environment, suffix) },
-    { what: `${what}log group name`, type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/lambda/${service}-${suffix}` },
-    { what: `${what}role name`, type: 'aws:iam/role:Role', name: resourceName(`${service}-role`, environment, suffix) },
-    { what: `${what}role policy name`, type: 'aws:iam/rolePolicy:RolePolicy', name: resourceName(`${service}-policy`, environment, suffix) },
-  ];
-  const names: ComponentName[] = [
-    ...functionNames(options.serviceName, ''),
-    { what: 'image repository name', type: 'aws:ecr/repository:Repository', name: resourceName(options.serviceName, environment, suffix) },
-    { what: 'security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: resourceName('lambda-sg', environment, suffix) },
-    ...(options.migrations ? functionNames(`${options.serviceName}-migrate`, 'migration ') : []),
-  ];
+  const names = componentNames(lambdaPhysicalNames(options), environment, suffix, 1);
   const problem = componentNameProblem('LambdaComponent', name, suffix, names);
   if (problem !== undefined) throw new LambdaComponentError(problem);
 }

@@ -27,3 +27,6 @@ export const TREAT_MISSING_DATA = {
   lambda: 'notBreaching',
   aurora: 'breaching',
 } as const;
+
+/** Alarm-name key of the payment Lambda (`lambda-errors-alarm-…`); an `additionalFunctions` key may not take it. */
+export const PAYMENT_FUNCTION_KEY = 'lambda';

@@ -1,8 +1,19 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createCustomerManagedKey } from '@tap/blocks';
-import { resourceName } from '@tap/validation';
-import { ALARM_SETTINGS, MONITORING_DEFAULTS, TREAT_MISSING_DATA } from './constants';
+import {
+  CLUSTER_ALARMS,
+  FUNCTION_ALARMS,
+  MONITORING_NAMES,
+  functionAlarmsOf,
+  type AlarmMetric,
+  type AlarmRow,
+  type ClusterAlarm,
+  type FunctionAlarm,
+  type WatchedCluster,
+  type WatchedFunction,
+} from './alarms';
+import { MONITORING_DEFAULTS, PAYMENT_FUNCTION_KEY } from './constants';
 import { MonitoringComponentError } from './errors';
 import { alarmTopicKeyPolicy } from './keyPolicy';
 import type { MonitoringComponentArgs } from './types';
@@ -47,7 +58,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, logRetentionDays, alarmEmail: args.alarmEmail });
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
     assertMonitoringNames(name, environment, suffix, (args.additionalFunctions ?? []).map((fn) => fn.key));
-    const topicName = resourceName('alarms-topic', environment, suffix);
+    const topicName = MONITORING_NAMES.topic(environment, suffix);
 
     if (args.kmsKeyArn !== undefined) {
       this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
@@ -73,50 +84,24 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     }
 
     const actions = [topic.arn];
-    const alarm = (
-      key: string,
-      type: string,
-      settings: { period: number; evaluationPeriods: number; datapointsToAlarm: number },
-      metric: Pick<aws.cloudwatch.MetricAlarmArgs, 'namespace' | 'metricName' | 'statistic' | 'threshold' | 'dimensions' | 'treatMissingData' | 'alarmDescription' | 'unit'>,
-      dependsOn: pulumi.Resource[] = [],
-    ) =>
+    const alarm = (key: string, alarmName: string, row: Pick<AlarmRow<unknown>, 'settings'>, metric: AlarmMetric, dependsOn: pulumi.Resource[] = []) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${key}`,
-        {
-          name: resourceName(type, environment, suffix),
-          comparisonOperator: 'GreaterThanThreshold',
-          ...settings,
-          ...metric,
-          alarmActions: actions,
-          okActions: actions,
-        },
+        { name: alarmName, comparisonOperator: 'GreaterThanThreshold', ...row.settings, ...metric, alarmActions: actions, okActions: actions },
         { parent: this, dependsOn },
       );
-    const lambdaAlarms = (key: string, type: string, functionName: pulumi.Input<string>, errors: number, latencyMs: number) => ({
-      errors: alarm(`${key}-errors`, `${type}-errors-alarm`, ALARM_SETTINGS.lambdaErrors, {
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        statistic: 'Sum',
-        threshold: errors,
-        dimensions: { FunctionName: functionName },
-        treatMissingData: TREAT_MISSING_DATA.lambda,
-        alarmDescription: `More than ${errors} Lambda errors in 5 minutes`,
-      }),
-      duration: alarm(`${key}-duration`, `${type}-duration-alarm`, ALARM_SETTINGS.lambdaDuration, {
-        namespace: 'AWS/Lambda',
-        metricName: 'Duration',
-        statistic: 'Average',
-        threshold: latencyMs,
-        unit: 'Milliseconds',
-        dimensions: { FunctionName: functionName },
-        treatMissingData: TREAT_MISSING_DATA.lambda,
-        alarmDescription: `Average Lambda duration above ${latencyMs} ms`,
-      }),
-    });
+    // Every row of the alarm tables; the names are the ones assertMonitoringNames checked above.
+    const functionAlarms = (key: string, fn: WatchedFunction) =>
+      Object.fromEntries(
+        functionAlarmsOf(key).map((row) => [
+          row,
+          alarm(`${key}-${row}`, MONITORING_NAMES.functionAlarm(key, row, environment, suffix), FUNCTION_ALARMS[row], FUNCTION_ALARMS[row].metric(fn)),
+        ]),
+      ) as Partial<Record<FunctionAlarm, aws.cloudwatch.MetricAlarm>> & Record<'errors' | 'duration', aws.cloudwatch.MetricAlarm>;
 
-    const { errors: lambdaErrors, duration: lambdaDuration } = lambdaAlarms('lambda', 'lambda', args.functionName, errorThreshold, latencyThresholdMs);
+    const payment = functionAlarms(PAYMENT_FUNCTION_KEY, { functionName: args.functionName, errorThreshold, latencyThresholdMs });
     const keys = (args.additionalFunctions ?? []).map((fn) => fn.key);
-    const clash = keys.find((key, i) => key === 'lambda' || keys.indexOf(key) !== i);
+    const clash = keys.find((key, i) => key === PAYMENT_FUNCTION_KEY || keys.indexOf(key) !== i);
     if (clash !== undefined) {
       throw new MonitoringComponentError(`additionalFunctions key "${clash}" is used twice or by the payment Lambda's alarms; give each function its own key`);
     }
@@ -128,43 +113,33 @@ export class MonitoringComponent extends pulumi.ComponentResource {
         dbConnectionsThreshold,
         logRetentionDays,
       });
-      return lambdaAlarms(fn.key, fn.key, fn.functionName, fn.errorThreshold ?? errorThreshold, fn.latencyThresholdMs ?? latencyThresholdMs);
+      return functionAlarms(fn.key, {
+        functionName: fn.functionName,
+        errorThreshold: fn.errorThreshold ?? errorThreshold,
+        latencyThresholdMs: fn.latencyThresholdMs ?? latencyThresholdMs,
+      });
     });
-    const auroraCpu = alarm('aurora-cpu', 'aurora-cpu-alarm', ALARM_SETTINGS.auroraCpu, {
-      namespace: 'AWS/RDS',
-      metricName: 'CPUUtilization',
-      statistic: 'Average',
-      threshold: cpuThresholdPercent,
-      // The writer's CPU: a cluster-wide average would halve a saturated writer's figure with an idle reader, and
-      // after a failover the WRITER role moves with the new writer, so the series continues.
-      dimensions: { DBClusterIdentifier: args.clusterIdentifier, Role: 'WRITER' },
-      treatMissingData: TREAT_MISSING_DATA.aurora,
-      alarmDescription: `Aurora writer CPU above ${cpuThresholdPercent} % for 15 minutes`,
-    }, args.databaseInstances);
-    const auroraConnections = alarm('aurora-connections', 'aurora-connections-alarm', ALARM_SETTINGS.auroraConnections, {
-      namespace: 'AWS/RDS',
-      metricName: 'DatabaseConnections',
-      // Exhaustion is about the peak, which an average would hide.
-      statistic: 'Maximum',
-      threshold: dbConnectionsThreshold,
-      dimensions: { DBClusterIdentifier: args.clusterIdentifier },
-      treatMissingData: TREAT_MISSING_DATA.aurora,
-      alarmDescription: `More than ${dbConnectionsThreshold} database connections`,
-    }, args.databaseInstances);
+    const cluster: WatchedCluster = { clusterIdentifier: args.clusterIdentifier, cpuThresholdPercent, dbConnectionsThreshold };
+    const clusterAlarms = Object.fromEntries(
+      (Object.keys(CLUSTER_ALARMS) as ClusterAlarm[]).map((row) => [
+        row,
+        alarm(`aurora-${row}`, MONITORING_NAMES.clusterAlarm(row, environment, suffix), CLUSTER_ALARMS[row], CLUSTER_ALARMS[row].metric(cluster), args.databaseInstances),
+      ]),
+    ) as Record<ClusterAlarm, aws.cloudwatch.MetricAlarm>;
 
     const appLogs = new aws.cloudwatch.LogGroup(
       `${name}-app-logs`,
-      { name: `/aws/application/${environment}-${suffix}`, retentionInDays: logRetentionDays },
+      { name: MONITORING_NAMES.applicationLogGroup(environment, suffix), retentionInDays: logRetentionDays },
       { parent: this },
     );
 
     this.topicArn = topic.arn;
     this.applicationLogGroupName = appLogs.name;
     this.alarmArns = {
-      lambdaErrors: lambdaErrors.arn,
-      lambdaDuration: lambdaDuration.arn,
-      auroraCpu: auroraCpu.arn,
-      auroraConnections: auroraConnections.arn,
+      lambdaErrors: payment.errors.arn,
+      lambdaDuration: payment.duration.arn,
+      auroraCpu: clusterAlarms.cpu.arn,
+      auroraConnections: clusterAlarms.connections.arn,
     };
     this.additionalAlarmArns = Object.fromEntries(
       (args.additionalFunctions ?? []).map((fn, i) => [fn.key, { errors: additionalAlarms[i].errors.arn, duration: additionalAlarms[i].duration.arn }]),

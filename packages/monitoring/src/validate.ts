@@ -1,14 +1,14 @@
 import { firstSettingProblem } from '@tap/blocks';
 import {
   componentNameProblem,
+  componentNames,
   errorThresholdProblem,
   logRetentionProblem,
   percentThresholdProblem,
   positiveThresholdProblem,
-  resourceName,
-  type ComponentName,
   type EnvironmentName,
 } from '@tap/validation';
+import { monitoringPhysicalNames } from './alarms';
 import { MonitoringComponentError } from './errors';
 
 /**
@@ -39,21 +39,14 @@ export function assertMonitoringSettings(settings: {
 }
 
 /**
- * Every physical name MonitoringComponent `name` would create (topic, the alarms of the payment Lambda, of each
- * additional function and of Aurora, the application log group) against AWS's limits; throws one
- * `MonitoringComponentError` naming the first name over its limit and the longest environmentSuffix that fits.
+ * Every physical name MonitoringComponent `name` would create (`monitoringPhysicalNames`: the topic, the alarms of the
+ * payment Lambda, of each additional function and of Aurora, the application log group) against AWS's limits; throws
+ * one `MonitoringComponentError` naming the first name over its limit and the longest environmentSuffix that fits.
  *
  * @example
  * assertMonitoringNames('mon', 'dev', '001', ['rotation']); // ok
  */
 export function assertMonitoringNames(name: string, environment: EnvironmentName, suffix: string, functionKeys: readonly string[]): void {
-  const alarm = (type: string): ComponentName => ({ what: 'alarm name', type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name: resourceName(type, environment, suffix) });
-  const problem = componentNameProblem('MonitoringComponent', name, suffix, [
-    { what: 'topic name', type: 'aws:sns/topic:Topic', name: resourceName('alarms-topic', environment, suffix) },
-    ...['lambda', ...functionKeys].flatMap((key) => [alarm(`${key}-errors-alarm`), alarm(`${key}-duration-alarm`)]),
-    alarm('aurora-cpu-alarm'),
-    alarm('aurora-connections-alarm'),
-    { what: 'log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/application/${environment}-${suffix}` },
-  ]);
+  const problem = componentNameProblem('MonitoringComponent', name, suffix, componentNames(monitoringPhysicalNames(functionKeys), environment, suffix, 1));
   if (problem !== undefined) throw new MonitoringComponentError(problem);
 }

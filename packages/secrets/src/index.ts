@@ -2,7 +2,7 @@ export { HTTPS_PORT, POSTGRES_PORT, VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/b
 export { ROTATION_DAYS_RANGE } from '@tap/validation';
 export { ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS, SECRETS_DEFAULTS } from './constants';
 export { RotationError, SecretsComponentError } from './errors';
-export { secretsResourceNames } from './names';
+export { SECRETS_PHYSICAL_NAMES, secretsResourceNames } from './names';
 export { rotationRolePolicy } from './policies';
 export { defaultRotationCodeDir } from './rotationFunction';
 export { SecretsComponent } from './secretsComponent';

@@ -56,8 +56,7 @@ export function createRotationFunction(name: string, input: RotationFunctionArgs
         // The first HTTPS rule has been unnumbered since the component had only one; its URN must not change.
         logicalNames: { egressHttps: (i) => (i === 0 ? `${name}-rotation-egress-https` : `${name}-rotation-egress-https-${i}`) },
       },
-      // Created before the function: otherwise Lambda creates it on first write, with no retention.
-      logGroupName: `/aws/lambda/${names.function}`,
+      logGroupName: names.logGroup,
       logRetentionDays: input.logRetentionDays,
       roleName: names.role,
       policyName: names.policy,

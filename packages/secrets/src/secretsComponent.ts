@@ -60,7 +60,7 @@ export class SecretsComponent extends pulumi.ComponentResource {
     assertSecretsSettings({ username, rotationDays, reservedConcurrency, logRetentionDays });
     const names = secretsResourceNames(environment, suffix);
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
-    assertSecretsNames(name, suffix, names);
+    assertSecretsNames(name, environment, suffix);
     const rotationCode = args.rotationCode ?? new pulumi.asset.FileArchive(defaultRotationCodeDir());
 
     const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];

@@ -1,6 +1,14 @@
 import { firstSettingProblem } from '@tap/blocks';
-import { componentNameProblem, logRetentionProblem, reservedConcurrencyProblem, rotationDaysProblem } from '@tap/validation';
+import {
+  componentNameProblem,
+  componentNames,
+  logRetentionProblem,
+  reservedConcurrencyProblem,
+  rotationDaysProblem,
+  type EnvironmentName,
+} from '@tap/validation';
 import { SecretsComponentError } from './errors';
+import { SECRETS_PHYSICAL_NAMES } from './names';
 
 /**
  * Checks the scalar settings of SecretsComponent with the platform's shared setting rules; throws
@@ -29,24 +37,13 @@ export function assertSecretsSettings(settings: {
 }
 
 /**
- * The physical names of SecretsComponent `name` (see `secretsResourceNames`) against AWS's limits; throws one
+ * The physical names of SecretsComponent `name` (`SECRETS_PHYSICAL_NAMES`) against AWS's limits; throws one
  * `SecretsComponentError` naming the first name over its limit and the longest environmentSuffix that fits.
  *
  * @example
- * assertSecretsNames('sec', '001', secretsResourceNames('dev', '001')); // ok
+ * assertSecretsNames('sec', 'dev', '001'); // ok
  */
-export function assertSecretsNames(
-  name: string,
-  suffix: string,
-  names: { secret: string; function: string; securityGroup: string; role: string; policy: string },
-): void {
-  const problem = componentNameProblem('SecretsComponent', name, suffix, [
-    { what: 'secret name', type: 'aws:secretsmanager/secret:Secret', name: names.secret },
-    { what: 'rotation function name', type: 'aws:lambda/function:Function', name: names.function },
-    { what: 'rotation log group name', type: 'aws:cloudwatch/logGroup:LogGroup', name: `/aws/lambda/${names.function}` },
-    { what: 'rotation role name', type: 'aws:iam/role:Role', name: names.role },
-    { what: 'rotation role policy name', type: 'aws:iam/rolePolicy:RolePolicy', name: names.policy },
-    { what: 'rotation security group name', type: 'aws:ec2/securityGroup:SecurityGroup', name: names.securityGroup },
-  ]);
+export function assertSecretsNames(name: string, environment: EnvironmentName, suffix: string): void {
+  const problem = componentNameProblem('SecretsComponent', name, suffix, componentNames(SECRETS_PHYSICAL_NAMES, environment, suffix, 1));
   if (problem !== undefined) throw new SecretsComponentError(problem);
 }

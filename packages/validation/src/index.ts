@@ -44,7 +44,7 @@ export { AWS_NAME_LIMITS } from './limits';
 export { OTHER_NAME_LIMITS, componentNameProblem } from './componentNames';
 export type { ComponentName, NameLimit } from './componentNames';
 export type { NamedResourceType } from './limits';
-export { STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
+export { componentNames, maxEnvironmentSuffixLength, nameLimitBreach } from './physicalNames';
 export type { NameLimitBreach, StackPhysicalName } from './physicalNames';
 export { KMS_KEY_ADMINISTRATION_ACTIONS, keyAdministrationStatement } from './kms';
 export { VPC_NETWORK_INTERFACE_ACTIONS } from './iam';

@@ -1,7 +1,12 @@
 import { AWS_NAME_LIMITS, type NamedResourceType } from './limits';
+import type { ComponentName } from './componentNames';
 import type { EnvironmentName } from './types';
 
-/** One physical name the tap-stack creates, as a function of the environment, the suffix and the instance count. */
+/**
+ * One physical name a stack creates, as a function of the environment, the suffix and the instance count. The component
+ * that creates the resource exports it, built by the function its resource is named with (e.g. `@tap/monitoring`'s
+ * alarm table); `@tap/components` composes the stack's list. This package only checks a list it is given.
+ */
 export interface StackPhysicalName {
   /** What carries the name, for messages, e.g. `migration function role`. */
   resource: string;
@@ -11,49 +16,7 @@ export interface StackPhysicalName {
   name: (environment: EnvironmentName, suffix: string, instanceCount: number) => string;
 }
 
-const n = (type: string) => (environment: EnvironmentName, suffix: string) => `${type}-${environment}-${suffix}`;
-
-/**
- * Every physical name the tap-stack derives from the environment suffix. Validation rejects a suffix that would push
- * any of them past its AWS limit before a resource exists; a tap-stack test proves each name in the synth is listed
- * here, and the `aws-name-limits` policy checks the synth itself.
- */
-export const STACK_PHYSICAL_NAMES: readonly StackPhysicalName[] = [
-  { resource: 'stack key alias', type: 'aws:kms/alias:Alias', name: (e, s) => `alias/${n('tap-key')(e, s)}` },
-  { resource: 'Aurora cluster', type: 'aws:rds/cluster:Cluster', name: n('aurora-cluster') },
-  { resource: 'Aurora instance', type: 'aws:rds/clusterInstance:ClusterInstance', name: (e, s, count) => n(`aurora-instance-${count}`)(e, s) },
-  { resource: 'Aurora security group', type: 'aws:ec2/securityGroup:SecurityGroup', name: n('aurora-sg') },
-  { resource: 'Aurora subnet group', type: 'aws:rds/subnetGroup:SubnetGroup', name: n('aurora-subnet-group') },
-  { resource: 'Aurora parameter group', type: 'aws:rds/clusterParameterGroup:ClusterParameterGroup', name: n('aurora-params') },
-  { resource: 'Aurora PostgreSQL log group', type: 'aws:cloudwatch/logGroup:LogGroup', name: (e, s) => `/aws/rds/cluster/${n('aurora-cluster')(e, s)}/postgresql` },
-  { resource: 'database credentials secret', type: 'aws:secretsmanager/secret:Secret', name: (e, s) => `${e}-db-credentials-${s}` },
-  { resource: 'rotation function', type: 'aws:lambda/function:Function', name: n('db-rotation') },
-  { resource: 'rotation function role', type: 'aws:iam/role:Role', name: n('db-rotation-role') },
-  { resource: 'rotation function policy', type: 'aws:iam/rolePolicy:RolePolicy', name: n('db-rotation-policy') },
-  { resource: 'rotation function security group', type: 'aws:ec2/securityGroup:SecurityGroup', name: n('rotation-sg') },
-  { resource: 'rotation function log group', type: 'aws:cloudwatch/logGroup:LogGroup', name: (e, s) => `/aws/lambda/${n('db-rotation')(e, s)}` },
-  { resource: 'payment function', type: 'aws:lambda/function:Function', name: n('payment-processor') },
-  { resource: 'payment image repository', type: 'aws:ecr/repository:Repository', name: n('payment-processor') },
-  { resource: 'payment function role', type: 'aws:iam/role:Role', name: n('payment-processor-role') },
-  { resource: 'payment function policy', type: 'aws:iam/rolePolicy:RolePolicy', name: n('payment-processor-policy') },
-  { resource: 'payment function security group', type: 'aws:ec2/securityGroup:SecurityGroup', name: n('lambda-sg') },
-  { resource: 'payment function log group', type: 'aws:cloudwatch/logGroup:LogGroup', name: (_e, s) => `/aws/lambda/payment-processor-${s}` },
-  { resource: 'migration function', type: 'aws:lambda/function:Function', name: n('payment-processor-migrate') },
-  { resource: 'migration function role', type: 'aws:iam/role:Role', name: n('payment-processor-migrate-role') },
-  { resource: 'migration function policy', type: 'aws:iam/rolePolicy:RolePolicy', name: n('payment-processor-migrate-policy') },
-  { resource: 'migration function log group', type: 'aws:cloudwatch/logGroup:LogGroup', name: (_e, s) => `/aws/lambda/payment-processor-migrate-${s}` },
-  { resource: 'alarm topic', type: 'aws:sns/topic:Topic', name: n('alarms-topic') },
-  ...(['lambda', 'rotation', 'migrate'] as const).flatMap((fn) =>
-    (['errors', 'duration'] as const).map(
-      (metric): StackPhysicalName => ({ resource: `${fn} ${metric} alarm`, type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name: n(`${fn}-${metric}-alarm`) }),
-    ),
-  ),
-  { resource: 'Aurora CPU alarm', type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name: n('aurora-cpu-alarm') },
-  { resource: 'Aurora connections alarm', type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name: n('aurora-connections-alarm') },
-  { resource: 'application log group', type: 'aws:cloudwatch/logGroup:LogGroup', name: (e, s) => `/aws/application/${e}-${s}` },
-];
-
-/** The name of the tap-stack that first breaks its AWS limit with `suffix`, or nothing when all fit. */
+/** The name that breaks its AWS limit furthest with a suffix (see {@link nameLimitBreach}). */
 export interface NameLimitBreach {
   resource: string;
   type: NamedResourceType;
@@ -64,25 +27,40 @@ export interface NameLimitBreach {
 }
 
 /**
- * The longest environment suffix with which every tap-stack name of `environment` stays within AWS's limits.
+ * The longest environment suffix with which every name of `names` for `environment` stays within AWS's limits.
  *
  * @example
- * maxEnvironmentSuffixLength('staging', 2); // 25: "payment-processor-migrate-role-staging-<suffix>" must fit IAM's 64
+ * const role: StackPhysicalName = { resource: 'migration function role', type: 'aws:iam/role:Role', name: (e, s) => `payment-processor-migrate-role-${e}-${s}` };
+ * maxEnvironmentSuffixLength([role], 'staging', 2); // 25: the role name must fit IAM's 64
  */
-export function maxEnvironmentSuffixLength(environment: EnvironmentName, instanceCount: number): number {
-  return Math.min(
-    ...STACK_PHYSICAL_NAMES.map((entry) => AWS_NAME_LIMITS[entry.type].max - entry.name(environment, '', instanceCount).length),
-  );
+export function maxEnvironmentSuffixLength(names: readonly StackPhysicalName[], environment: EnvironmentName, instanceCount: number): number {
+  // One-letter probe suffix: the name functions build with `resourceName`, which refuses an empty part.
+  return Math.min(...names.map((entry) => AWS_NAME_LIMITS[entry.type].max - (entry.name(environment, 'x', instanceCount).length - 1)));
 }
 
 /**
- * The tap-stack name that `suffix` pushes furthest past its AWS limit, or `undefined` when every name fits.
+ * `names` as one component's names for `componentNameProblem`, each labelled with its resource.
  *
  * @example
- * nameLimitBreach('staging', 'a'.repeat(26), 2)?.resource; // 'migration function role'
+ * componentNameProblem('LambdaComponent', 'pay', '001', componentNames([role], 'dev', '001', 1)); // undefined: it fits
  */
-export function nameLimitBreach(environment: EnvironmentName, suffix: string, instanceCount: number): NameLimitBreach | undefined {
-  const over = STACK_PHYSICAL_NAMES.map((entry) => {
+export function componentNames(names: readonly StackPhysicalName[], environment: EnvironmentName, suffix: string, instanceCount: number): ComponentName[] {
+  return names.map((entry) => ({ what: entry.resource, type: entry.type, name: entry.name(environment, suffix, instanceCount) }));
+}
+
+/**
+ * The name of `names` that `suffix` pushes furthest past its AWS limit, or `undefined` when every name fits.
+ *
+ * @example
+ * nameLimitBreach([role], 'staging', 'a'.repeat(26), 2)?.resource; // 'migration function role'
+ */
+export function nameLimitBreach(
+  names: readonly StackPhysicalName[],
+  environment: EnvironmentName,
+  suffix: string,
+  instanceCount: number,
+): NameLimitBreach | undefined {
+  const over = names.map((entry) => {
     const name = entry.name(environment, suffix, instanceCount);
     return { entry, name, excess: name.length - AWS_NAME_LIMITS[entry.type].max };
   })
@@ -94,6 +72,6 @@ export function nameLimitBreach(environment: EnvironmentName, suffix: string, in
     type: over.entry.type,
     name: over.name,
     limit: AWS_NAME_LIMITS[over.entry.type].max,
-    maxSuffixLength: maxEnvironmentSuffixLength(environment, instanceCount),
+    maxSuffixLength: maxEnvironmentSuffixLength(names, environment, instanceCount),
   };
 }

@@ -2,7 +2,7 @@ import { AURORA_POSTGRES_MAJOR, AURORA_POSTGRES_VERSION, ENVIRONMENT_NAMES, LAMB
 import { ConfigValidationError } from './errors';
 import { lambdaVcpuForMemory } from './lambda';
 import { NAME_PART } from './naming';
-import { nameLimitBreach } from './physicalNames';
+import { nameLimitBreach, type StackPhysicalName } from './physicalNames';
 import { PROFILES, environmentProfile, isEnvironmentName } from './profiles';
 import { latencyBelowTimeoutProblem } from './settingRules';
 import {
@@ -57,6 +57,11 @@ export interface ValidationOptions {
    * setting may also take its row's `ephemeral` value (destroyable), whatever the profile says. Default: false.
    */
   ephemeralCopy?: boolean;
+  /**
+   * Every physical name the stack derives from `environmentSuffix` (the stack's list, e.g. `STACK_PHYSICAL_NAMES` of
+   * `@tap/components`): a suffix that pushes one past its AWS limit is an issue. Default: none, so no name is checked.
+   */
+  physicalNames?: readonly StackPhysicalName[];
 }
 
 /**
@@ -119,7 +124,7 @@ export function validateEnvironmentConfig(environment: string, config: unknown, 
   // A name over its AWS limit fails the deploy halfway, after everything before it was created: refuse the suffix now.
   if (known && has('environmentSuffix') && NAME_PART.test(str('environmentSuffix'))) {
     const count = has('database.instanceCount') && num('database.instanceCount') >= 1 ? num('database.instanceCount') : PROFILES[environment].database.instanceCount;
-    const breach = nameLimitBreach(environment, str('environmentSuffix'), count);
+    const breach = nameLimitBreach(options.physicalNames ?? [], environment, str('environmentSuffix'), count);
     if (breach) {
       add(
         'environmentSuffix',
@@ -221,8 +226,8 @@ interface SettingCheck {
  * assertValidEnvironmentConfig('prod', config);
  * config.database.instanceCount; // typed from here on
  */
-export function assertValidEnvironmentConfig(environment: string, config: unknown): asserts config is EnvironmentConfig {
-  const issues = validateEnvironmentConfig(environment, config);
+export function assertValidEnvironmentConfig(environment: string, config: unknown, options: ValidationOptions = {}): asserts config is EnvironmentConfig {
+  const issues = validateEnvironmentConfig(environment, config, options);
   if (issues.length > 0) throw new ConfigValidationError(environment, issues);
 }
 

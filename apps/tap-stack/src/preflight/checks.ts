@@ -17,7 +17,8 @@ import {
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { STACK_PHYSICAL_NAMES, type NamedResourceType } from '@tap/validation';
+import { STACK_PHYSICAL_NAMES } from '@tap/components';
+import type { NamedResourceType } from '@tap/validation';
 import { awsErrorName, isCredentialError, type AwsClients } from './aws';
 import {
   AURORA_ENGINE,

@@ -2,7 +2,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { compareDeployed, loadManifest } from '@tap/manifest';
-import { STACK_PHYSICAL_NAMES, type EnvironmentName } from '@tap/validation';
+import { LAMBDA_DEFAULTS, LAMBDA_NAMES } from '@tap/components';
+import type { EnvironmentName } from '@tap/validation';
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -259,7 +260,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     });
 
     await step('logs', async () => {
-      const group = STACK_PHYSICAL_NAMES.find((n) => n.resource === 'payment function log group')?.name(env, suffix, target.instanceCount) as string;
+      const group = LAMBDA_NAMES.logGroup(LAMBDA_DEFAULTS.serviceName, env, suffix);
       const secret = await call('secretsmanager:GetSecretValue', () => clients.secrets.send(new GetSecretValueCommand({ SecretId: String(outputs['secretArn']) })));
       const password = secretPassword(secret?.SecretString);
       for (let attempt = 1; ; attempt++) {

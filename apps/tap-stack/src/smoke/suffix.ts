@@ -1,3 +1,4 @@
+import { STACK_PHYSICAL_NAMES } from '@tap/components';
 import { maxEnvironmentSuffixLength, NAME_PART, nameLimitBreach, type EnvironmentName } from '@tap/validation';
 import { randomBytes } from 'node:crypto';
 import { SMOKE_SUFFIX } from './constants';
@@ -14,8 +15,8 @@ export function smokeSuffix(environment: EnvironmentName, instanceCount: number,
   const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
   const chars = [...random(SMOKE_SUFFIX.randomLength)].map((byte) => alphabet[byte % alphabet.length]).join('');
   const suffix = `${SMOKE_SUFFIX.prefix}${chars}`;
-  const max = maxEnvironmentSuffixLength(environment, instanceCount);
-  if (!NAME_PART.test(suffix) || suffix.length > max || nameLimitBreach(environment, suffix, instanceCount)) {
+  const max = maxEnvironmentSuffixLength(STACK_PHYSICAL_NAMES, environment, instanceCount);
+  if (!NAME_PART.test(suffix) || suffix.length > max || nameLimitBreach(STACK_PHYSICAL_NAMES, environment, suffix, instanceCount)) {
     throw new SmokeError(`generated suffix "${suffix}" does not fit ${environment}'s names (at most ${max} characters)`);
   }
   return suffix;

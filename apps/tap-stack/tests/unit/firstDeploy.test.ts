@@ -1,5 +1,6 @@
 import { evaluatePolicies, type SynthResource } from '@tap/policy';
-import { AWS_NAME_LIMITS, STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, type NamedResourceType } from '@tap/validation';
+import { STACK_PHYSICAL_NAMES } from '@tap/components';
+import { AWS_NAME_LIMITS, maxEnvironmentSuffixLength, type NamedResourceType } from '@tap/validation';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,7 +110,7 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
     for (const rule of https) expect(rule.inputs['cidrIpv4']).toBe(vpcCidr);
   });
 
-  it('derives every physical name from the table validation checks against AWS limits', () => {
+  it('lists every physical name of the synth in STACK_PHYSICAL_NAMES, the components\' names the suffix check reads', () => {
     // Prepare
     const expected = new Set(STACK_PHYSICAL_NAMES.flatMap((entry) => {
       const count = byType(resources, 'aws:rds/clusterInstance:ClusterInstance').length;
@@ -121,7 +122,7 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
       .filter((r): r is Resource & { type: NamedResourceType } => r.type in AWS_NAME_LIMITS)
       .map((r) => `${r.type}=${String(r.inputs[AWS_NAME_LIMITS[r.type as NamedResourceType].property])}`);
 
-    // Assess: a name the table misses would escape the suffix-length check.
+    // Assess: a name the components' lists miss would escape the suffix-length check.
     expect(actual.filter((name) => !expected.has(name))).toEqual([]);
     expect(actual.length).toBeGreaterThan(20);
   });
@@ -129,7 +130,7 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
 
 describe('environment suffix at the edge of AWS name limits', () => {
   const env = 'staging';
-  const max = maxEnvironmentSuffixLength(env, 1);
+  const max = maxEnvironmentSuffixLength(STACK_PHYSICAL_NAMES, env, 1);
 
   it('synthesizes the longest allowed suffix, and every name passes the policies', () => {
     // Prepare

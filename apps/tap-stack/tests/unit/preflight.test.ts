@@ -13,8 +13,7 @@ import {
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { MIGRATION_DEFAULTS, SECRETS_DEFAULTS } from '@tap/components';
-import { STACK_PHYSICAL_NAMES } from '@tap/validation';
+import { MIGRATION_DEFAULTS, SECRETS_DEFAULTS, STACK_PHYSICAL_NAMES } from '@tap/components';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,8 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { AWS_NAME_LIMITS, STACK_PHYSICAL_NAMES, maxEnvironmentSuffixLength, nameLimitBreach, type EnvironmentName } from '@tap/validation';
+import { STACK_PHYSICAL_NAMES } from '@tap/components';
+import { AWS_NAME_LIMITS, maxEnvironmentSuffixLength, nameLimitBreach, type EnvironmentName } from '@tap/validation';
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -153,9 +154,9 @@ describe('the smoke copy: suffix and stack name', () => {
     // Assess
     for (const suffix of suffixes) {
       expect(suffix).toMatch(/^smk[a-z0-9]{6}$/);
-      expect(nameLimitBreach(env, suffix, count)).toBeUndefined();
+      expect(nameLimitBreach(STACK_PHYSICAL_NAMES, env, suffix, count)).toBeUndefined();
       for (const entry of STACK_PHYSICAL_NAMES) expect(entry.name(env, suffix, count).length).toBeLessThanOrEqual(AWS_NAME_LIMITS[entry.type].max);
-      expect(suffix.length).toBeLessThanOrEqual(maxEnvironmentSuffixLength(env, count));
+      expect(suffix.length).toBeLessThanOrEqual(maxEnvironmentSuffixLength(STACK_PHYSICAL_NAMES, env, count));
     }
     expect(new Set(Array.from({ length: 20 }, () => smokeSuffix(env, count))).size).toBeGreaterThan(1);
   });

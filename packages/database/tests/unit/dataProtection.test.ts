@@ -88,7 +88,7 @@ describe('DatabaseComponent checks its physical names against AWS limits itself'
     // Assess
     expect(create).toThrow(DatabaseComponentError);
     expect(create).toThrow(
-      `DatabaseComponent 'toolong': cluster identifier 'aurora-cluster-prod-${suffix}' is 80 characters; AWS allows 63 (RDS cluster identifier); the longest environmentSuffix that fits is 40`,
+      `DatabaseComponent 'toolong': Aurora cluster 'aurora-cluster-prod-${suffix}' is 80 characters; AWS allows 63 (RDS cluster identifier); the longest environmentSuffix that fits is 40`,
     );
     // Nothing of the component's own resources was registered.
     expect(mocks.resources.slice(before).filter((r) => r.type === CLUSTER)).toEqual([]);
@@ -102,6 +102,6 @@ describe('DatabaseComponent checks its physical names against AWS limits itself'
     const create = () => new DatabaseComponent('inst', { ...base, environment: 'prod', environmentSuffix: suffix });
 
     // Assess
-    expect(create).toThrow(/^DatabaseComponent 'inst': instance identifier 'aurora-instance-1-prod-b{41}' is 64 characters; AWS allows 63 \(RDS instance identifier\); the longest environmentSuffix that fits is 40$/);
+    expect(create).toThrow(/^DatabaseComponent 'inst': Aurora instance 'aurora-instance-1-prod-b{41}' is 64 characters; AWS allows 63 \(RDS instance identifier\); the longest environmentSuffix that fits is 40$/);
   });
 });

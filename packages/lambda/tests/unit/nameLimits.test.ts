@@ -43,7 +43,7 @@ describe('LambdaComponent checks its physical names against AWS limits itself', 
     // Assess
     expect(make).toThrow(LambdaComponentError);
     expect(make).toThrow(
-      `LambdaComponent 'pay': role name 'payment-processor-role-prod-${suffix}' is 68 characters; AWS allows 64 (IAM role name); the longest environmentSuffix that fits is 28`,
+      `LambdaComponent 'pay': payment function role 'payment-processor-role-prod-${suffix}' is 68 characters; AWS allows 64 (IAM role name); the longest environmentSuffix that fits is 28`,
     );
     expect(mocks.resources.slice(before).filter((r) => r.type !== 'tap:lambda:LambdaComponent')).toEqual([]);
   });
@@ -54,6 +54,6 @@ describe('LambdaComponent checks its physical names against AWS limits itself', 
 
     // Act + Assess
     expect(() => create('fits', suffix, false)).not.toThrow();
-    expect(() => create('migfits', suffix, true)).toThrow(/^LambdaComponent 'migfits': migration function name 'payment-processor-migrate-prod-b{36}' is 67 characters; AWS allows 64 \(Lambda function name\); the longest environmentSuffix that fits is 28$/);
+    expect(() => create('migfits', suffix, true)).toThrow(/^LambdaComponent 'migfits': migration function 'payment-processor-migrate-prod-b{36}' is 67 characters; AWS allows 64 \(Lambda function name\); the longest environmentSuffix that fits is 28$/);
   });
 });

@@ -1,5 +1,5 @@
-import { installMocks } from '@tap/pulumi-testing';
-import { MonitoringComponent, MonitoringComponentError } from '../../src';
+import { flush, installMocks, valueOf } from '@tap/pulumi-testing';
+import { MonitoringComponent, MonitoringComponentError, monitoringPhysicalNames } from '../../src';
 
 // AWS limits (API references): PutMetricAlarm AlarmName maximum 255; CreateTopic Name "Up to 256 characters";
 // CreateLogGroup logGroupName maximum 512. The component refuses a name over its limit before registering anything.
@@ -25,8 +25,36 @@ describe('MonitoringComponent checks its physical names against AWS limits itsel
     // Assess
     expect(make).toThrow(MonitoringComponentError);
     expect(make).toThrow(
-      `MonitoringComponent 'mon': alarm name 'lambda-duration-alarm-prod-${suffix}' is 257 characters; AWS allows 255 (CloudWatch alarm name); the longest environmentSuffix that fits is 225`,
+      `MonitoringComponent 'mon': lambda duration alarm 'lambda-duration-alarm-prod-${suffix}' is 257 characters; AWS allows 255 (CloudWatch alarm name); the longest environmentSuffix that fits is 225`,
     );
     expect(mocks.resources.slice(before).filter((r) => r.type !== 'tap:monitoring:MonitoringComponent')).toEqual([]);
+  });
+});
+
+describe('monitoringPhysicalNames', () => {
+  it('lists every name the component gives a resource, the additional functions\' alarms included', async () => {
+    // Prepare
+    const before = mocks.resources.length;
+
+    // Act
+    const mon = new MonitoringComponent('mon-names', {
+      environment: 'staging',
+      environmentSuffix: 'n1',
+      functionName: 'payment-processor-staging-n1',
+      clusterIdentifier: 'aurora-cluster-staging-n1',
+      additionalFunctions: [{ key: 'rotation', functionName: 'db-rotation-staging-n1' }],
+    });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+    const listed = monitoringPhysicalNames(['rotation']).map((entry) => `${entry.type}=${entry.name('staging', 'n1', 1)}`);
+    const created = mocks.resources
+      .slice(before)
+      .filter((r) => typeof r.inputs.name === 'string')
+      .map((r) => `${r.type}=${r.inputs.name}`);
+
+    // Assess: a name the list misses would escape the stack's suffix check.
+    expect(created.length).toBeGreaterThan(0);
+    expect(created.filter((name) => !listed.includes(name))).toEqual([]);
+    expect(listed).toContain('aws:cloudwatch/metricAlarm:MetricAlarm=rotation-errors-alarm-staging-n1');
   });
 });

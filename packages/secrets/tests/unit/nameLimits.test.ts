@@ -29,7 +29,7 @@ describe('SecretsComponent checks its physical names against AWS limits itself',
     // Assess
     expect(make).toThrow(SecretsComponentError);
     expect(make).toThrow(
-      `SecretsComponent 'sec': rotation function name 'db-rotation-prod-${suffix}' is 67 characters; AWS allows 64 (Lambda function name); the longest environmentSuffix that fits is 42`,
+      `SecretsComponent 'sec': rotation function 'db-rotation-prod-${suffix}' is 67 characters; AWS allows 64 (Lambda function name); the longest environmentSuffix that fits is 42`,
     );
     expect(mocks.resources.slice(before).filter((r) => r.type !== 'tap:secrets:SecretsComponent')).toEqual([]);
   });

@@ -2,11 +2,13 @@ import {
   AURORA_POSTGRES_VERSION,
   AWS_NAME_LIMITS,
   PROFILES,
-  STACK_PHYSICAL_NAMES,
+  componentNames,
   environmentProfile,
   maxEnvironmentSuffixLength,
   nameLimitBreach,
+  resourceName,
   validateEnvironmentConfig,
+  type StackPhysicalName,
 } from '../../src';
 
 describe('the pinned Aurora PostgreSQL version', () => {
@@ -35,26 +37,44 @@ describe('the pinned Aurora PostgreSQL version', () => {
   });
 });
 
+// Names as a component would list them (built with resourceName, which refuses an empty part): validation knows no
+// component's names, it checks the list it is given.
+const NAMES: readonly StackPhysicalName[] = [
+  { resource: 'Aurora cluster', type: 'aws:rds/cluster:Cluster', name: (e, s) => resourceName('aurora-cluster', e, s) },
+  { resource: 'Aurora instance', type: 'aws:rds/clusterInstance:ClusterInstance', name: (e, s, count) => resourceName(`aurora-instance-${count}`, e, s) },
+  { resource: 'migration function', type: 'aws:lambda/function:Function', name: (e, s) => resourceName('payment-processor-migrate', e, s) },
+  { resource: 'migration function role', type: 'aws:iam/role:Role', name: (e, s) => resourceName('payment-processor-migrate-role', e, s) },
+];
+
 describe('environment suffix length against AWS name limits', () => {
   it.each([
     // "payment-processor-migrate-role-<env>-<suffix>" is the longest name and IAM allows 64 characters.
     ['dev', 29],
     ['staging', 25],
     ['prod', 28],
-  ] as const)('%s allows at most %i characters', (env, max) => {
+  ] as const)('%s allows at most %i characters with the names given', (env, max) => {
     // Act + Assess
-    expect(maxEnvironmentSuffixLength(env, PROFILES[env].database.instanceCount)).toBe(max);
+    expect(maxEnvironmentSuffixLength(NAMES, env, PROFILES[env].database.instanceCount)).toBe(max);
+  });
+
+  it('counts the instance number in the longest instance name', () => {
+    // Prepare: "aurora-instance-10-dev-" is one character longer than "aurora-instance-9-dev-"; RDS allows 63.
+    const instance = NAMES.filter((n) => n.type === 'aws:rds/clusterInstance:ClusterInstance');
+
+    // Act + Assess
+    expect(maxEnvironmentSuffixLength(instance, 'dev', 9) - maxEnvironmentSuffixLength(instance, 'dev', 10)).toBe(1);
+    expect(maxEnvironmentSuffixLength(instance, 'dev', 10)).toBe(63 - 'aurora-instance-10-dev-'.length);
   });
 
   it.each(['dev', 'staging', 'prod'] as const)('%s: the longest allowed suffix is valid, one more character is refused', (env) => {
     // Prepare
-    const max = maxEnvironmentSuffixLength(env, PROFILES[env].database.instanceCount);
+    const max = maxEnvironmentSuffixLength(NAMES, env, PROFILES[env].database.instanceCount);
     const fits = environmentProfile(env, `a${'1'.repeat(max - 1)}`);
     const tooLong = environmentProfile(env, `a${'1'.repeat(max)}`);
 
     // Act
-    const fitIssues = validateEnvironmentConfig(env, fits);
-    const longIssues = validateEnvironmentConfig(env, tooLong);
+    const fitIssues = validateEnvironmentConfig(env, fits, { physicalNames: NAMES });
+    const longIssues = validateEnvironmentConfig(env, tooLong, { physicalNames: NAMES });
 
     // Assess
     expect(fitIssues).toEqual([]);
@@ -66,19 +86,38 @@ describe('environment suffix length against AWS name limits', () => {
     );
   });
 
+  it('checks no name when given none: the names belong to the components, not to validation', () => {
+    // Prepare
+    const config = environmentProfile('dev', 'a'.repeat(100));
+
+    // Act + Assess
+    expect(validateEnvironmentConfig('dev', config)).toEqual([]);
+    expect(validateEnvironmentConfig('dev', config, { physicalNames: NAMES }).map((i) => i.path)).toEqual(['environmentSuffix']);
+  });
+
   it('names the limit that breaks first when several do', () => {
     // Prepare: 40 characters break IAM (64), Lambda (64) and RDS (63) names; the IAM role is furthest over.
-    const breach = nameLimitBreach('prod', 'x'.repeat(40), 2);
+    const breach = nameLimitBreach(NAMES, 'prod', 'x'.repeat(40), 2);
 
     // Assess
     expect(breach).toMatchObject({ resource: 'migration function role', type: 'aws:iam/role:Role', limit: 64, maxSuffixLength: 28 });
   });
 
-  it('every listed name has a limit, and the RDS identifiers obey 63', () => {
+  it('the RDS identifiers obey 63, and a suffix within every limit breaks none', () => {
     // Assess
-    for (const entry of STACK_PHYSICAL_NAMES) expect(AWS_NAME_LIMITS[entry.type]).toBeDefined();
     expect(AWS_NAME_LIMITS['aws:rds/cluster:Cluster'].max).toBe(63);
     expect(AWS_NAME_LIMITS['aws:rds/clusterInstance:ClusterInstance'].max).toBe(63);
-    expect(nameLimitBreach('dev', 'a'.repeat(29), 1)).toBeUndefined();
+    expect(nameLimitBreach(NAMES, 'dev', 'a'.repeat(29), 1)).toBeUndefined();
+  });
+});
+
+describe('componentNames', () => {
+  it('labels each name with its resource, for the one-line error of a component', () => {
+    // Act
+    const names = componentNames(NAMES, 'dev', '001', 2);
+
+    // Assess
+    expect(names).toContainEqual({ what: 'Aurora instance', type: 'aws:rds/clusterInstance:ClusterInstance', name: 'aurora-instance-2-dev-001' });
+    expect(names.map((n) => n.what)).toEqual(NAMES.map((n) => n.resource));
   });
 });
