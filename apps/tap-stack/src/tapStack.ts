@@ -121,10 +121,8 @@ export class TapStack extends pulumi.ComponentResource {
         // HTTPS only inside the VPC: Secrets Manager through the networking stack's interface endpoint.
         httpsEgressCidrBlocks: [network.vpcCidr],
         kmsKeyArn: key.arn,
-        memorySize: config.lambda.memoryMb,
-        timeoutSeconds: config.lambda.timeoutSeconds,
-        reservedConcurrency: config.lambda.reservedConcurrency,
-        logRetentionDays: config.logging.retentionDays,
+        ...config.lambda,
+        logging: config.logging,
         // Migrations connect as the master user (RDS-managed secret: username and password only, hence DB_HOST…)
         // and create the application role with the password in the application secret.
         migrations: {
