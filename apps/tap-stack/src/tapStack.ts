@@ -150,10 +150,7 @@ export class TapStack extends pulumi.ComponentResource {
         environmentSuffix,
         functionName: lambda.functionName,
         clusterIdentifier: database.clusterIdentifier,
-        errorThreshold: config.monitoring.errorThreshold,
-        latencyThresholdMs: config.monitoring.latencyThresholdMs,
-        cpuThresholdPercent: config.monitoring.dbCpuThresholdPercent,
-        dbConnectionsThreshold: config.monitoring.dbConnectionsThreshold,
+        ...config.monitoring,
         // Rotation runs in the background once a month: any error (> 0) is worth a page; a step near the
         // function's timeout means the database or Secrets Manager endpoint is hard to reach.
         additionalFunctions: [
@@ -161,7 +158,7 @@ export class TapStack extends pulumi.ComponentResource {
           { key: STACK_NAMES.migrationAlarmKey, functionName: migrationFunctionName, errorThreshold: 0, latencyThresholdMs: MIGRATION_LATENCY_THRESHOLD_MS },
         ],
         alarmEmail: args.alarmEmail,
-        logRetentionDays: config.logging.retentionDays,
+        logging: config.logging,
         databaseInstances: database.instances,
       },
       { parent: this },
