@@ -52,6 +52,8 @@ export class TapStack extends pulumi.ComponentResource {
     super('tap:stack:TapStack', name, {}, opts);
     const { config } = args;
     const { environment, environmentSuffix } = config;
+    // Each component takes its settings block whole, by the settings' own names (`...config.database`), and the log
+    // retention as `logging`: a new setting reaches its component with no line here.
 
     const network = new NetworkingStack(`${name}-network`, { environment, stackReference: args.networkingStackRef }, { parent: this });
 
