@@ -52,6 +52,8 @@ export class TapStack extends pulumi.ComponentResource {
     super('tap:stack:TapStack', name, {}, opts);
     const { config } = args;
     const { environment, environmentSuffix } = config;
+    // Each component takes its settings block whole, by the settings' own names (`...config.database`), and the log
+    // retention as `logging`: a new setting reaches its component with no line here.
 
     const network = new NetworkingStack(`${name}-network`, { environment, stackReference: args.networkingStackRef }, { parent: this });
 
@@ -76,13 +78,8 @@ export class TapStack extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         kmsKeyArn: key.arn,
-        engineVersion: config.database.engineVersion,
-        instanceClass: config.database.instanceClass,
-        instanceCount: config.database.instanceCount,
-        backupRetentionPeriod: config.database.backupRetentionDays,
-        logRetentionDays: config.logging.retentionDays,
-        deletionProtection: config.database.deletionProtection,
-        finalSnapshot: config.database.finalSnapshot,
+        ...config.database,
+        logging: config.logging,
       },
       { parent: this },
     );
@@ -104,8 +101,8 @@ export class TapStack extends pulumi.ComponentResource {
         host: database.endpoint,
         port: database.port,
         dbname: database.databaseName,
-        rotationDays: config.secrets.rotationDays,
-        logRetentionDays: config.logging.retentionDays,
+        ...config.secrets,
+        logging: config.logging,
         rotationCode: args.rotationCode,
         deferRotation: true,
       },
@@ -126,10 +123,8 @@ export class TapStack extends pulumi.ComponentResource {
         // HTTPS only inside the VPC: Secrets Manager through the networking stack's interface endpoint.
         httpsEgressCidrBlocks: [network.vpcCidr],
         kmsKeyArn: key.arn,
-        memorySize: config.lambda.memoryMb,
-        timeoutSeconds: config.lambda.timeoutSeconds,
-        reservedConcurrency: config.lambda.reservedConcurrency,
-        logRetentionDays: config.logging.retentionDays,
+        ...config.lambda,
+        logging: config.logging,
         // Migrations connect as the master user (RDS-managed secret: username and password only, hence DB_HOST…)
         // and create the application role with the password in the application secret.
         migrations: {
@@ -157,10 +152,7 @@ export class TapStack extends pulumi.ComponentResource {
         environmentSuffix,
         functionName: lambda.functionName,
         clusterIdentifier: database.clusterIdentifier,
-        errorThreshold: config.monitoring.errorThreshold,
-        latencyThresholdMs: config.monitoring.latencyThresholdMs,
-        cpuThresholdPercent: config.monitoring.dbCpuThresholdPercent,
-        dbConnectionsThreshold: config.monitoring.dbConnectionsThreshold,
+        ...config.monitoring,
         // Rotation runs in the background once a month: any error (> 0) is worth a page; a step near the
         // function's timeout means the database or Secrets Manager endpoint is hard to reach.
         additionalFunctions: [
@@ -168,7 +160,7 @@ export class TapStack extends pulumi.ComponentResource {
           { key: STACK_NAMES.migrationAlarmKey, functionName: migrationFunctionName, errorThreshold: 0, latencyThresholdMs: MIGRATION_LATENCY_THRESHOLD_MS },
         ],
         alarmEmail: args.alarmEmail,
-        logRetentionDays: config.logging.retentionDays,
+        logging: config.logging,
         databaseInstances: database.instances,
       },
       { parent: this },

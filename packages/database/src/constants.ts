@@ -1,20 +1,25 @@
 import { AURORA_POSTGRES_VERSION } from '@tap/validation';
+import type { DatabaseComponentArgs } from './types';
 
-/** Defaults of {@link DatabaseComponent}, resolved in one place at the top of its constructor. */
+/**
+ * Defaults of {@link DatabaseComponent}, resolved in one place at the top of its constructor; keyed by the argument
+ * names (a misspelt or renamed key does not compile).
+ */
 export const DATABASE_DEFAULTS = {
   /** The platform's one pinned version (`AURORA_POSTGRES_VERSION` of @tap/validation, the 15.x LTS minor). */
   engineVersion: AURORA_POSTGRES_VERSION,
   instanceClass: 'db.r6g.large',
   /** A writer and a reader in different AZs, so a failover has somewhere to go. */
   instanceCount: 2,
-  backupRetentionPeriod: 7,
+  backupRetentionDays: 7,
   databaseName: 'payments',
   masterUsername: 'tapadmin',
   ignoreEngineVersionDrift: false,
-  logRetentionDays: 30,
+  /** The cluster deletes without a final snapshot and without lifting a protection first (dev-friendly). */
   deletionProtection: false,
   finalSnapshot: false,
-} as const;
+  logging: { retentionDays: 30 },
+} as const satisfies Partial<DatabaseComponentArgs>;
 
 /** Random bytes of the final snapshot name: 8 hex characters tell the snapshots of successive clusters apart. */
 export const FINAL_SNAPSHOT_RANDOM_BYTES = 4;

@@ -53,14 +53,14 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     const engineVersion = args.engineVersion ?? DATABASE_DEFAULTS.engineVersion;
     const instanceClass = args.instanceClass ?? DATABASE_DEFAULTS.instanceClass;
     const instanceCount = args.instanceCount ?? DATABASE_DEFAULTS.instanceCount;
-    const backupRetentionPeriod = args.backupRetentionPeriod ?? DATABASE_DEFAULTS.backupRetentionPeriod;
+    const backupRetentionDays = args.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays;
     const databaseName = args.databaseName ?? DATABASE_DEFAULTS.databaseName;
     const masterUsername = args.masterUsername ?? DATABASE_DEFAULTS.masterUsername;
     const ignoreEngineVersionDrift = args.ignoreEngineVersionDrift ?? DATABASE_DEFAULTS.ignoreEngineVersionDrift;
-    const logRetentionDays = args.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays;
+    const logRetentionDays = args.logging?.retentionDays ?? DATABASE_DEFAULTS.logging.retentionDays;
     const deletionProtection = args.deletionProtection ?? DATABASE_DEFAULTS.deletionProtection;
     const finalSnapshot = args.finalSnapshot ?? DATABASE_DEFAULTS.finalSnapshot;
-    assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionPeriod, logRetentionDays });
+    assertDatabaseSettings({ engineVersion, instanceCount, backupRetentionDays, logRetentionDays });
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
     assertDatabaseNames(name, environment, suffix, { instanceCount, createsKey: args.kmsKeyArn === undefined, finalSnapshot });
     // Plain strings fail here, before any resource; Outputs fail when they resolve.
@@ -188,7 +188,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         dbSubnetGroupName: subnetGroup.name,
         dbClusterParameterGroupName: parameterGroup.name,
         vpcSecurityGroupIds: [securityGroup.id],
-        backupRetentionPeriod,
+        backupRetentionPeriod: backupRetentionDays,
         enabledCloudwatchLogsExports: ['postgresql'],
         copyTagsToSnapshot: true,
         // Per environment: dev and staging (and every copy) are destroyable without manual steps; prod is protected

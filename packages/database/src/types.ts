@@ -1,8 +1,13 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentName } from '@tap/validation';
+import type { DatabaseSettings, EnvironmentName, LoggingSettings } from '@tap/validation';
 
-/** Arguments of {@link DatabaseComponent}. */
-export interface DatabaseComponentArgs {
+/**
+ * Arguments of {@link DatabaseComponent}. Its settings are the fields of `DatabaseSettings` of @tap/validation
+ * (`instanceClass`, `instanceCount`, `engineVersion`, `backupRetentionDays`, `deletionProtection`, `finalSnapshot`),
+ * by the same names and documented there, so an environment's `database` block passes as it is (`...config.database`);
+ * each one left out takes `DATABASE_DEFAULTS`.
+ */
+export interface DatabaseComponentArgs extends Partial<DatabaseSettings> {
   /** Environment name, part of every physical name. Required. */
   environment: EnvironmentName;
   /** Suffix of every physical name (`aurora-cluster-{environment}-{environmentSuffix}`). Required. */
@@ -17,14 +22,6 @@ export interface DatabaseComponentArgs {
   ingressSecurityGroupIds?: pulumi.Input<string>[];
   /** Customer-managed KMS key for storage and the master user secret. Default: a key created by the component. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Exact Aurora PostgreSQL version (`major.minor`). Default: `15.10` (`AURORA_POSTGRES_VERSION` of @tap/validation). */
-  engineVersion?: string;
-  /** Instance class of every cluster instance. Default: `db.r6g.large`. */
-  instanceClass?: string;
-  /** Number of cluster instances (first is the writer). Default: 2. */
-  instanceCount?: number;
-  /** Days of automated backups, 1–35. Default: 7. */
-  backupRetentionPeriod?: number;
   /** Initial database. Default: `payments`. */
   databaseName?: string;
   /** Master user name; its password is managed by RDS in Secrets Manager. Default: `tapadmin`. */
@@ -36,19 +33,9 @@ export interface DatabaseComponentArgs {
    */
   ignoreEngineVersionDrift?: boolean;
   /**
-   * Retention in days of the log group the cluster exports PostgreSQL logs to (`/aws/rds/cluster/<id>/postgresql`),
-   * created before the cluster so RDS does not create it without retention. Default: 30.
+   * The environment's logging settings (`LoggingSettings`): `retentionDays` of the log group the cluster exports
+   * PostgreSQL logs to (`/aws/rds/cluster/<id>/postgresql`), created before the cluster so RDS does not create it
+   * without retention. Default: `DATABASE_DEFAULTS.logging` (30 days).
    */
-  logRetentionDays?: number;
-  /**
-   * RDS refuses to delete the cluster while on: `pulumi destroy` fails until a deployed change turns it off. Default:
-   * false (destroyable). The tap-stack sets it from the `database.deletionProtection` setting (prod: true).
-   */
-  deletionProtection?: boolean;
-  /**
-   * Delete takes a final cluster snapshot, named `aurora-final-{environment}-{suffix}-{8 hex}`: the hex is random per
-   * cluster (kept in state), so a re-created cluster's second delete does not clash with the first one's snapshot.
-   * Default: false (delete keeps nothing). The tap-stack sets it from `database.finalSnapshot` (prod: true).
-   */
-  finalSnapshot?: boolean;
+  logging?: Partial<LoggingSettings>;
 }

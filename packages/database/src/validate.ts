@@ -33,12 +33,12 @@ export function assertNotOpenCidr(cidr: string): string {
  * Checks the scalar arguments of DatabaseComponent with the platform's shared setting rules.
  *
  * @example
- * assertDatabaseSettings({ engineVersion: '15.10', instanceCount: 2, backupRetentionPeriod: 7, logRetentionDays: 30 });
+ * assertDatabaseSettings({ engineVersion: '15.10', instanceCount: 2, backupRetentionDays: 7, logRetentionDays: 30 });
  */
 export function assertDatabaseSettings(settings: {
   engineVersion: string;
   instanceCount: number;
-  backupRetentionPeriod: number;
+  backupRetentionDays: number;
   logRetentionDays: number;
 }): void {
   if (!/^\d+\.\d+$/.test(settings.engineVersion)) {
@@ -46,11 +46,11 @@ export function assertDatabaseSettings(settings: {
       `engineVersion "${settings.engineVersion}" must be an exact major.minor version such as 15.10, so upgrades are deliberate`,
     );
   }
-  const { instanceCount, backupRetentionPeriod, logRetentionDays } = settings;
+  const { instanceCount, backupRetentionDays, logRetentionDays } = settings;
   const problem = firstSettingProblem([
     ['instanceCount', instanceCount, clusterInstanceCountProblem(instanceCount)],
-    ['backupRetentionPeriod', backupRetentionPeriod, backupRetentionProblem(backupRetentionPeriod)],
-    ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
+    ['backupRetentionDays', backupRetentionDays, backupRetentionProblem(backupRetentionDays)],
+    ['logging.retentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
   ]);
   if (problem !== undefined) throw new DatabaseComponentError(problem);
 }

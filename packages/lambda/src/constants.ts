@@ -1,13 +1,18 @@
-/** Defaults of {@link LambdaComponent}, resolved at the top of its constructor. */
+import type { LambdaComponentArgs } from './types';
+
+/**
+ * Defaults of {@link LambdaComponent}, resolved at the top of its constructor; keyed by the argument names (a misspelt
+ * or renamed key does not compile).
+ */
 export const LAMBDA_DEFAULTS = {
   serviceName: 'payment-processor',
-  memorySize: 512,
+  memoryMb: 512,
   timeoutSeconds: 30,
   architecture: 'x86_64',
-  logRetentionDays: 30,
+  logging: { retentionDays: 30 },
   maxImageCount: 10,
   createFunctionUrl: false,
-} as const;
+} as const satisfies Partial<LambdaComponentArgs>;
 
 /** Defaults of {@link LambdaMigrationArgs}. */
 export const MIGRATION_DEFAULTS = {

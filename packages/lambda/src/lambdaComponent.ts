@@ -56,14 +56,14 @@ export class LambdaComponent extends pulumi.ComponentResource {
     const { environment, environmentSuffix: suffix } = args;
     const serviceName = args.serviceName ?? LAMBDA_DEFAULTS.serviceName;
     const architecture = args.architecture ?? LAMBDA_DEFAULTS.architecture;
-    const memorySize = args.memorySize ?? LAMBDA_DEFAULTS.memorySize;
+    const memoryMb = args.memoryMb ?? LAMBDA_DEFAULTS.memoryMb;
     const timeoutSeconds = args.timeoutSeconds ?? LAMBDA_DEFAULTS.timeoutSeconds;
-    const logRetentionDays = args.logRetentionDays ?? LAMBDA_DEFAULTS.logRetentionDays;
+    const logRetentionDays = args.logging?.retentionDays ?? LAMBDA_DEFAULTS.logging.retentionDays;
     const maxImageCount = args.maxImageCount ?? LAMBDA_DEFAULTS.maxImageCount;
     const createFunctionUrl = args.createFunctionUrl ?? LAMBDA_DEFAULTS.createFunctionUrl;
     // Secrets Manager is reached through the VPC's interface endpoint, so HTTPS never needs to leave the VPC.
     const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
-    assertLambdaSettings({ memorySize, timeoutSeconds, reservedConcurrency: args.reservedConcurrency, logRetentionDays, maxImageCount });
+    assertLambdaSettings({ memoryMb, timeoutSeconds, reservedConcurrency: args.reservedConcurrency, logRetentionDays, maxImageCount });
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
     assertLambdaNames(name, environment, suffix, { serviceName, migrations: args.migrations !== undefined });
     // The context is an input of the image: an absolute path changes with the checkout's location, which makes the
@@ -190,7 +190,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
           packageType: 'Image',
           imageUri: image.repoDigest,
           architectures: [architecture],
-          memorySize,
+          memorySize: memoryMb,
           timeout: timeoutSeconds,
           reservedConcurrentExecutions: args.reservedConcurrency,
           environment: {

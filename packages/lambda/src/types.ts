@@ -1,9 +1,14 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentName } from '@tap/validation';
+import type { EnvironmentName, LambdaSettings, LoggingSettings } from '@tap/validation';
 import type { ARCHITECTURE_PLATFORMS } from './constants';
 
-/** Arguments of {@link LambdaComponent}. */
-export interface LambdaComponentArgs {
+/**
+ * Arguments of {@link LambdaComponent}. Its settings are the fields of `LambdaSettings` of @tap/validation (`memoryMb`,
+ * `timeoutSeconds`, `reservedConcurrency`), by the same names and documented there, so an environment's `lambda` block
+ * passes as it is (`...config.lambda`); each one left out takes `LAMBDA_DEFAULTS` (`reservedConcurrency`: none, the
+ * account's unreserved pool). `vcpu` is not an argument: Lambda has no CPU setting, it follows the memory.
+ */
+export interface LambdaComponentArgs extends Partial<Omit<LambdaSettings, 'vcpu'>> {
   /** Environment name, part of every physical name. Required. */
   environment: EnvironmentName;
   /** Suffix of every physical name. Required. */
@@ -34,14 +39,11 @@ export interface LambdaComponentArgs {
   httpsEgressCidrBlocks?: pulumi.Input<string>[];
   /** KMS key encrypting the secret: the role may decrypt with it through Secrets Manager. Default: none. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Memory in MB, 128–10240. Default: 512. */
-  memorySize?: number;
-  /** Timeout in seconds, 1–900. Default: 30. */
-  timeoutSeconds?: number;
-  /** Reserved concurrent executions, at least 1 (0 would throttle every call). Default: none (the account's unreserved pool). */
-  reservedConcurrency?: number;
-  /** Retention of the function's log group in days, one of the periods CloudWatch Logs accepts. Default: 30. */
-  logRetentionDays?: number;
+  /**
+   * The environment's logging settings (`LoggingSettings`): `retentionDays` of the function's log group (and the
+   * migration function's), one of the periods CloudWatch Logs accepts. Default: `LAMBDA_DEFAULTS.logging` (30 days).
+   */
+  logging?: Partial<LoggingSettings>;
   /** Images kept in the ECR repository. Default: 10. */
   maxImageCount?: number;
   /** Create a Function URL with `AWS_IAM` auth. Default: false. */

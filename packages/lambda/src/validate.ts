@@ -15,21 +15,21 @@ import { lambdaPhysicalNames } from './names';
  * Checks the scalar settings of LambdaComponent with the platform's shared setting rules.
  *
  * @example
- * assertLambdaSettings({ memorySize: 512, timeoutSeconds: 30, reservedConcurrency: 5, logRetentionDays: 30, maxImageCount: 10 });
+ * assertLambdaSettings({ memoryMb: 512, timeoutSeconds: 30, reservedConcurrency: 5, logRetentionDays: 30, maxImageCount: 10 });
  */
 export function assertLambdaSettings(settings: {
-  memorySize: number;
+  memoryMb: number;
   timeoutSeconds: number;
   reservedConcurrency?: number;
   logRetentionDays: number;
   maxImageCount: number;
 }): void {
-  const { memorySize, timeoutSeconds, reservedConcurrency, logRetentionDays, maxImageCount } = settings;
+  const { memoryMb, timeoutSeconds, reservedConcurrency, logRetentionDays, maxImageCount } = settings;
   const problem = firstSettingProblem([
-    ['memorySize', memorySize, lambdaMemoryProblem(memorySize)],
+    ['memoryMb', memoryMb, lambdaMemoryProblem(memoryMb)],
     ['timeoutSeconds', timeoutSeconds, lambdaTimeoutProblem(timeoutSeconds)],
     ['reservedConcurrency', String(reservedConcurrency), reservedConcurrency === undefined ? undefined : reservedConcurrencyProblem(reservedConcurrency)],
-    ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
+    ['logging.retentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
     ['maxImageCount', maxImageCount, Number.isInteger(maxImageCount) && maxImageCount >= 1 ? undefined : 'must be a positive integer'],
   ]);
   if (problem !== undefined) throw new LambdaComponentError(problem);

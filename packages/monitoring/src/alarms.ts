@@ -13,7 +13,7 @@ export interface WatchedFunction {
 /** The Aurora cluster an alarm of {@link CLUSTER_ALARMS} watches, its thresholds resolved. */
 export interface WatchedCluster {
   clusterIdentifier: pulumi.Input<string>;
-  cpuThresholdPercent: number;
+  dbCpuThresholdPercent: number;
   dbConnectionsThreshold: number;
 }
 
@@ -76,12 +76,12 @@ export const CLUSTER_ALARMS = {
       namespace: 'AWS/RDS',
       metricName: 'CPUUtilization',
       statistic: 'Average',
-      threshold: db.cpuThresholdPercent,
+      threshold: db.dbCpuThresholdPercent,
       // The writer's CPU: a cluster-wide average would halve a saturated writer's figure with an idle reader, and
       // after a failover the WRITER role moves with the new writer, so the series continues.
       dimensions: { DBClusterIdentifier: db.clusterIdentifier, Role: 'WRITER' },
       treatMissingData: TREAT_MISSING_DATA.aurora,
-      alarmDescription: `Aurora writer CPU above ${db.cpuThresholdPercent} % for 15 minutes`,
+      alarmDescription: `Aurora writer CPU above ${db.dbCpuThresholdPercent} % for 15 minutes`,
     }),
   },
   connections: {

@@ -1,12 +1,17 @@
-/** Defaults of {@link MonitoringComponent}, resolved at the top of its constructor. */
+import type { MonitoringComponentArgs } from './types';
+
+/**
+ * Defaults of {@link MonitoringComponent}, resolved at the top of its constructor; keyed by the argument names (a
+ * misspelt or renamed key does not compile).
+ */
 export const MONITORING_DEFAULTS = {
   errorThreshold: 5,
   latencyThresholdMs: 3000,
-  cpuThresholdPercent: 80,
+  dbCpuThresholdPercent: 80,
   /** 100 suits dev/staging instance classes; prod passes 200. */
   dbConnectionsThreshold: 100,
-  logRetentionDays: 30,
-} as const;
+  logging: { retentionDays: 30 },
+} as const satisfies Partial<MonitoringComponentArgs>;
 
 /** Alarm periods: 5-minute windows; latency and CPU need several in a row so one spike does not page anyone. */
 export const ALARM_SETTINGS = {

@@ -52,10 +52,10 @@ export class MonitoringComponent extends pulumi.ComponentResource {
     const { environment, environmentSuffix: suffix } = args;
     const errorThreshold = args.errorThreshold ?? MONITORING_DEFAULTS.errorThreshold;
     const latencyThresholdMs = args.latencyThresholdMs ?? MONITORING_DEFAULTS.latencyThresholdMs;
-    const cpuThresholdPercent = args.cpuThresholdPercent ?? MONITORING_DEFAULTS.cpuThresholdPercent;
+    const dbCpuThresholdPercent = args.dbCpuThresholdPercent ?? MONITORING_DEFAULTS.dbCpuThresholdPercent;
     const dbConnectionsThreshold = args.dbConnectionsThreshold ?? MONITORING_DEFAULTS.dbConnectionsThreshold;
-    const logRetentionDays = args.logRetentionDays ?? MONITORING_DEFAULTS.logRetentionDays;
-    assertMonitoringSettings({ errorThreshold, latencyThresholdMs, cpuThresholdPercent, dbConnectionsThreshold, logRetentionDays, alarmEmail: args.alarmEmail });
+    const logRetentionDays = args.logging?.retentionDays ?? MONITORING_DEFAULTS.logging.retentionDays;
+    assertMonitoringSettings({ errorThreshold, latencyThresholdMs, dbCpuThresholdPercent, dbConnectionsThreshold, logRetentionDays, alarmEmail: args.alarmEmail });
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
     assertMonitoringNames(name, environment, suffix, (args.additionalFunctions ?? []).map((fn) => fn.key));
     const topicName = MONITORING_NAMES.topic(environment, suffix);
@@ -109,7 +109,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       assertMonitoringSettings({
         errorThreshold: fn.errorThreshold ?? errorThreshold,
         latencyThresholdMs: fn.latencyThresholdMs ?? latencyThresholdMs,
-        cpuThresholdPercent,
+        dbCpuThresholdPercent,
         dbConnectionsThreshold,
         logRetentionDays,
       });
@@ -119,7 +119,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
         latencyThresholdMs: fn.latencyThresholdMs ?? latencyThresholdMs,
       });
     });
-    const cluster: WatchedCluster = { clusterIdentifier: args.clusterIdentifier, cpuThresholdPercent, dbConnectionsThreshold };
+    const cluster: WatchedCluster = { clusterIdentifier: args.clusterIdentifier, dbCpuThresholdPercent, dbConnectionsThreshold };
     const clusterAlarms = Object.fromEntries(
       (Object.keys(CLUSTER_ALARMS) as ClusterAlarm[]).map((row) => [
         row,

@@ -1,8 +1,13 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentName } from '@tap/validation';
+import type { EnvironmentName, LoggingSettings, MonitoringSettings } from '@tap/validation';
 
-/** Arguments of {@link MonitoringComponent}. */
-export interface MonitoringComponentArgs {
+/**
+ * Arguments of {@link MonitoringComponent}. Its thresholds are the fields of `MonitoringSettings` of @tap/validation
+ * (`errorThreshold`, `latencyThresholdMs`, `dbCpuThresholdPercent`, `dbConnectionsThreshold`), by the same names and
+ * documented there, so an environment's `monitoring` block passes as it is (`...config.monitoring`); each one left out
+ * takes `MONITORING_DEFAULTS`.
+ */
+export interface MonitoringComponentArgs extends Partial<MonitoringSettings> {
   /** Environment name, part of every physical name. Required. */
   environment: EnvironmentName;
   /** Suffix of every physical name. Required. */
@@ -11,14 +16,6 @@ export interface MonitoringComponentArgs {
   functionName: pulumi.Input<string>;
   /** Aurora cluster watched by the CPU and connections alarms. Required. */
   clusterIdentifier: pulumi.Input<string>;
-  /** Errors (Sum over 5 minutes) above which the Lambda errors alarm fires. Default: 5. */
-  errorThreshold?: number;
-  /** Average Duration in ms above which the latency alarm fires. Default: 3000. */
-  latencyThresholdMs?: number;
-  /** Aurora CPUUtilization (Average, %) above which the CPU alarm fires. Default: 80. */
-  cpuThresholdPercent?: number;
-  /** Aurora DatabaseConnections (Maximum) above which the connections alarm fires. Default: 100 (prod: pass 200). */
-  dbConnectionsThreshold?: number;
   /** Email subscribed to the alarm topic (needs confirming by its owner). Default: no subscription. */
   alarmEmail?: string;
   /**
@@ -26,8 +23,11 @@ export interface MonitoringComponentArgs {
    * `kms:Decrypt`, or alarms cannot publish. Default: a key created here with that policy.
    */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Retention of the application log group in days. Default: 30. */
-  logRetentionDays?: number;
+  /**
+   * The environment's logging settings (`LoggingSettings`): `retentionDays` of the application log group. Default:
+   * `MONITORING_DEFAULTS.logging` (30 days).
+   */
+  logging?: Partial<LoggingSettings>;
   /**
    * Other Lambda functions of the environment that get the same Errors and Duration alarms on the same topic
    * (e.g. the secret rotation function). Default: none.

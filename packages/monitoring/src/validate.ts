@@ -15,12 +15,12 @@ import { MonitoringComponentError } from './errors';
  * Checks the thresholds, the log retention and the email of MonitoringComponent with the platform's shared setting rules.
  *
  * @example
- * assertMonitoringSettings({ errorThreshold: 5, latencyThresholdMs: 3000, cpuThresholdPercent: 80, dbConnectionsThreshold: 100, logRetentionDays: 30 });
+ * assertMonitoringSettings({ errorThreshold: 5, latencyThresholdMs: 3000, dbCpuThresholdPercent: 80, dbConnectionsThreshold: 100, logRetentionDays: 30 });
  */
 export function assertMonitoringSettings(settings: {
   errorThreshold: number;
   latencyThresholdMs: number;
-  cpuThresholdPercent: number;
+  dbCpuThresholdPercent: number;
   dbConnectionsThreshold: number;
   logRetentionDays: number;
   alarmEmail?: string;
@@ -28,9 +28,9 @@ export function assertMonitoringSettings(settings: {
   const problem = firstSettingProblem([
     ['errorThreshold', settings.errorThreshold, errorThresholdProblem(settings.errorThreshold)],
     ['latencyThresholdMs', settings.latencyThresholdMs, positiveThresholdProblem(settings.latencyThresholdMs)],
-    ['cpuThresholdPercent', settings.cpuThresholdPercent, percentThresholdProblem(settings.cpuThresholdPercent)],
+    ['dbCpuThresholdPercent', settings.dbCpuThresholdPercent, percentThresholdProblem(settings.dbCpuThresholdPercent)],
     ['dbConnectionsThreshold', settings.dbConnectionsThreshold, positiveThresholdProblem(settings.dbConnectionsThreshold)],
-    ['logRetentionDays', settings.logRetentionDays, logRetentionProblem(settings.logRetentionDays)],
+    ['logging.retentionDays', settings.logRetentionDays, logRetentionProblem(settings.logRetentionDays)],
   ]);
   if (problem !== undefined) throw new MonitoringComponentError(problem);
   if (settings.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(settings.alarmEmail)) {

@@ -1,4 +1,8 @@
-/** Defaults of {@link SecretsComponent}, resolved at the top of its constructor. */
+/**
+ * Defaults of {@link SecretsComponent}, resolved at the top of its constructor (`logRetentionDays`: of `logging.retentionDays`).
+ * The rotation function's bundle includes this object (it reads `excludeCharacters`): a change here changes the
+ * function's code hash in every environment, so its shape stays as it is.
+ */
 export const SECRETS_DEFAULTS = {
   /** The payment processor's least-privilege role, the one the rotation function rotates. */
   username: 'tap_app',

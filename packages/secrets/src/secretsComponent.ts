@@ -54,7 +54,7 @@ export class SecretsComponent extends pulumi.ComponentResource {
     const username = args.username ?? SECRETS_DEFAULTS.username;
     const rotationDays = args.rotationDays ?? SECRETS_DEFAULTS.rotationDays;
     const reservedConcurrency = args.rotationReservedConcurrency ?? SECRETS_DEFAULTS.rotationReservedConcurrency;
-    const logRetentionDays = args.logRetentionDays ?? SECRETS_DEFAULTS.logRetentionDays;
+    const logRetentionDays = args.logging?.retentionDays ?? SECRETS_DEFAULTS.logRetentionDays;
     const excludeCharacters = args.excludeCharacters ?? SECRETS_DEFAULTS.excludeCharacters;
     const tags = args.tags ?? {};
     assertSecretsSettings({ username, rotationDays, reservedConcurrency, logRetentionDays });

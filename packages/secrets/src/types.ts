@@ -1,8 +1,12 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentName } from '@tap/validation';
+import type { EnvironmentName, LoggingSettings, SecretsSettings } from '@tap/validation';
 
-/** Arguments of {@link SecretsComponent}. */
-export interface SecretsComponentArgs {
+/**
+ * Arguments of {@link SecretsComponent}. Its settings are the fields of `SecretsSettings` of @tap/validation
+ * (`rotationDays`), by the same names and documented there, so an environment's `secrets` block passes as it is
+ * (`...config.secrets`); each one left out takes `SECRETS_DEFAULTS`.
+ */
+export interface SecretsComponentArgs extends Partial<SecretsSettings> {
   /** Environment name, part of every physical name. Required. */
   environment: EnvironmentName;
   /** Suffix of every physical name (lowercase letters, digits, single hyphens). Required. */
@@ -26,14 +30,15 @@ export interface SecretsComponentArgs {
   dbname: pulumi.Input<string>;
   /** Database user whose password the secret holds and rotation changes. Default: `tap_app`. */
   username?: string;
-  /** Days between automatic rotations, 1–1000. Default: 30 (every environment). */
-  rotationDays?: number;
   /** Code of the rotation function. Default: `FileArchive` of the bundle this package ships (`rotation/index.js`). */
   rotationCode?: pulumi.asset.Archive;
   /** Reserved concurrent executions of the rotation function (≥ 1). Default: 1. */
   rotationReservedConcurrency?: number;
-  /** Retention of the rotation function's log group in days. Default: 30. */
-  logRetentionDays?: number;
+  /**
+   * The environment's logging settings (`LoggingSettings`): `retentionDays` of the rotation function's log group.
+   * Default: `SECRETS_DEFAULTS.logRetentionDays` (30).
+   */
+  logging?: Partial<LoggingSettings>;
   /** Characters new passwords must not contain (`EXCLUDE_CHARACTERS`). Default: space, `"`, `'`, `\`, `/`, `@`, `:`. */
   excludeCharacters?: string;
   /**

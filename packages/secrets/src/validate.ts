@@ -27,7 +27,7 @@ export function assertSecretsSettings(settings: {
   const problem = firstSettingProblem([
     ['rotationDays', rotationDays, rotationDaysProblem(rotationDays)],
     ['rotationReservedConcurrency', reservedConcurrency, reservedConcurrencyProblem(reservedConcurrency)],
-    ['logRetentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
+    ['logging.retentionDays', logRetentionDays, logRetentionProblem(logRetentionDays)],
   ]);
   if (problem !== undefined) throw new SecretsComponentError(problem);
   // PostgreSQL identifiers are at most 63 bytes; anything longer is silently truncated, so the secret would lie.

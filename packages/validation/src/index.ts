@@ -34,10 +34,16 @@ export type { Feed, FeedKind, FeedsNone, Setting, SettingFeeds, SettingType, Set
 export type {
   ConfigPath,
   ConfigValue,
+  DatabaseSettings,
+  EncryptionSettings,
   EnvironmentConfig,
   EnvironmentName,
   EnvironmentProfile,
   FieldPolicy,
+  LambdaSettings,
+  LoggingSettings,
+  MonitoringSettings,
+  SecretsSettings,
   ValidationIssue,
 } from './types';
 export { AWS_NAME_LIMITS } from './limits';

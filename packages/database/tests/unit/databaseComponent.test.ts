@@ -1,5 +1,6 @@
 import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
-import { DatabaseComponent, DatabaseComponentError, databaseKeyPolicy } from '../../src';
+import { environmentProfile } from '@tap/validation';
+import { DatabaseComponent, DatabaseComponentError, databaseKeyPolicy, type DatabaseComponentArgs } from '../../src';
 
 const mocks = installMocks();
 const CLUSTER = 'aws:rds/cluster:Cluster';
@@ -171,7 +172,7 @@ describe('DatabaseComponent options', () => {
 });
 
 describe('DatabaseComponent rejects unsafe or invalid arguments', () => {
-  const make = (extra: object) => () =>
+  const make = (extra: Partial<DatabaseComponentArgs>) => () =>
     new DatabaseComponent('db-bad', { ...base, environment: 'dev', environmentSuffix: 'bad', ...extra });
 
   it.each([
@@ -179,11 +180,11 @@ describe('DatabaseComponent rejects unsafe or invalid arguments', () => {
     [{ ingressCidrBlocks: ['::/0'] }, 'ingressCidrBlocks contains ::/0'],
     [{ engineVersion: '15' }, 'engineVersion "15" must be an exact major.minor version'],
     [{ instanceCount: 0 }, 'instanceCount must be an integer from 1 to 16, got 0'],
-    [{ backupRetentionPeriod: 0 }, 'backupRetentionPeriod must be an integer from 1 to 35 days, got 0'],
+    [{ backupRetentionDays: 0 }, 'backupRetentionDays must be an integer from 1 to 35 days, got 0'],
     [{ instanceCount: 17 }, 'instanceCount must be an integer from 1 to 16, got 17'],
     // CloudWatch Logs accepts only its listed periods: the shared rule refuses 31, which the component used to accept.
-    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
-    [{ backupRetentionPeriod: 36 }, 'got 36'],
+    [{ logging: { retentionDays: 31 } }, 'logging.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ backupRetentionDays: 36 }, 'got 36'],
   ])('%j', (extra, message) => {
     expect(make(extra)).toThrow(DatabaseComponentError);
     expect(make(extra)).toThrow(message);
@@ -191,6 +192,47 @@ describe('DatabaseComponent rejects unsafe or invalid arguments', () => {
 
   it('rejects a bad suffix through the naming rule', () => {
     expect(make({ environmentSuffix: 'Bad_Suffix' })).toThrow('environment suffix "Bad_Suffix"');
+  });
+});
+
+describe('DatabaseComponent takes an environment\'s database and logging blocks as they are', () => {
+  it('sets each DatabaseSettings field on the resources it names, by the setting\'s own name', async () => {
+    // Prepare: prod's blocks with the parity values moved off the component's defaults, so each must come from here.
+    const prod = environmentProfile('prod', 'blk');
+    const database = { ...prod.database, backupRetentionDays: 14 };
+
+    // Act
+    const db = new DatabaseComponent('db-block', { ...base, environment: 'prod', environmentSuffix: 'blk', ...database, logging: { retentionDays: 60 } });
+    await valueOf(db.endpoint);
+    await flush(mocks);
+
+    // Assess
+    const cluster = one(mocks, 'db-block', CLUSTER).inputs;
+    expect(cluster.backupRetentionPeriod).toBe(14);
+    expect(cluster.deletionProtection).toBe(true);
+    expect(cluster.skipFinalSnapshot).toBe(false);
+    expect(ofType(mocks, 'db-block', INSTANCE).map((i) => i.inputs.instanceClass)).toEqual(['db.r6g.large', 'db.r6g.large']);
+    expect(one(mocks, 'db-block', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(60);
+  });
+
+  it('does not compile with a setting under another name, which it would ignore at run time', async () => {
+    // Prepare: object literals are checked for excess properties (ts-jest type-checks this file), so a setting under
+    // AWS's or the old argument name is a compile error rather than a silently ignored field.
+    // One literal each: TypeScript names only the first excess property of a literal.
+    // @ts-expect-error the setting is backupRetentionDays (AWS calls the property backupRetentionPeriod)
+    const backup = { backupRetentionPeriod: 14 } satisfies Partial<DatabaseComponentArgs>;
+    // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`
+    const logs = { logRetentionDays: 60 } satisfies Partial<DatabaseComponentArgs>;
+    const misnamed: DatabaseComponentArgs = { ...base, environment: 'dev', environmentSuffix: 'old', ...backup, ...logs };
+
+    // Act
+    const db = new DatabaseComponent('db-old', misnamed);
+    await valueOf(db.endpoint);
+    await flush(mocks);
+
+    // Assess: the defaults, not the misnamed values
+    expect(one(mocks, 'db-old', CLUSTER).inputs.backupRetentionPeriod).toBe(7);
+    expect(one(mocks, 'db-old', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(30);
   });
 });
 

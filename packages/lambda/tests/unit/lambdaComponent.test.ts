@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT_ID, ECR_PASSWORD, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
+import { environmentProfile } from '@tap/validation';
 import { LambdaComponent, LambdaComponentError, contentTag } from '../../src';
 import type { LambdaComponentArgs } from '../../src';
 
@@ -40,12 +41,12 @@ describe.each([
   ['dev', '001', 512, 30, 5],
   ['staging', 'stg', 1024, 30, 20],
   ['prod', 'p01', 2048, 60, 100],
-] as const)('LambdaComponent in %s', (environment, suffix, memorySize, timeoutSeconds, reservedConcurrency) => {
+] as const)('LambdaComponent in %s', (environment, suffix, memoryMb, timeoutSeconds, reservedConcurrency) => {
   const prefix = `fn-${environment}`;
   let fn: LambdaComponent;
 
   beforeAll(async () => {
-    fn = new LambdaComponent(prefix, args({ environment, environmentSuffix: suffix, memorySize, timeoutSeconds, reservedConcurrency }));
+    fn = new LambdaComponent(prefix, args({ environment, environmentSuffix: suffix, memoryMb, timeoutSeconds, reservedConcurrency }));
     await valueOf(fn.functionArn);
     await flush(mocks);
   });
@@ -91,7 +92,7 @@ describe.each([
   it('configures memory, timeout, reserved concurrency, VPC and environment', () => {
     const inputs = one(mocks, prefix, FN).inputs;
     expect(inputs.name).toBe(`payment-processor-${environment}-${suffix}`);
-    expect(inputs.memorySize).toBe(memorySize);
+    expect(inputs.memorySize).toBe(memoryMb);
     expect(inputs.timeout).toBe(timeoutSeconds);
     expect(inputs.reservedConcurrentExecutions).toBe(reservedConcurrency);
     expect(inputs.vpcConfig).toEqual({ subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'], securityGroupIds: [`${prefix}-sg-id`] });
@@ -264,14 +265,53 @@ describe('LambdaComponent with migrations', () => {
   });
 });
 
+describe('LambdaComponent takes an environment\'s lambda and logging blocks as they are', () => {
+  it('sets memoryMb, timeoutSeconds and reservedConcurrency by the settings\' own names, and the log retention', async () => {
+    // Prepare: prod's block, vcpu included (a config records it; the component has no use for it)
+    const prod = environmentProfile('prod', 'blk');
+    const lambda = { ...prod.lambda, timeoutSeconds: 45 };
+
+    // Act
+    const fn = new LambdaComponent('fn-block', args({ environment: 'prod', environmentSuffix: 'blk', ...lambda, logging: { retentionDays: 60 } }));
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+
+    // Assess
+    const inputs = one(mocks, 'fn-block', FN).inputs;
+    expect(inputs.memorySize).toBe(4096);
+    expect(inputs.timeout).toBe(45);
+    expect(inputs.reservedConcurrentExecutions).toBe(50);
+    expect(one(mocks, 'fn-block', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(60);
+  });
+
+  it('does not compile with a setting under another name, which it would ignore at run time', async () => {
+    // Prepare: one literal each (TypeScript names only the first excess property of a literal; ts-jest type-checks this file)
+    // @ts-expect-error the setting is memoryMb (AWS calls the property memorySize)
+    const memory = { memorySize: 1024 } satisfies Partial<LambdaComponentArgs>;
+    // @ts-expect-error Lambda has no CPU setting: a vCPU count would promise what memory alone decides
+    const cpu = { vcpu: 2 } satisfies Partial<LambdaComponentArgs>;
+    // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`
+    const logs = { logRetentionDays: 60 } satisfies Partial<LambdaComponentArgs>;
+
+    // Act
+    const fn = new LambdaComponent('fn-old', args({ environmentSuffix: 'old', ...memory, ...cpu, ...logs }));
+    await valueOf(fn.functionArn);
+    await flush(mocks);
+
+    // Assess: the defaults, not the misnamed values
+    expect(one(mocks, 'fn-old', FN).inputs.memorySize).toBe(512);
+    expect(one(mocks, 'fn-old', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(30);
+  });
+});
+
 describe('LambdaComponent rejects invalid arguments', () => {
   it.each([
-    [{ memorySize: 64 }, 'memorySize must be an integer from 128 to 10240 MB, got 64'],
+    [{ memoryMb: 64 }, 'memoryMb must be an integer from 128 to 10240 MB, got 64'],
     [{ timeoutSeconds: 901 }, 'timeoutSeconds must be an integer from 1 to 900 seconds, got 901'],
     [{ reservedConcurrency: -1 }, 'reservedConcurrency must be a positive integer (0 would throttle every invocation), got -1'],
     // 0 switches the function off: the shared rule refuses it, where the component used to accept it.
     [{ reservedConcurrency: 0 }, 'reservedConcurrency must be a positive integer (0 would throttle every invocation), got 0'],
-    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ logging: { retentionDays: 31 } }, 'logging.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ maxImageCount: 0 }, 'maxImageCount must be a positive integer, got 0'],
     [{ imageTag: 'latest' }, 'imageTag "latest" must be a valid Docker tag other than "latest"'],
     [{ buildContext: 'nonexistent/ctx' }, 'build context nonexistent/ctx does not exist'],
@@ -283,6 +323,6 @@ describe('LambdaComponent rejects invalid arguments', () => {
   });
 
   it('accepts the limits of the shared rules', () => {
-    expect(() => new LambdaComponent('fn-edge', args({ environmentSuffix: 'edge', timeoutSeconds: 900, memorySize: 128, reservedConcurrency: 1 }))).not.toThrow();
+    expect(() => new LambdaComponent('fn-edge', args({ environmentSuffix: 'edge', timeoutSeconds: 900, memoryMb: 128, reservedConcurrency: 1 }))).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import { ACCOUNT_ID, REGION, flush, installMocks, ofType, one, valueOf } from '@tap/pulumi-testing';
-import { MonitoringComponent, MonitoringComponentError } from '../../src';
+import { environmentProfile } from '@tap/validation';
+import { MonitoringComponent, MonitoringComponentError, type MonitoringComponentArgs } from '../../src';
 
 const mocks = installMocks();
 const ALARM = 'aws:cloudwatch/metricAlarm:MetricAlarm';
@@ -120,15 +121,51 @@ describe('MonitoringComponent options', () => {
     [{ latencyThresholdMs: Number.NaN }, 'latencyThresholdMs must be a positive integer, got NaN'],
     [{ latencyThresholdMs: 0 }, 'latencyThresholdMs must be a positive integer, got 0'],
     [{ dbConnectionsThreshold: 0 }, 'dbConnectionsThreshold must be a positive integer, got 0'],
-    [{ cpuThresholdPercent: 120 }, 'cpuThresholdPercent must be an integer from 1 to 99 (percent), got 120'],
-    [{ cpuThresholdPercent: 100 }, 'cpuThresholdPercent must be an integer from 1 to 99 (percent), got 100'],
-    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ dbCpuThresholdPercent: 120 }, 'dbCpuThresholdPercent must be an integer from 1 to 99 (percent), got 120'],
+    [{ dbCpuThresholdPercent: 100 }, 'dbCpuThresholdPercent must be an integer from 1 to 99 (percent), got 100'],
+    [{ logging: { retentionDays: 31 } }, 'logging.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ alarmEmail: 'not-an-email' }, 'alarmEmail "not-an-email" is not an email address'],
   ])('rejects %j', (extra, message) => {
     const make = () =>
       new MonitoringComponent('mon-bad', { environment: 'dev', environmentSuffix: 'bad', functionName: 'f', clusterIdentifier: 'c', ...extra });
     expect(make).toThrow(MonitoringComponentError);
     expect(make).toThrow(message);
+  });
+});
+
+describe('MonitoringComponent takes an environment\'s monitoring and logging blocks as they are', () => {
+  const watched = { environment: 'prod', environmentSuffix: 'blk', functionName: 'fn', clusterIdentifier: 'cluster' } as const;
+
+  it('sets each threshold of MonitoringSettings on its alarm, by the setting\'s own name, and the log retention', async () => {
+    // Prepare: prod's block, the CPU threshold moved off the default so it must come from here
+    const monitoring = { ...environmentProfile('prod', 'blk').monitoring, dbCpuThresholdPercent: 70 };
+
+    // Act
+    const mon = new MonitoringComponent('mon-block', { ...watched, ...monitoring, logging: { retentionDays: 60 } });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+
+    // Assess
+    const alarms = alarmsOf('mon-block');
+    expect([alarms.Errors.threshold, alarms.Duration.threshold, alarms.CPUUtilization.threshold, alarms.DatabaseConnections.threshold]).toEqual([3, 2000, 70, 200]);
+    expect(one(mocks, 'mon-block', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(60);
+  });
+
+  it('does not compile with a setting under another name, which it would ignore at run time', async () => {
+    // Prepare: one literal each (TypeScript names only the first excess property of a literal; ts-jest type-checks this file)
+    // @ts-expect-error the setting is dbCpuThresholdPercent
+    const cpu = { cpuThresholdPercent: 70 } satisfies Partial<MonitoringComponentArgs>;
+    // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`
+    const logs = { logRetentionDays: 60 } satisfies Partial<MonitoringComponentArgs>;
+
+    // Act
+    const mon = new MonitoringComponent('mon-old', { ...watched, environmentSuffix: 'old', ...cpu, ...logs });
+    await valueOf(mon.topicArn);
+    await flush(mocks);
+
+    // Assess: the defaults, not the misnamed values
+    expect(alarmsOf('mon-old').CPUUtilization.threshold).toBe(80);
+    expect(one(mocks, 'mon-old', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(30);
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT_ID, REGION, flush, ofType, one, valueOf } from '@tap/pulumi-testing';
-import { ResourceNameError, VPC_NETWORK_INTERFACE_ACTIONS } from '@tap/validation';
+import { ResourceNameError, VPC_NETWORK_INTERFACE_ACTIONS, environmentProfile } from '@tap/validation';
 import { INITIAL_PASSWORD, installSecretsMocks } from '../helpers/pulumiMocks';
 import { SECRETS_DEFAULTS, SecretsComponent, SecretsComponentError, defaultRotationCodeDir } from '../../src';
 import type { SecretsComponentArgs } from '../../src';
@@ -244,7 +244,7 @@ describe('SecretsComponent options', () => {
       username: 'o\'brien',
       excludeCharacters: '"\\',
       rotationReservedConcurrency: 2,
-      logRetentionDays: 90,
+      logging: { retentionDays: 90 },
       httpsEgressCidrBlocks: ['10.1.0.0/24', '10.1.1.0/24'],
       tags: { team: 'platform' },
     });
@@ -262,15 +262,43 @@ describe('SecretsComponent options', () => {
   });
 });
 
+describe('SecretsComponent takes an environment\'s secrets and logging blocks as they are', () => {
+  it('rotates every rotationDays of the block and keeps the rotation logs for logging.retentionDays', async () => {
+    // Prepare: dev's blocks, moved off the component's defaults so each value must come from here
+    const dev = environmentProfile('dev', 'blk');
+    const secrets = { ...dev.secrets, rotationDays: 14 };
+    const logging = { ...dev.logging, retentionDays: 60 };
+
+    // Act
+    await build('sec-block', { environmentSuffix: 'blk', ...secrets, logging });
+
+    // Assess
+    expect(one(mocks, 'sec-block', 'aws:secretsmanager/secretRotation:SecretRotation').inputs.rotationRules).toEqual({ automaticallyAfterDays: 14 });
+    expect(one(mocks, 'sec-block', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(60);
+  });
+
+  it('does not compile with log retention outside the logging block, which it would ignore at run time', async () => {
+    // Prepare (ts-jest type-checks this file)
+    // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`
+    const logs = { logRetentionDays: 60 } satisfies Partial<SecretsComponentArgs>;
+
+    // Act
+    await build('sec-old', { environmentSuffix: 'old', ...logs });
+
+    // Assess: the default, not the misnamed value
+    expect(one(mocks, 'sec-old', 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays).toBe(30);
+  });
+});
+
 describe('SecretsComponent rejects invalid arguments', () => {
   it.each([
     [{ rotationDays: 0 }, 'rotationDays must be an integer from 1 to 1000 days, got 0'],
     [{ rotationDays: 1001 }, 'rotationDays must be an integer from 1 to 1000 days, got 1001'],
     [{ rotationDays: 2.5 }, 'rotationDays must be an integer from 1 to 1000 days, got 2.5'],
     [{ rotationReservedConcurrency: 0 }, 'rotationReservedConcurrency must be a positive integer (0 would throttle every invocation), got 0'],
-    [{ logRetentionDays: 0 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ logging: { retentionDays: 0 } }, 'logging.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     // CloudWatch Logs accepts only its listed periods: the shared rule refuses 31, which the component used to accept.
-    [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
+    [{ logging: { retentionDays: 31 } }, 'logging.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60'],
     [{ username: '' }, 'username must be 1 to 63 bytes'],
     [{ username: 'u'.repeat(64) }, 'username must be 1 to 63 bytes'],
   ])('%j', (overrides, message) => {
