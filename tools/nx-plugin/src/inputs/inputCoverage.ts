@@ -2,9 +2,9 @@ import type { ProjectGraph } from '@nx/devkit';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCS_TESTS } from '../docs';
 import { HashPlanInspector } from 'nx/src/hasher/hash-plan-inspector';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import { DOCS_TESTS } from '../docs';
 import { testReads, type TestRead } from './testReads';
 
 /** What a task reads by Nx's account: its input files, and the tasks it waits for (dependencies included). */
@@ -104,10 +104,10 @@ function unknowable(read: TestRead, roots: Set<string>): boolean {
 }
 
 /**
- * The reads of `project`'s tests that its `target` task (`test` or `docs`, see `testSources`) does not account for: a workspace file read (or under a folder
- * read) that is not among the task's inputs, so a change to it replays a cached result; or a build output read whose
- * build the task does not depend on, so it may read a stale or missing one. Reads that name no particular files (see
- * `unknowable`) are left out.
+ * The reads of `project`'s tests that its `target` task (`test` or `docs`, see `testSources`) does not account for: a
+ * workspace file read (or under a folder read) that is not among the task's inputs, so a change to it replays a cached
+ * result; or a build output read whose build the task does not depend on, so it may read a stale or missing one. Reads
+ * that name no particular files (see `unknowable`) are left out.
  *
  * @example
  * const problems = uncoveredReads(graph, '/repo', 'tap-stack', 'test', await taskInputs(graph, '/repo', 'tap-stack', 'test'), files);
