@@ -15,4 +15,6 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // tests/docs read READMEs: the inferred `docs` target runs them (tools/nx-plugin/src/docs.ts), so `test` hashes no README.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/docs/'],
 };

@@ -8,12 +8,14 @@ import {
 } from '@nx/devkit';
 import { dirname } from 'node:path';
 import { requestedRun, unknownConfigurations } from './configurations';
+import { docsTargets } from './docs';
 import { pulumiTargets } from './pulumi';
 import { typecheckTargets } from './typecheck';
 
 /**
  * Infers workspace targets from files on disk, so every project gets them without copy-pasted blocks:
  * - `typecheck` for every project with a `tsconfig.lib.json`;
+ * - `docs` for every project with a `tests/docs` folder (the tests that read READMEs);
  * - `preview`, `deploy`, `refresh`, `destroy` (configurations per `Pulumi.<stack>.yaml`) for every Pulumi app.
  */
 export const createNodesV2: CreateNodesV2 = [
@@ -24,6 +26,7 @@ export const createNodesV2: CreateNodesV2 = [
         const root = dirname(file);
         const targets: Record<string, TargetConfiguration> = {
           ...typecheckTargets(root, ctx.workspaceRoot),
+          ...docsTargets(root, ctx.workspaceRoot),
           ...pulumiTargets(root, ctx.workspaceRoot),
         };
         return Object.keys(targets).length === 0 ? {} : { projects: { [root]: { targets } } };

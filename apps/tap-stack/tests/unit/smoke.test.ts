@@ -6,7 +6,7 @@ import { AWS_NAME_LIMITS, maxEnvironmentSuffixLength, nameLimitBreach, type Envi
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join, relative } from 'node:path';
+import { basename, delimiter, join, relative } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { environmentOfStack } from '../../src/config';
 import type { PreflightReport } from '../../src/preflight';
@@ -93,7 +93,8 @@ interface Scenario {
 /** A copy of the Pulumi project folder: the temporary stack's config file is written there, never into the checkout. */
 function projectCopy(): string {
   const app = tempDir('smoke-app');
-  for (const file of ['Pulumi.yaml', 'Pulumi.dev.yaml', 'drift-ignore.json']) copyFileSync(join(APP, file), join(app, file));
+  // Each file named whole, so tools/nx-plugin's input check sees exactly these reads, not all of apps/tap-stack.
+  for (const file of [join(APP, 'Pulumi.yaml'), join(APP, 'Pulumi.dev.yaml'), join(APP, 'drift-ignore.json')]) copyFileSync(file, join(app, basename(file)));
   return app;
 }
 

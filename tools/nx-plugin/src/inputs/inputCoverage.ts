@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HashPlanInspector } from 'nx/src/hasher/hash-plan-inspector';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import { DOCS_TESTS } from '../docs';
 import { testReads, type TestRead } from './testReads';
 
 /** What a task reads by Nx's account: its input files, and the tasks it waits for (dependencies included). */
@@ -52,8 +53,12 @@ export function workspaceFiles(workspaceRoot: string): string[] {
   return listed.stdout.split('\0').filter(Boolean);
 }
 
-/** Every `.ts` file under `<root>/tests`, where the workspace keeps tests, fixtures and their helpers. */
-export function testSources(workspaceRoot: string, root: string): string[] {
+/**
+ * The `.ts` files under `<root>/tests` (where the workspace keeps tests, fixtures and their helpers) that `target` runs:
+ * `docs` those under `tests/docs`, any other target (`test`) the rest.
+ */
+export function testSources(workspaceRoot: string, root: string, target: string): string[] {
+  const docs = join(workspaceRoot, root, DOCS_TESTS);
   const walk = (dir: string): string[] => {
     let entries: string[];
     try {
@@ -63,11 +68,11 @@ export function testSources(workspaceRoot: string, root: string): string[] {
     }
     return entries.flatMap((entry) => {
       const path = join(dir, entry);
-      if (entry === 'node_modules' || entry === 'dist') return [];
+      if (entry === 'node_modules' || entry === 'dist' || (target !== 'docs' && path === docs)) return [];
       return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
     });
   };
-  return walk(join(workspaceRoot, root, 'tests'));
+  return walk(target === 'docs' ? docs : join(workspaceRoot, root, 'tests'));
 }
 
 /** What each project's `build` writes (its `outputs`), relative to the workspace. */
@@ -99,21 +104,21 @@ function unknowable(read: TestRead, roots: Set<string>): boolean {
 }
 
 /**
- * The reads of `project`'s tests that its `target` task does not account for: a workspace file read (or under a folder
- * read) that is not among the task's inputs, so a change to it replays a cached result; or a build output read whose
- * build the task does not depend on, so it may read a stale or missing one. Reads that name no particular files (see
- * `unknowable`) are left out.
+ * The reads of `project`'s tests that its `target` task (`test` or `docs`, see `testSources`) does not account for: a
+ * workspace file read (or under a folder read) that is not among the task's inputs, so a change to it replays a cached
+ * result; or a build output read whose build the task does not depend on, so it may read a stale or missing one. Reads
+ * that name no particular files (see `unknowable`) are left out.
  *
  * @example
- * const problems = uncoveredReads(graph, '/repo', 'tap-stack', await taskInputs(graph, '/repo', 'tap-stack', 'test'), files);
+ * const problems = uncoveredReads(graph, '/repo', 'tap-stack', 'test', await taskInputs(graph, '/repo', 'tap-stack', 'test'), files);
  */
-export function uncoveredReads(graph: ProjectGraph, workspaceRoot: string, project: string, inputs: TaskInputs, files: string[]): UncoveredRead[] {
+export function uncoveredReads(graph: ProjectGraph, workspaceRoot: string, project: string, target: string, inputs: TaskInputs, files: string[]): UncoveredRead[] {
   const node = graph.nodes[project];
   if (!node) throw new Error(`no project ${project}`);
   const builds = buildOutputs(graph);
   const roots = new Set(Object.values(graph.nodes).map((n) => n.data.root));
   const problems: UncoveredRead[] = [];
-  for (const source of testSources(workspaceRoot, node.data.root)) {
+  for (const source of testSources(workspaceRoot, node.data.root, target)) {
     for (const read of testReads(source, workspaceRoot)) {
       const build = builds.find((b) => under(read.path, b.output));
       if (build) {

@@ -3,22 +3,31 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { taskInputs, uncoveredReads, workspaceFiles } from '../../src/inputs/inputCoverage';
+import { taskInputs, testSources, uncoveredReads, workspaceFiles } from '../../src/inputs/inputCoverage';
 import type { TaskHashes } from '../../src/inputs/taskHashes';
 import { testReads } from '../../src/inputs/testReads';
 
 /*
  * Nx replays a cached result when none of a task's inputs changed. A test that reads a file outside its inputs (another
  * project's fixture, a root file) passes from the cache after that file broke; one that runs a build output its task does
- * not depend on reads a stale one. These tests hold every project's `test` task to what its tests read, and check with
- * Nx's own hasher that an edit reaches exactly the tasks that read it.
+ * not depend on reads a stale one. These tests hold every project's `test` and `docs` tasks to what their tests read,
+ * and check with Nx's own hasher that an edit reaches exactly the tasks that read it.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 /** The fixtures of @tap/manifest that tap-stack's drift-gate tests hand to tap-drift. */
 const MANIFEST_FIXTURE = 'packages/manifest/tests/fixtures/synth/prod/manifest.json';
-const VALIDATION_README = 'packages/validation/README.md';
-/** Tests that check every README (its code examples compile, its links hold): a README edit must run them again. */
-const README_READERS = ['nx-plugin:test'];
+/**
+ * READMEs, each with the `docs` tasks that read it (tests/docs): nx-plugin's compiles the examples of every README,
+ * manifest's holds its API section to its exports and both its and tap-stack's README to `npx --no-install`, tap-stack's
+ * holds its README to preflight's AWS calls and the nightly workflow.
+ */
+const README_READERS: Record<string, string[]> = {
+  'README.md': ['nx-plugin:docs'],
+  'packages/validation/README.md': ['nx-plugin:docs'],
+  'packages/manifest/README.md': ['manifest:docs', 'nx-plugin:docs'],
+  'apps/tap-stack/README.md': ['manifest:docs', 'nx-plugin:docs', 'tap-stack:docs'],
+};
+const READMES = Object.keys(README_READERS);
 
 const created: string[] = [];
 afterAll(() => created.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -76,30 +85,47 @@ describe('what tests read, found in their sources', () => {
   });
 });
 
-describe('every test task accounts for what its tests read', () => {
+describe('every test and docs task accounts for what its tests read', () => {
   let graph: ProjectGraph;
 
   beforeAll(async () => {
     graph = await createProjectGraphAsync({ exitOnError: false });
   }, 120_000);
 
-  it('each workspace file a test reads is an input of its test task, and each build output it reads is built first', async () => {
+  it.each(['test', 'docs'])('each workspace file a test of %s reads is an input of that task, and each build output it reads is built first', async (target) => {
     // Prepare
     const files = workspaceFiles(WORKSPACE);
-    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.['test']);
+    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.[target]);
 
     // Act
     const problems: string[] = [];
     for (const project of projects) {
-      const inputs = await taskInputs(graph, WORKSPACE, project.name, 'test');
-      for (const { read, missing, why } of uncoveredReads(graph, WORKSPACE, project.name, inputs, files)) {
-        problems.push(`${read.source}:${read.line} reads ${read.path || '.'}: ${why} of ${project.name}:test (${missing.slice(0, 3).join(', ')})`);
+      const inputs = await taskInputs(graph, WORKSPACE, project.name, target);
+      for (const { read, missing, why } of uncoveredReads(graph, WORKSPACE, project.name, target, inputs, files)) {
+        problems.push(`${read.source}:${read.line} reads ${read.path || '.'}: ${why} of ${project.name}:${target} (${missing.slice(0, 3).join(', ')})`);
       }
     }
 
-    // Assess: on failure, add the files to the project's test inputs (project.json) or make the build a dependency.
-    expect(problems).toEqual([]);
+    // Assess: on failure, add the files to the target's inputs (project.json) or make the build a dependency.
+    expect([projects.length > 0, problems]).toEqual([true, []]);
   }, 120_000);
+});
+
+describe('which tests each target runs', () => {
+  it('test leaves tests/docs out; docs takes only tests/docs', () => {
+    // Prepare: a project with a unit test, a docs test and a helper beside them.
+    const root = tempDir('sources');
+    write(root, 'packages/a/tests/unit/a.test.ts', '');
+    write(root, 'packages/a/tests/docs/readme.test.ts', '');
+    write(root, 'packages/a/tests/helper.ts', '');
+
+    // Act
+    const of = (target: string) => testSources(root, 'packages/a', target).map((file) => file.slice(root.length + 1)).sort();
+
+    // Assess
+    expect(of('test')).toEqual(['packages/a/tests/helper.ts', 'packages/a/tests/unit/a.test.ts']);
+    expect(of('docs')).toEqual(['packages/a/tests/docs/readme.test.ts']);
+  });
 });
 
 describe("Nx's task hashes over a copy of the workspace", () => {
@@ -119,12 +145,12 @@ describe("Nx's task hashes over a copy of the workspace", () => {
     symlinkSync(join(WORKSPACE, 'node_modules'), join(copy, 'node_modules'), 'dir');
     // The outer Nx run's variables name this workspace; the copy is its own.
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('JEST_')));
-    const steps = JSON.stringify([[MANIFEST_FIXTURE], [VALIDATION_README]]);
+    const steps = JSON.stringify([[MANIFEST_FIXTURE], ...READMES.map((readme) => [readme])]);
 
-    // Act: hashes as the copy is, after the fixture edit, after the README edit too.
+    // Act: hashes as the copy is, after the fixture edit, then after each README edit on top.
     const run = spawnSync(
       process.execPath,
-      ['-r', '@swc-node/register', '-e', `require('./tools/nx-plugin/src/inputs/taskHashes').hashesAfterEdits(['build', 'typecheck', 'test'], ${steps}).then((h) => console.log(JSON.stringify(h)))`],
+      ['-r', '@swc-node/register', '-e', `require('./tools/nx-plugin/src/inputs/taskHashes').hashesAfterEdits(['build', 'typecheck', 'test', 'docs'], ${steps}).then((h) => console.log(JSON.stringify(h)))`],
       { cwd: copy, encoding: 'utf8', env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 16 * 1024 * 1024 },
     );
     expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
@@ -136,10 +162,15 @@ describe("Nx's task hashes over a copy of the workspace", () => {
     expect(changed(hashes[0], hashes[1])).toEqual(expect.arrayContaining(['tap-stack:test', 'manifest:test']));
   });
 
-  it('a README-only edit keeps every build, typecheck and test hash, except the tests that check READMEs', () => {
-    // Assess: the README checks do see the edit, so the unchanged hashes are not blindness of the hasher.
-    const edited = changed(hashes[1], hashes[2]);
-    expect(edited).toEqual(expect.arrayContaining(README_READERS));
-    expect(edited.filter((task) => !README_READERS.includes(task))).toEqual([]);
+  it.each(READMES)('a README-only edit of %s keeps every build, typecheck and test hash; the docs tasks that read it run again', (readme) => {
+    // Prepare: the hashes before and after this README's edit (step 0 is the copy as it is, step 1 the fixture edit).
+    const step = READMES.indexOf(readme) + 2;
+
+    // Act
+    const edited = changed(hashes[step - 1], hashes[step]);
+
+    // Assess: the docs tasks do see the edit, so the unchanged hashes are not blindness of the hasher.
+    expect(edited.filter((task) => !task.endsWith(':docs'))).toEqual([]);
+    expect(edited.filter((task) => task.endsWith(':docs')).sort()).toEqual(README_READERS[readme]);
   });
 });

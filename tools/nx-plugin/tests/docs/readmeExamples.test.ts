@@ -19,8 +19,9 @@ import * as ts from 'typescript';
  * marked `ts ignore` in its info string (```` ```ts ignore ````), visible in the README source and still highlighted
  * as TypeScript. It is not compiled.
  *
- * Nx re-runs this test when a README or any project's source changes: tools/nx-plugin/project.json lists them as
- * inputs of the test target (the examples depend on projects this one does not import).
+ * Nx re-runs this test when a README or any project's source changes: it is in tests/docs, run by nx-plugin's `docs`
+ * target, and tools/nx-plugin/project.json lists them as that target's inputs (the examples depend on projects this one
+ * does not import). `test` leaves READMEs out, so a README-only edit runs this and no `test`.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 const README_DIRS = ['packages', 'apps', 'tools'];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const README = join(__dirname, '..', '..', 'README.md');
-const EXAMPLE = join(__dirname, 'consumerExample.test.ts');
+const EXAMPLE = join(__dirname, '..', 'unit', 'consumerExample.test.ts');
 
 /** The first `ts` block after `heading` in the README. */
 function exampleUnder(heading: string): string | undefined {
