@@ -216,8 +216,8 @@ describe('DatabaseComponent takes an environment\'s database and logging blocks 
   });
 
   it('does not compile with a setting under another name, which it would ignore at run time', async () => {
-    // Prepare: object literals are checked for excess properties (ts-jest type-checks this file), so a setting under
-    // AWS's or the old argument name is a compile error rather than a silently ignored field.
+    // Prepare: object literals are checked for excess properties (the typecheck target compiles this file with tsc), so
+    // a setting under AWS's or the old argument name is a compile error rather than a silently ignored field.
     // One literal each: TypeScript names only the first excess property of a literal.
     // @ts-expect-error the setting is backupRetentionDays (AWS calls the property backupRetentionPeriod)
     const backup = { backupRetentionPeriod: 14 } satisfies Partial<DatabaseComponentArgs>;

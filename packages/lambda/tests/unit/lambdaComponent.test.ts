@@ -285,7 +285,8 @@ describe('LambdaComponent takes an environment\'s lambda and logging blocks as t
   });
 
   it('does not compile with a setting under another name, which it would ignore at run time', async () => {
-    // Prepare: one literal each (TypeScript names only the first excess property of a literal; ts-jest type-checks this file)
+    // Prepare: one literal each (TypeScript names only the first excess property of a literal; the typecheck target
+    // compiles this file with tsc)
     // @ts-expect-error the setting is memoryMb (AWS calls the property memorySize)
     const memory = { memorySize: 1024 } satisfies Partial<LambdaComponentArgs>;
     // @ts-expect-error Lambda has no CPU setting: a vCPU count would promise what memory alone decides

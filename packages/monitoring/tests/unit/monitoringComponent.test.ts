@@ -152,7 +152,8 @@ describe('MonitoringComponent takes an environment\'s monitoring and logging blo
   });
 
   it('does not compile with a setting under another name, which it would ignore at run time', async () => {
-    // Prepare: one literal each (TypeScript names only the first excess property of a literal; ts-jest type-checks this file)
+    // Prepare: one literal each (TypeScript names only the first excess property of a literal; the typecheck target
+    // compiles this file with tsc)
     // @ts-expect-error the setting is dbCpuThresholdPercent
     const cpu = { cpuThresholdPercent: 70 } satisfies Partial<MonitoringComponentArgs>;
     // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`

@@ -278,7 +278,7 @@ describe('SecretsComponent takes an environment\'s secrets and logging blocks as
   });
 
   it('does not compile with log retention outside the logging block, which it would ignore at run time', async () => {
-    // Prepare (ts-jest type-checks this file)
+    // Prepare (the typecheck target compiles this file with tsc)
     // @ts-expect-error log retention comes in the logging block, as `logging.retentionDays`
     const logs = { logRetentionDays: 60 } satisfies Partial<SecretsComponentArgs>;
 

@@ -2,7 +2,7 @@ import { ConfigValidationError, defineEnvironment, type EnvironmentConfig } from
 
 /*
  * Type tests: the `// @ts-expect-error` lines below must each be a compile error, or the `typecheck` target
- * (tsc on tsconfig.spec.json) and ts-jest fail with "Unused '@ts-expect-error' directive".
+ * (tsc on tsconfig.spec.json) fails with "Unused '@ts-expect-error' directive".
  */
 const PROD = {
   environment: 'prod',
