@@ -2,7 +2,8 @@ export default {
   displayName: 'tap-stack',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/tap-stack',
-  // One copy of the workspace per run for the tests that edit and build one (tests/workspaceCopy.ts).
-  globalSetup: '<rootDir>/tests/globalSetup.ts',
+  // The worktrees of the tests that edit and build a copy of the workspace (tests/workspaceCopy.ts) are pruned at the end.
   globalTeardown: '<rootDir>/tests/globalTeardown.ts',
+  // Nothing depends on the app, so Nx runs this, the longest test run, last: two workers use both cores.
+  maxWorkers: 2,
 };

@@ -1,8 +1,10 @@
-import { rmSync } from 'node:fs';
-import { SHARED_COPY_VARIABLE } from './globalSetup';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
-/** Removes this run's shared workspace copy (its worktrees live in the tests' own temp folders, removed by them). */
+/**
+ * Forgets the worktrees this run's tests made (tests/workspaceCopy.ts): their folders went with each test file's temp
+ * folders, so git only has to drop the records it keeps of them. Other worktrees of the repository are left alone.
+ */
 export default function globalTeardown(): void {
-  const folder = process.env[SHARED_COPY_VARIABLE];
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  spawnSync('git', ['worktree', 'prune'], { cwd: resolve(__dirname, '..', '..', '..'), stdio: 'ignore' });
 }

@@ -1,22 +1,17 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SHARED_COPY_VARIABLE } from './globalSetup';
 import { ROOT, tempDir } from './synthHelper';
 
 /*
  * Tests that run Nx or the gate scripts against an edited workspace do it in a copy, never in this checkout (other
- * tests read its files meanwhile). Copying and building the workspace is most of their time, so one copy serves the
- * whole Jest run: a git repository of the workspace's files as they are (tracked and new, one commit), its packages
- * linked, built once. Each test gets its own `git worktree` of that commit: a fresh checkout in a second, whose Nx
- * shares the copy's cache (Nx keeps one cache per repository, worktrees included), so only what the test edits is
- * built again. The folder comes from the globalSetup (tests/globalSetup.ts) and goes with the globalTeardown.
+ * tests read its files meanwhile). Each test gets a `git worktree` of this repository: a fresh checkout of HEAD in a
+ * second, with the working tree's own changes (edited, new and deleted files) laid over it and committed, so the copy
+ * is the workspace as it is. A worktree shares this repository's Nx cache (Nx keeps one cache per repository, worktrees
+ * included: nx/src/utils/cache-directory.js), so what this run has already built is a cache hit there and only what a
+ * test edits is built again. The worktrees live in the tests' own temp folders; the globalTeardown prunes their records.
  */
-/** What the copy builds once: what the deploy runner and the approvals judge run (their dependencies come along). */
-const BUILT = ['tap-stack', 'networking-stack', 'policy', 'manifest'];
 const LINK = join(ROOT, '.github', 'scripts', 'link-node-modules.sh');
-/** How long a test waits for another worker's copy (a build on a loaded machine). */
-const WAIT_MS = 15 * 60_000;
 
 /** The environment of a nested Nx or git run: none of the outer task's NX_* or JEST_* variables (they name this workspace). */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -48,73 +43,41 @@ export function git(cwd: string, ...args: string[]): string {
   return result.stdout.trim();
 }
 
-/** Sleeps without a timer (Jest's fake timers, if any, do not apply). */
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** The workspace's files (what git would commit, plus untracked ones not ignored) as one commit in `repo`, packages linked. */
-function createCopy(repo: string): void {
-  const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter(Boolean);
-  for (const file of files) {
-    let mode: number;
-    try {
-      mode = statSync(join(ROOT, file)).mode;
-    } catch {
-      continue; // deleted in the working tree, not yet committed
+/** Lays the working tree's changes against HEAD (edited, new, deleted; ignored files left out) over the checkout `dir`. */
+function overlayWorkingTree(dir: string): boolean {
+  const list = (...args: string[]) => git(ROOT, '-c', 'core.quotePath=false', ...args).split('\n').filter(Boolean);
+  const changed = [...new Set([...list('diff', '--name-only', 'HEAD'), ...list('ls-files', '--others', '--exclude-standard')])];
+  for (const file of changed) {
+    const from = join(ROOT, file);
+    const to = join(dir, file);
+    if (existsSync(from)) {
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
+      chmodSync(to, statSync(from).mode);
+    } else {
+      rmSync(to, { force: true });
     }
-    mkdirSync(dirname(join(repo, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(repo, file));
-    chmodSync(join(repo, file), mode);
   }
-  git(repo, 'init', '--quiet', '--initial-branch=main');
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '--quiet', '-m', 'base');
-  const link = run('bash', [LINK, ROOT, repo], repo);
-  if (link.code !== 0) throw new Error(`link-node-modules.sh: ${link.stderr}`);
-  const build = run(process.execPath, [join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', 'build', '-p', ...BUILT, '--outputStyle=static'], repo);
-  if (build.code !== 0) throw new Error(`building the workspace copy failed:\n${build.stdout.slice(-2000)}${build.stderr.slice(-2000)}`);
-}
-
-/** The shared copy of this Jest run, made (and built) by the first test that asks; later ones wait for it. */
-export function sharedCopy(): string {
-  const folder = process.env[SHARED_COPY_VARIABLE];
-  if (!folder) throw new Error(`${SHARED_COPY_VARIABLE} is not set: run these tests with apps/tap-stack/jest.config.ts (its globalSetup makes the folder)`);
-  const repo = join(folder, 'repo');
-  const ready = join(folder, 'ready');
-  const failed = join(folder, 'failed');
-  try {
-    mkdirSync(join(folder, 'lock'));
-  } catch {
-    // Another test file (another worker) makes it: wait for its verdict.
-    const until = Date.now() + WAIT_MS;
-    while (!existsSync(ready) && !existsSync(failed) && Date.now() < until) sleep(500);
-    if (!existsSync(ready)) throw new Error(`the shared workspace copy in ${repo} was not made (see the first test that asked for it)`);
-    return repo;
-  }
-  try {
-    createCopy(repo);
-  } catch (error) {
-    writeFileSync(failed, String(error));
-    throw error;
-  }
-  writeFileSync(ready, '');
-  return repo;
+  return changed.length > 0;
 }
 
 /**
- * A fresh checkout of the shared copy's commit for one test (its own files, dist and status; the copy's Nx cache), with
- * the workspace's node_modules linked as `link` says: `'packages'` relinks every workspace package to the checkout's own
- * sources (.github/scripts/link-node-modules.sh), `'folder'` links the workspace's node_modules folder as it is.
+ * A fresh checkout of this repository for one test: HEAD with the working tree's changes committed on top (its own
+ * files, dist and status; this repository's Nx cache), with the workspace's node_modules linked as `link` says:
+ * `'packages'` relinks every workspace package to the checkout's own sources (.github/scripts/link-node-modules.sh),
+ * `'folder'` links the workspace's node_modules folder as it is.
  *
  * @example
  * const workspace = worktree('ungated', 'folder');
  * edit(join(workspace, 'apps/tap-stack/Pulumi.prod.yaml'), ...);
  */
 export function worktree(name: string, link: 'packages' | 'folder'): string {
-  const repo = sharedCopy();
   const dir = join(tempDir(`worktree-${name}`), 'workspace');
-  git(repo, 'worktree', 'add', '--detach', '--quiet', dir, 'HEAD');
+  git(ROOT, 'worktree', 'add', '--detach', '--quiet', dir, 'HEAD');
+  if (overlayWorkingTree(dir)) {
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '--quiet', '--no-verify', '-m', 'the working tree as it is');
+  }
   if (link === 'packages') {
     const linked = run('bash', [LINK, ROOT, dir], dir);
     if (linked.code !== 0) throw new Error(`link-node-modules.sh: ${linked.stderr}`);

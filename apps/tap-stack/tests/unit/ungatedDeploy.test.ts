@@ -11,11 +11,11 @@ import { worktree } from '../workspaceCopy';
  *   2. --excludeTaskDependencies: drift-check and policy are dependencies, so they simply did not run;
  *   3. TAP_DRIFT_BASELINE=<the synth folder>: drift-check compared the synth with itself.
  *
- * The unapproved change is a real source edit, in a copy of this workspace (a worktree of the run's shared copy,
- * tests/workspaceCopy.ts: its tracked and untracked files, node_modules linked): prod's Pulumi.prod.yaml of each stack
+ * The unapproved change is a real source edit, in a copy of this workspace (a worktree of this repository,
+ * tests/workspaceCopy.ts: the working tree as it is, node_modules linked): prod's Pulumi.prod.yaml of each stack
  * gets a value nobody approved. Nothing tells the gate where the baselines are (no option, no variable): it reads the
  * committed ones, which no longer match. A copy and not this checkout, because other tests read these files at the same
- * time; beforeAll builds it (the shared copy's Nx cache serves what the edit leaves as it was).
+ * time; beforeAll builds it (the repository's Nx cache serves what the edit leaves as it was).
  * `--skip-preflight` everywhere: offline, the AWS checks could not pass, and the point is what happens when they do.
  * The stand-in pulumi (tests/fixtures/pulumi) answers version and whoami, and records every call with its folder.
  */

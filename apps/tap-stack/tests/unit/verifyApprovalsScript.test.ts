@@ -7,8 +7,8 @@ import { git, run, worktree } from '../workspaceCopy';
  * .github/scripts/verify-approvals.sh judges a pull request with the base commit's own tap-drift, rules and baselines.
  * The attack it stops: a head that broadens IAM and also patches the gate's code so that no rule matches. Judged by the
  * head's own code that change needs nothing; judged by the base it needs security, platform leads and gate-change.
- * Everything runs in a git worktree of the run's shared workspace copy (tests/workspaceCopy.ts: the workspace as it is,
- * one commit, the base), with the workspace's installed packages linked in (.github/scripts/link-node-modules.sh), so
+ * Everything runs in a git worktree of this repository (tests/workspaceCopy.ts: the workspace as it is, its last
+ * commit the base), with the workspace's installed packages linked in (.github/scripts/link-node-modules.sh), so
  * no network and no `npm ci`. The script builds the base's judge itself, without any cache.
  */
 const SCRIPT = join(ROOT, '.github', 'scripts', 'verify-approvals.sh');
