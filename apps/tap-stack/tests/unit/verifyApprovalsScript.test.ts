@@ -72,9 +72,12 @@ describe('verify-approvals.sh: the base judges the head', () => {
     git(repo, 'commit', '--quiet', '-am', 'gate: no rule matches');
     const out = tempDir('verify-out-patched');
 
-    // Act
-    const verdict = judge(out);
-    // The head's own tap-drift (built by the head's synth above) is fooled by its patch: it asks for nothing.
+    // Act: the patch touches the gate's code, not the program, so the head's synth is the first test's (reading it
+    // saves a synth); the head's own tap-drift is built from the patched sources.
+    const verdict = judge(out, '--synth', join(work, 'head-synth'));
+    const build = run(process.execPath, [join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', 'manifest:build', '--outputStyle=static'], repo);
+    expect(build.code).toBe(0);
+    // The head's own tap-drift is fooled by its patch: it asks for nothing.
     const own = run(
       process.execPath,
       ['packages/manifest/dist/cli/main.js', 'requirements', '--baseline', 'apps/tap-stack/manifests', '--current', join(work, 'head-synth'), '--rules', 'apps/tap-stack/approval-rules.json', '--format', 'json'],
