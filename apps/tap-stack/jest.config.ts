@@ -6,6 +6,4 @@ export default {
   globalTeardown: '<rootDir>/tests/globalTeardown.ts',
   // Nothing depends on the app, so Nx runs this, the longest test run, last: two workers use both cores.
   maxWorkers: 2,
-  // The files that run Nx in a copy of the workspace first, so the two workers end together.
-  testSequencer: '<rootDir>/tests/sequencer.js',
 };
