@@ -4,6 +4,4 @@ export default {
   coverageDirectory: '../../coverage/apps/tap-stack',
   // The worktrees of the tests that edit and build a copy of the workspace (tests/workspaceCopy.ts) are pruned at the end.
   globalTeardown: '<rootDir>/tests/globalTeardown.ts',
-  // Nothing depends on the app, so Nx runs this, the longest test run, last: two workers use both cores.
-  maxWorkers: 2,
 };
