@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LIB = 'tsconfig.lib.json';
+const SPEC = 'tsconfig.spec.json';
 
 /** Whether the project's `build` compiles `tsconfig.lib.json` with tsc, which type-checks the sources already. */
 function buildTypeChecks(root: string, workspaceRoot: string): boolean {
@@ -22,10 +23,9 @@ function buildTypeChecks(root: string, workspaceRoot: string): boolean {
  * Jest's types) only where `build` does not compile it with tsc anyway, so no project type-checks its sources twice.
  */
 export function typecheckTargets(root: string, workspaceRoot: string): Record<string, TargetConfiguration> {
-  const skipLib = buildTypeChecks(root, workspaceRoot);
-  const configs = ['tsconfig.lib.json', 'tsconfig.spec.json'].filter(
-    (c) => existsSync(join(workspaceRoot, root, c)) && !(c === 'tsconfig.lib.json' && skipLib && existsSync(join(workspaceRoot, root, 'tsconfig.spec.json'))),
-  );
+  const has = (config: string) => existsSync(join(workspaceRoot, root, config));
+  const checkLib = has(LIB) && !(has(SPEC) && buildTypeChecks(root, workspaceRoot));
+  const configs = [...(checkLib ? [LIB] : []), ...(has(SPEC) ? [SPEC] : [])];
   if (configs.length === 0) return {};
   return {
     typecheck: {
