@@ -25,6 +25,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  // tests/docs read READMEs: the inferred `docs` target runs them (tools/nx-plugin/src/docs.ts), so `test` hashes no README.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/docs/'],
+  // tests/docs and tests/e2e run in targets of their own (`docs`, `e2e`: tools/nx-plugin/src/testFolders.ts): `test`
+  // hashes no README, and the tests that run Nx in a copy of the workspace run beside the rest on a second core.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/docs/', '<rootDir>/tests/e2e/'],
 };

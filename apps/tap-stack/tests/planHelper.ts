@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MOCK_ACCOUNT_ID } from '@tap/components/testing';
 import type { InventoryResource, ResourceInventory } from '@tap/manifest';
-import { PLAN_UNKNOWN, type DeploymentPlan, type ResourcePlan } from '../src/deploy/plan';
+import { PLAN_UNKNOWN, type DeploymentPlan, type PlanGoal, type ResourcePlan } from '../src/deploy/plan';
 import { ROOT } from './synthHelper';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- plan property values are free-form JSON */
@@ -62,21 +62,20 @@ export function createPlanOf(resource: InventoryResource, jsonStrings: readonly 
     const text = JSON.stringify(adds[key]);
     adds[key] = text.includes(PLAN_UNKNOWN) ? PLAN_UNKNOWN : text;
   }
+  return { goal: { ...goalOf(resource), inputDiff: { adds }, outputDiff: {} }, steps: ['create'], state: {} };
+}
+
+/** The goal the engine holds for an approved resource: its identity, parent, dependencies and registered options. */
+function goalOf(resource: InventoryResource): PlanGoal {
   return {
-    goal: {
-      type: resource.type,
-      name: resource.name,
-      custom: resource.custom,
-      inputDiff: { adds },
-      outputDiff: {},
-      ...(resource.parent ? { parent: resource.parent } : {}),
-      protect: false,
-      dependencies: resource.dependencies ?? [],
-      // The options the program registered it with, as the engine's goal carries them (GoalV1 names).
-      ...goalOptionsOf(resource),
-    },
-    steps: ['create'],
-    state: {},
+    type: resource.type,
+    name: resource.name,
+    custom: resource.custom,
+    ...(resource.parent ? { parent: resource.parent } : {}),
+    protect: false,
+    dependencies: resource.dependencies ?? [],
+    // The options the program registered it with, as the engine's goal carries them (GoalV1 names).
+    ...goalOptionsOf(resource),
   };
 }
 
@@ -95,5 +94,16 @@ export function firstDeployPlan(inventory: ResourceInventory, edit: (plans: Reco
     state: {},
   };
   edit(resourcePlans);
+  return { manifest: { time: '2026-12-06T19:00:00Z', magic: 'a'.repeat(64), version: 'v3.200.0' }, resourcePlans };
+}
+
+/**
+ * The plan of a deploy that changes nothing: every approved resource `same`, with the goal it was registered with (what
+ * `pulumi preview --save-plan` saves when the cloud matches the code).
+ */
+export function unchangedPlan(inventory: ResourceInventory): DeploymentPlan {
+  const resourcePlans: Record<string, ResourcePlan> = Object.fromEntries(
+    Object.entries(inventory.resources).map(([urn, resource]) => [urn, { goal: goalOf(resource), steps: ['same'], state: {} }]),
+  );
   return { manifest: { time: '2026-12-06T19:00:00Z', magic: 'a'.repeat(64), version: 'v3.200.0' }, resourcePlans };
 }

@@ -86,3 +86,24 @@ export function worktree(name: string, link: 'packages' | 'folder'): string {
   }
   return dir;
 }
+
+/**
+ * Builds of this checkout that other tests load while they run (the gate's bundle, @tap/manifest's entry), each with
+ * its inode and modification time. Nx without its daemon copies every cached output back into place (it cannot tell
+ * that the files on disk already match), so an Nx run in this checkout would replace them: compare a snapshot taken
+ * before a file's Nx runs with one taken after.
+ *
+ * @example
+ * const before = checkoutBuilds();
+ * // ... nx runs in a worktree ...
+ * expect(checkoutBuilds()).toEqual(before);
+ */
+export function checkoutBuilds(): Record<string, string> {
+  const files = [join('dist', 'apps', 'tap-stack', 'drift-gate.js'), join('dist', 'apps', 'tap-stack', 'tap-deploy.js'), join('packages', 'manifest', 'dist', 'index.js')];
+  return Object.fromEntries(
+    files.map((file) => {
+      const stat = statSync(join(ROOT, file), { throwIfNoEntry: false });
+      return [file, stat ? `inode ${stat.ino}, modified ${stat.mtimeMs}` : 'missing'];
+    }),
+  );
+}

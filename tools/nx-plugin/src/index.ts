@@ -8,14 +8,15 @@ import {
 } from '@nx/devkit';
 import { dirname } from 'node:path';
 import { requestedRun, unknownConfigurations } from './configurations';
-import { docsTargets } from './docs';
 import { pulumiTargets } from './pulumi';
+import { testFolderTargets } from './testFolders';
 import { typecheckTargets } from './typecheck';
 
 /**
  * Infers workspace targets from files on disk, so every project gets them without copy-pasted blocks:
  * - `typecheck` for every project with a `tsconfig.lib.json`;
- * - `docs` for every project with a `tests/docs` folder (the tests that read READMEs);
+ * - `docs` for every project with a `tests/docs` folder (the tests that read READMEs), `e2e` for one with `tests/e2e`
+ *   (the tests that run Nx or the built programs in a copy of the workspace);
  * - `preview`, `deploy`, `refresh`, `destroy` (configurations per `Pulumi.<stack>.yaml`) for every Pulumi app.
  */
 export const createNodesV2: CreateNodesV2 = [
@@ -26,7 +27,7 @@ export const createNodesV2: CreateNodesV2 = [
         const root = dirname(file);
         const targets: Record<string, TargetConfiguration> = {
           ...typecheckTargets(root, ctx.workspaceRoot),
-          ...docsTargets(root, ctx.workspaceRoot),
+          ...testFolderTargets(root, ctx.workspaceRoot),
           ...pulumiTargets(root, ctx.workspaceRoot),
         };
         return Object.keys(targets).length === 0 ? {} : { projects: { [root]: { targets } } };

@@ -7,8 +7,8 @@ import { ROOT, tempDir } from '../synthHelper';
 /*
  * The gated deploy runner (dist/apps/tap-stack/tap-deploy.js) run directly, fast, on the committed code and baselines
  * (which are in sync: `nx run tap-stack:drift-check` passes on main). The networking stack is used where a run writes
- * a status file, so these runs never touch tap-stack's deploy status that tests/unit/nxTargets.test.ts reads.
- * tests/unit/ungatedDeploy.test.ts covers the refusals through Nx.
+ * a status file, so these runs leave tap-stack's deploy status alone.
+ * tests/e2e/ungatedDeploy.test.ts covers the refusals through Nx.
  */
 const NET = join(ROOT, 'apps', 'networking-stack');
 const netStatus = (name: string) => JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'networking-stack', 'status', `${name}.json`), 'utf8'));

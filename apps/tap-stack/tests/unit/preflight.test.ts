@@ -296,7 +296,7 @@ describe('runPreflight against a mocked account', () => {
 });
 
 describe('the first deploy on an empty account', () => {
-  // `nx run tap-stack:deploy` deploys networking-stack first (^deploy; tests/unit/nxTargets.test.ts proves it on the
+  // `nx run tap-stack:deploy` deploys networking-stack first (^deploy; tests/e2e/nxTargets.test.ts proves it on the
   // task graph), while preflight runs beside it, before anything is created: a missing networking stack is planned.
   const NO_STACK = { status: 255, stdout: '', stderr: "error: no stack named 'organization/networking-stack/dev' found\n" };
 

@@ -6,7 +6,7 @@ import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../syn
 /*
  * The scripts behind drift-check and drift, run directly (fast): what they leave for automation when they cannot do
  * their job. Nx collapses every failure to exit 1, so the status file and the report are what a workflow reads.
- * (tests/unit/nxTargets.test.ts runs the same through `npx nx run`.)
+ * (tests/e2e/nxTargets.test.ts runs the same through `npx nx run`.)
  */
 const STATUS = join(ROOT, 'dist', 'apps', 'tap-stack', 'status');
 const GATE = join(APP, 'scripts', 'drift-gate.mjs');

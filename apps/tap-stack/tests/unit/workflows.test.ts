@@ -295,7 +295,7 @@ describe('workflow invariants', () => {
     }
     // No workflow computes requirements with the head's own tap-drift any more.
     expect(allSteps.map(({ step }) => script(step)).join('\n')).not.toMatch(/requirements-vs-base|cli\/main\.js (requirements|verify-approvals)/);
-    expect(pr.jobs.affected.steps.map((s) => s.run ?? '').join('\n')).toContain('npx nx affected -t lint typecheck test build docs --base="$BASE_SHA"');
+    expect(pr.jobs.affected.steps.map((s) => s.run ?? '').join('\n')).toContain('npx nx affected -t lint typecheck test build docs e2e --base="$BASE_SHA"');
   });
 
   it('never lets a required check end skipped: it runs always and checks the result of every job it needs', () => {
@@ -351,7 +351,7 @@ describe('workflow invariants', () => {
     const matrix = workflows['nightly-drift.yml'].jobs.drift.strategy?.matrix?.include?.map((entry) => entry.environment);
     expect(matrix).toEqual(['dev', 'staging', 'prod']);
     for (const env of matrix ?? []) expect(Object.keys(targets.drift.configurations ?? {})).toContain(env);
-    expect(affected).toEqual(['lint', 'typecheck', 'test', 'build', 'docs']);
+    expect(affected).toEqual(['lint', 'typecheck', 'test', 'build', 'docs', 'e2e']);
     for (const target of affected) expect(Object.keys(targets)).toContain(target);
   });
 });

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HashPlanInspector } from 'nx/src/hasher/hash-plan-inspector';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
-import { DOCS_TESTS } from '../docs';
+import { TEST_FOLDERS } from '../testFolders';
 import { testReads, type TestRead } from './testReads';
 
 /** What a task reads by Nx's account: its input files, and the tasks it waits for (dependencies included). */
@@ -55,10 +55,12 @@ export function workspaceFiles(workspaceRoot: string): string[] {
 
 /**
  * The `.ts` files under `<root>/tests` (where the workspace keeps tests, fixtures and their helpers) that `target` runs:
- * `docs` those under `tests/docs`, any other target (`test`) the rest.
+ * a target of a test folder (`docs`, `e2e`: testFolders.ts) the files in that folder, any other target (`test`) the
+ * rest.
  */
 export function testSources(workspaceRoot: string, root: string, target: string): string[] {
-  const docs = join(workspaceRoot, root, DOCS_TESTS);
+  const folders = Object.fromEntries(Object.entries(TEST_FOLDERS).map(([name, { folder }]) => [name, join(workspaceRoot, root, folder)]));
+  const own = folders[target];
   const walk = (dir: string): string[] => {
     let entries: string[];
     try {
@@ -68,11 +70,11 @@ export function testSources(workspaceRoot: string, root: string, target: string)
     }
     return entries.flatMap((entry) => {
       const path = join(dir, entry);
-      if (entry === 'node_modules' || entry === 'dist' || (target !== 'docs' && path === docs)) return [];
+      if (entry === 'node_modules' || entry === 'dist' || (own === undefined && Object.values(folders).includes(path))) return [];
       return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
     });
   };
-  return walk(target === 'docs' ? docs : join(workspaceRoot, root, 'tests'));
+  return walk(own ?? join(workspaceRoot, root, 'tests'));
 }
 
 /** What each project's `build` writes (its `outputs`), relative to the workspace. */
@@ -104,7 +106,7 @@ function unknowable(read: TestRead, roots: Set<string>): boolean {
 }
 
 /**
- * The reads of `project`'s tests that its `target` task (`test` or `docs`, see `testSources`) does not account for: a
+ * The reads of `project`'s tests that its `target` task (`test`, `docs` or `e2e`, see `testSources`) does not account for: a
  * workspace file read (or under a folder read) that is not among the task's inputs, so a change to it replays a cached
  * result; or a build output read whose build the task does not depend on, so it may read a stale or missing one. Reads
  * that name no particular files (see `unknowable`) are left out.

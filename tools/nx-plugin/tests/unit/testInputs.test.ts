@@ -92,7 +92,7 @@ describe('every test and docs task accounts for what its tests read', () => {
     graph = await createProjectGraphAsync({ exitOnError: false });
   }, 120_000);
 
-  it.each(['test', 'docs'])('each workspace file a test of %s reads is an input of that task, and each build output it reads is built first', async (target) => {
+  it.each(['test', 'docs', 'e2e'])('each workspace file a test of %s reads is an input of that task, and each build output it reads is built first', async (target) => {
     // Prepare
     const files = workspaceFiles(WORKSPACE);
     const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.[target]);
@@ -112,11 +112,12 @@ describe('every test and docs task accounts for what its tests read', () => {
 });
 
 describe('which tests each target runs', () => {
-  it('test leaves tests/docs out; docs takes only tests/docs', () => {
-    // Prepare: a project with a unit test, a docs test and a helper beside them.
+  it('test leaves tests/docs and tests/e2e out; docs and e2e take only their own folder', () => {
+    // Prepare: a project with a unit test, a docs test, an e2e test and a helper beside them.
     const root = tempDir('sources');
     write(root, 'packages/a/tests/unit/a.test.ts', '');
     write(root, 'packages/a/tests/docs/readme.test.ts', '');
+    write(root, 'packages/a/tests/e2e/nx.test.ts', '');
     write(root, 'packages/a/tests/helper.ts', '');
 
     // Act
@@ -125,6 +126,7 @@ describe('which tests each target runs', () => {
     // Assess
     expect(of('test')).toEqual(['packages/a/tests/helper.ts', 'packages/a/tests/unit/a.test.ts']);
     expect(of('docs')).toEqual(['packages/a/tests/docs/readme.test.ts']);
+    expect(of('e2e')).toEqual(['packages/a/tests/e2e/nx.test.ts']);
   });
 });
 

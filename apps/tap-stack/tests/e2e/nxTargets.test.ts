@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { deployCreatesNetworkingFirst } from '../../src/preflight';
+import { committedInventory, unchangedPlan } from '../planHelper';
 import { APP, ROOT, tempDir } from '../synthHelper';
+import { checkoutBuilds, cleanEnv, worktree } from '../workspaceCopy';
 
 /*
  * The tap-stack targets through Nx itself, as automation runs them (`nx run ...` with NX_DAEMON=false), because what
@@ -11,8 +13,14 @@ import { APP, ROOT, tempDir } from '../synthHelper';
  * and `policy:build` for drift-check), which this test target's own dependsOn has just run, so rebuilding them here
  * would test nothing. The deploy run keeps its
  * dependencies: they ARE the gate under test.
+ *
+ * All of it in a worktree of this repository (tests/workspaceCopy.ts), never in this checkout: Nx without its daemon
+ * copies every cached output back into place, so a run here would rewrite the builds that other tests are loading, and
+ * these tests clear the status folder that others read.
  */
-const STATUS = join(ROOT, 'dist', 'apps', 'tap-stack', 'status');
+let workspace: string;
+let STATUS: string;
+let buildsBefore: Record<string, string>;
 const NX = join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
 const NODE_ONLY_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
 
@@ -22,14 +30,19 @@ interface NxRun {
 }
 
 function nx(args: string[], env: Record<string, string> = {}): NxRun {
-  const run = spawnSync(process.execPath, [NX, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(process.execPath, [NX, ...args], { cwd: workspace, encoding: 'utf8', env: cleanEnv(env), maxBuffer: 64 * 1024 * 1024 });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
+
+beforeAll(() => {
+  buildsBefore = checkoutBuilds();
+  // Prepare: the copy, and the builds the runs with --exclude-task-dependencies start from (the repository's Nx cache
+  // serves them).
+  workspace = worktree('nx-targets', 'packages');
+  STATUS = join(workspace, 'dist', 'apps', 'tap-stack', 'status');
+  const build = nx(['run-many', '-t', 'build', '-p', 'tap-stack', 'policy']);
+  expect([build.code, build.output.slice(-2000)]).toEqual([0, expect.any(String)]);
+}, 600_000);
 
 const status = (name: string) => {
   const file = join(STATUS, `${name}.json`);
@@ -95,7 +108,7 @@ describe('the first deploy: networking-stack before the tap-stack, preflight bef
     expect(reach(deps, 'tap-stack:preflight').has('networking-stack:deploy')).toBe(false);
     expect(reach(deps, 'networking-stack:deploy').has('tap-stack:preflight')).toBe(false);
     // Preflight reads that plan from the same project files, and says "will be created by networking-stack".
-    expect(deployCreatesNetworkingFirst(ROOT, 'apps/tap-stack', 'prod')).toBe(true);
+    expect(deployCreatesNetworkingFirst(workspace, 'apps/tap-stack', 'prod')).toBe(true);
   }, 120_000);
 
   it('knows a networking stack is missing by plan only while the deploy really deploys networking-stack first', () => {
@@ -154,6 +167,43 @@ describe('the nightly job: npx nx run tap-stack:drift --configuration=dev, then 
 });
 
 describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
+  it('builds, passes both gates against the committed baselines, deploys networking-stack prod first, then tap-stack prod', () => {
+    // Prepare: the code as committed is approved (apps/*/manifests), so both gates pass; the stand-in pulumi saves the
+    // plan of a deploy that changes nothing, each stack its own, and its refresh preview finds the cloud as the state
+    // has it (the JSON digest without a step: pulumi/pulumi pkg/backend/display/json.go). The account checks (preflight) need AWS credentials
+    // this test has not: --skip-preflight bypasses them with a warning.
+    const scenario = tempDir('deploy-scenario');
+    const record = join(scenario, 'calls.jsonl');
+    for (const project of ['networking-stack', 'tap-stack']) {
+      writeFileSync(join(scenario, `${project}.prod.plan.json`), JSON.stringify(unchangedPlan(committedInventory(project, 'prod'))));
+    }
+    writeFileSync(join(scenario, 'refresh.json'), JSON.stringify({ steps: [], changeSummary: {} }));
+    rmSync(STATUS, { recursive: true, force: true });
+
+    // Act
+    const run = nx(['run', 'tap-stack:deploy', '--configuration=prod', '--skip-preflight'], {
+      PATH: [join(APP, 'tests', 'fixtures', 'pulumi'), NODE_ONLY_PATH].join(delimiter),
+      FAKE_PULUMI_SCENARIO: scenario,
+      FAKE_PULUMI_RECORD: record,
+    });
+
+    // Assess
+    expect([run.code, run.output.slice(-3000)]).toEqual([0, expect.any(String)]);
+    const calls = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
+    const ups = calls.filter((c) => c.argv[0] === 'up');
+    expect(ups.map((c) => [c.cwd, c.argv.slice(-2).join(' ')])).toEqual([
+      [join(workspace, 'apps', 'networking-stack'), '--stack prod'],
+      [join(workspace, 'apps', 'tap-stack'), '--stack prod'],
+    ]);
+    // Each `up` came after its own gate, which says so with the synth it checked.
+    expect(run.output).toMatch(/tap-deploy: the gate passed for networking-stack prod \(synth sha256 [0-9a-f]{64}\)/);
+    expect(run.output).toMatch(/tap-deploy: the gate passed for tap-stack prod \(synth sha256 [0-9a-f]{64}\)/);
+    expect(status('deploy-prod')).toMatchObject({ status: 'ok', exitCode: 0 });
+    // The flag reached preflight (a warning) and never Pulumi.
+    expect(run.output).toContain('WARNING: preflight skipped (--skip-preflight)');
+    expect(ups.flatMap((c) => c.argv)).not.toContain('--skip-preflight');
+  }, 600_000);
+
   it('never runs pulumi up for tap-stack when the drift check fails', () => {
     // Prepare: a stand-in pulumi that records every call; a drift check that cannot pass (a broken approval rules
     // file: an error of the gate). No environment variable moves the baselines the gate checks.
@@ -175,8 +225,15 @@ describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
     // Assess
     const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; cwd: string }) : [];
     expect(run.code).not.toBe(0);
-    expect(calls.filter((c) => c.cwd === APP)).toEqual([]);
+    expect(calls.filter((c) => c.cwd === join(workspace, 'apps', 'tap-stack'))).toEqual([]);
     expect(status('drift-check')).toMatchObject({ status: 'error', exitCode: 2 });
     expect(status('deploy-prod')).toBeUndefined();
   }, 600_000);
+});
+
+describe('this checkout, after the runs above', () => {
+  it("still has the very builds it had: every run resolved its dependencies' builds in the copy, none here", () => {
+    // Assess (runs last: Jest runs a file's tests in order)
+    expect(checkoutBuilds()).toEqual(buildsBefore);
+  });
 });

@@ -3,12 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
-import { DOCS_TESTS, docsTargets } from '../../src/docs';
+import { DOCS_TESTS, E2E_TESTS, TEST_FOLDERS, testFolderTargets } from '../../src/testFolders';
 import { testSources } from '../../src/inputs/inputCoverage';
 
 /*
  * The tests that read READMEs live in tests/docs and run in `docs` only: `test` hashes no README, so a test there would
  * replay a cached pass after its README broke; and a docs check run by `test` would make `test` read what it does not hash.
+ * The tests that run Nx in a copy of the workspace live in tests/e2e and run in `e2e` only: run twice, they would cost
+ * the time their own target saves.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 
@@ -25,45 +27,49 @@ function listedTests(graph: ProjectGraph, project: string, target: string): stri
   return run.stdout.split('\n').filter(Boolean).map((file) => relative(WORKSPACE, file)).sort();
 }
 
-describe('the inferred docs target', () => {
+describe('the inferred test-folder targets (docs, e2e)', () => {
   let graph: ProjectGraph;
 
   beforeAll(async () => {
     graph = await createProjectGraphAsync({ exitOnError: false });
   }, 120_000);
 
-  it('runs exactly the tests in tests/docs, and test runs none of them', () => {
+  it.each(Object.keys(TEST_FOLDERS))('%s runs exactly the tests in its folder, and test runs none of them', (target) => {
     // Prepare
-    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.['docs']);
+    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.[target]);
 
     // Act
     const runs = projects.map((node) => {
-      const docsFiles = testSources(WORKSPACE, node.data.root, 'docs').filter((file) => file.endsWith('.test.ts')).map((file) => relative(WORKSPACE, file)).sort();
-      return { project: node.name, docsFiles, docs: listedTests(graph, node.name, 'docs'), test: listedTests(graph, node.name, 'test') };
+      const own = testSources(WORKSPACE, node.data.root, target).filter((file) => file.endsWith('.test.ts')).map((file) => relative(WORKSPACE, file)).sort();
+      return { project: node.name, own, listed: listedTests(graph, node.name, target), test: listedTests(graph, node.name, 'test') };
     });
 
     // Assess
-    expect(projects.map((node) => node.name)).toEqual(expect.arrayContaining(['manifest', 'nx-plugin']));
-    for (const { project, docsFiles, docs, test } of runs) {
-      expect([project, docs]).toEqual([project, docsFiles]);
-      expect([project, docs.length > 0, test.length > 0]).toEqual([project, true, true]);
-      expect([project, test.filter((file) => file.includes(`/${DOCS_TESTS}/`))]).toEqual([project, []]);
+    expect(projects.map((node) => node.name)).toEqual(expect.arrayContaining(target === 'docs' ? ['manifest', 'nx-plugin'] : ['tap-stack']));
+    for (const { project, own, listed, test } of runs) {
+      expect([project, listed]).toEqual([project, own]);
+      expect([project, listed.length > 0, test.length > 0]).toEqual([project, true, true]);
+      expect([project, test.filter((file) => file.includes(`/${DOCS_TESTS}/`) || file.includes(`/${E2E_TESTS}/`))]).toEqual([project, []]);
     }
   }, 120_000);
 
-  it('is inferred only for a project with a tests/docs folder', () => {
+  it('infers each target only for a project with its folder', () => {
     // Prepare
-    const root = mkdtempSync(join(tmpdir(), 'tap-nx-docs-'));
+    const root = mkdtempSync(join(tmpdir(), 'tap-nx-test-folders-'));
     mkdirSync(join(root, 'packages', 'a', DOCS_TESTS), { recursive: true });
     mkdirSync(join(root, 'packages', 'b', 'tests', 'unit'), { recursive: true });
+    mkdirSync(join(root, 'apps', 'c', E2E_TESTS), { recursive: true });
 
     try {
       // Act
-      const [a, b] = ['packages/a', 'packages/b'].map((project) => docsTargets(project, root));
+      const [a, b, c] = ['packages/a', 'packages/b', 'apps/c'].map((project) => testFolderTargets(project, root));
 
       // Assess
+      expect(Object.keys(a)).toEqual(['docs']);
       expect(a.docs?.options).toMatchObject({ cwd: 'packages/a', command: expect.stringContaining(`<rootDir>/${DOCS_TESTS}/`) });
       expect(b).toEqual({});
+      expect(Object.keys(c)).toEqual(['e2e']);
+      expect(c.e2e?.options).toMatchObject({ cwd: 'apps/c', command: expect.stringContaining(`<rootDir>/${E2E_TESTS}/`) });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
