@@ -1,6 +1,9 @@
 // The local server's simulated execution environments (scripts/environments.cjs, plain JS so that
 // scripts/serve.mjs runs without a build): Lambda never gives one environment two requests at once.
 
+// A module, not a script: a script's top-level names would be globals in the type-check it shares with the sources.
+export {};
+
 interface FakeEnvironment {
   id: number;
   handler: (event: unknown) => Promise<unknown>;
