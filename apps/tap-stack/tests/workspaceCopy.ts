@@ -13,13 +13,18 @@ import { ROOT, tempDir } from './synthHelper';
  */
 const LINK = join(ROOT, '.github', 'scripts', 'link-node-modules.sh');
 
-/** The environment of a nested Nx or git run: none of the outer task's NX_* or JEST_* variables (they name this workspace). */
+/**
+ * The environment of a nested Nx or git run: none of the outer task's NX_* or JEST_* variables (they name this
+ * workspace). Plugins load in the Nx process itself (NX_ISOLATE_PLUGINS=false): isolation shields a long-lived daemon
+ * from a plugin's state, and a one-shot run without a daemon would pay for about six worker processes each time.
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NX_') && !key.startsWith('JEST_')) env[key] = value;
   return {
     ...env,
     NX_DAEMON: 'false',
+    NX_ISOLATE_PLUGINS: 'false',
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
     GIT_AUTHOR_NAME: 'Test',
