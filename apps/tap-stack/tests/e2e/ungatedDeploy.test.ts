@@ -43,6 +43,7 @@ describe('nx run tap-stack:deploy --configuration=prod with an unapproved change
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NX_DAEMON: 'false',
+      NX_ISOLATE_PLUGINS: 'false',
       NX_TUI: 'false',
       NX_NO_CLOUD: 'true',
       PATH: [PULUMI_BIN, NODE_PATH].join(delimiter),

@@ -541,7 +541,7 @@ describe('nx run tap-stack:preflight --configuration=dev without credentials (as
     const nx = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', 'tap-stack:preflight', '--configuration=dev', '--exclude-task-dependencies'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'c'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'k') },
+      env: { ...env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'c'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'k') },
     });
     // Assess
     const output = `${nx.stdout}${nx.stderr}`;

@@ -330,7 +330,7 @@ describe('workflow invariants', () => {
       const shown = spawnSync(process.execPath, [NX, 'show', 'project', project, '--json'], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
+        env: { ...process.env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
       });
       return (JSON.parse(shown.stdout.replace(/^[^{]*/, '')) as { targets: Targets }).targets;
     };

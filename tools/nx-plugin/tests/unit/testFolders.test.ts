@@ -14,8 +14,19 @@ import { testSources } from '../../src/inputs/inputCoverage';
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 
-/** The test files Jest would run for `target` of `project`, as Nx runs it (its command, cwd and env), workspace-relative. */
+const listed = new Map<string, string[]>();
+
+/**
+ * The test files Jest would run for `target` of `project`, as Nx runs it (its command, cwd and env), workspace-relative.
+ * Asked once per task: each folder's case lists `test` again.
+ */
 function listedTests(graph: ProjectGraph, project: string, target: string): string[] {
+  const task = `${project}:${target}`;
+  if (!listed.has(task)) listed.set(task, listTests(graph, project, target));
+  return listed.get(task) as string[];
+}
+
+function listTests(graph: ProjectGraph, project: string, target: string): string[] {
   const { options } = graph.nodes[project].data.targets?.[target] as TargetConfiguration<{ command: string; cwd: string; env?: Record<string, string> }>;
   const run = spawnSync(`${options?.command} --listTests`, {
     cwd: join(WORKSPACE, options?.cwd ?? ''),

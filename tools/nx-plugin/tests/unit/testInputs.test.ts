@@ -153,7 +153,7 @@ describe("Nx's task hashes over a copy of the workspace", () => {
     const run = spawnSync(
       process.execPath,
       ['-r', '@swc-node/register', '-e', `require('./tools/nx-plugin/src/inputs/taskHashes').hashesAfterEdits(['build', 'typecheck', 'test', 'docs'], ${steps}).then((h) => console.log(JSON.stringify(h)))`],
-      { cwd: copy, encoding: 'utf8', env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: copy, encoding: 'utf8', env: { ...env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_NO_CLOUD: 'true' }, maxBuffer: 16 * 1024 * 1024 },
     );
     expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
     hashes = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
