@@ -1,4 +1,3 @@
-const { join } = require('node:path');
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
@@ -25,9 +24,6 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // @pulumi/pulumi's TypeScript shim, loaded on first use: importing Pulumi no longer loads TypeScript in every test file
-  // (tools/pulumi-testing/jest/lazyTypescript.cjs says why).
-  moduleNameMapper: { '^(\\.{1,2}/)+typescript-shim$': join(__dirname, 'tools', 'pulumi-testing', 'jest', 'lazyTypescript.cjs') },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   // tests/docs and tests/e2e run in targets of their own (`docs`, `e2e`: tools/nx-plugin/src/testFolders.ts): `test`
   // hashes no README, and the tests that run Nx in a copy of the workspace run beside the rest on a second core.
