@@ -8,7 +8,7 @@ import { getParsedCommandLineOfConfigFile, sys, type CompilerOptions, type Parse
 const LIB = 'tsconfig.lib.json';
 const SPEC = 'tsconfig.spec.json';
 /**
- * The types the spec config may add to the lib config's: the root .eslintrc.json refuses their globals in sources
+ * The types tsconfig.spec.json may add to tsconfig.lib.json's: the root .eslintrc.json refuses their globals in sources
  * (`no-restricted-globals`), which is what the lib config's own check would otherwise catch.
  */
 const TEST_TYPES: readonly string[] = ['jest'];
@@ -42,14 +42,14 @@ function checkingOptions({ types: _types, outDir: _outDir, configFilePath: _file
   return options;
 }
 
-/** Whether the spec config's `types` are the lib config's plus at most {@link TEST_TYPES}. */
+/** Whether the test config's `types` are the lib config's plus at most {@link TEST_TYPES}. */
 function addsOnlyTestTypes(lib: readonly string[] | undefined, spec: readonly string[] | undefined): boolean {
   if (lib === undefined || spec === undefined) return lib === spec;
   return lib.every((type) => spec.includes(type)) && spec.every((type) => lib.includes(type) || TEST_TYPES.includes(type));
 }
 
 /**
- * Whether the spec program checks every file the lib program checks, with the same options but Jest's types: then the
+ * Whether the tests' program checks every file the lib program checks, with the same options but Jest's types: then the
  * lib program would report nothing more, save a source leaning on Jest's globals, which lint refuses.
  */
 function specCoversLib(dir: string): boolean {
@@ -67,7 +67,7 @@ function specCoversLib(dir: string): boolean {
 /**
  * `typecheck`: the library sources and the tests (including `@ts-expect-error` type tests) without emitting.
  * `tsconfig.spec.json` holds the tests and usually the sources; `tsconfig.lib.json` (the sources without Jest's types)
- * gets a program of its own only where no other program checks its files: not where the spec program does with the
+ * gets a program of its own only where no other program checks its files: not where the tests' program does with the
  * same options (`specCoversLib`), nor where `build` compiles it with tsc. So no project type-checks its sources twice.
  *
  * @example

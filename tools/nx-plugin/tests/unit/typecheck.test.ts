@@ -41,14 +41,14 @@ describe('typecheckTargets', () => {
   it.each([
     ['the workspace shape (src in both, tests in spec)', { 'tsconfig.json': BASE, 'tsconfig.lib.json': LIB, 'tsconfig.spec.json': SPEC }, FILES],
     [
-      'a top-level source the spec config lists (the policy pack)',
+      'a top-level source tsconfig.spec.json lists (the policy pack)',
       {
         'tsconfig.lib.json': { compilerOptions: { ...BASE.compilerOptions, types: ['node'] }, files: ['index.ts'] },
         'tsconfig.spec.json': { compilerOptions: { ...BASE.compilerOptions, types: ['jest', 'node'] }, include: ['index.ts', 'tests/**/*.ts'] },
       },
       ['index.ts', 'tests/unit/pack.test.ts'],
     ],
-  ])('checks one program, the spec config, where it covers the lib config: %s', (_what, configs, files) => {
+  ])('checks one program, tsconfig.spec.json, where it covers tsconfig.lib.json: %s', (_what, configs, files) => {
     // Prepare
     project('apps/app', configs, {}, files);
 
@@ -60,7 +60,7 @@ describe('typecheckTargets', () => {
     ['a folder only lib includes', { 'tsconfig.lib.json': { ...LIB, include: ['src/**/*.ts', 'scripts/**/*.ts'] } }, ['scripts/seed.ts']],
     ['a source folder spec excludes', { 'tsconfig.spec.json': { ...SPEC, exclude: ['src/generated/**'] } }, ['src/generated/client.ts']],
     ['a top-level source spec does not list', { 'tsconfig.lib.json': { ...LIB, files: ['index.ts'] } }, ['index.ts']],
-  ])('keeps the lib program where the spec config leaves out some of its files: %s', (_what, configs, files) => {
+  ])('keeps the lib program where tsconfig.spec.json leaves out some of its files: %s', (_what, configs, files) => {
     // Prepare
     project('apps/app', { 'tsconfig.json': BASE, 'tsconfig.lib.json': LIB, 'tsconfig.spec.json': SPEC, ...configs }, {}, [...FILES, ...files]);
 
@@ -74,7 +74,7 @@ describe('typecheckTargets', () => {
     ['unused locals allowed', { noUnusedLocals: false }],
     ['types beyond Jest', { types: ['jest', 'mocha', 'node'] }],
     ['every @types package (no types)', { types: undefined }],
-  ])('keeps the lib program where the spec config checks differently: %s', (_what, compilerOptions) => {
+  ])('keeps the lib program where tsconfig.spec.json checks differently: %s', (_what, compilerOptions) => {
     // Prepare
     project('apps/app', { 'tsconfig.json': BASE, 'tsconfig.lib.json': LIB, 'tsconfig.spec.json': specWith(compilerOptions) }, {}, FILES);
 
@@ -202,7 +202,7 @@ describe('lint keeps what only the tests declare out of sources', () => {
 
   it('refuses every global the tests\' types add to a source\'s scope', async () => {
     // Prepare: an empty source in nx-plugin (its configs are the workspace's shape), in a program of the lib config and
-    // in one of the spec config; the globals in scope in the second and not in the first come from the tests' types.
+    // in one of tsconfig.spec.json; the globals in scope in the second and not in the first come from the tests' types.
     const source = resolve(WORKSPACE, 'tools/nx-plugin/src/scopeProbe.ts');
     /** The names in the probe's scope in a program of `config`. */
     const globals = (config: string): Set<string> => {
