@@ -16,6 +16,8 @@ import { ROOT } from './synthHelper';
 
 /** The account the plans "deploy" to (any account other than the synth's mock one). */
 export const DEPLOY_ACCOUNT = '111122223333';
+/** The header of every plan here (apitype.PlanManifestV1): when and by which CLI it was saved. */
+const PLAN_MANIFEST: DeploymentPlan['manifest'] = { time: '2026-12-06T19:00:00Z', magic: 'a'.repeat(64), version: 'v3.200.0' };
 /** A Pulumi secret as a saved plan holds it (encrypted with the stack's secrets provider). */
 export const PLAN_SECRET = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:c2VjcmV0:AAAA' };
 
@@ -94,7 +96,7 @@ export function firstDeployPlan(inventory: ResourceInventory, edit: (plans: Reco
     state: {},
   };
   edit(resourcePlans);
-  return { manifest: { time: '2026-12-06T19:00:00Z', magic: 'a'.repeat(64), version: 'v3.200.0' }, resourcePlans };
+  return { manifest: PLAN_MANIFEST, resourcePlans };
 }
 
 /**
@@ -105,5 +107,5 @@ export function unchangedPlan(inventory: ResourceInventory): DeploymentPlan {
   const resourcePlans: Record<string, ResourcePlan> = Object.fromEntries(
     Object.entries(inventory.resources).map(([urn, resource]) => [urn, { goal: goalOf(resource), steps: ['same'], state: {} }]),
   );
-  return { manifest: { time: '2026-12-06T19:00:00Z', magic: 'a'.repeat(64), version: 'v3.200.0' }, resourcePlans };
+  return { manifest: PLAN_MANIFEST, resourcePlans };
 }

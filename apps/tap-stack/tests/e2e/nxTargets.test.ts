@@ -11,8 +11,7 @@ import { checkoutBuilds, cleanEnv, worktree } from '../workspaceCopy';
  * Nx does around a command (exit codes, configurations, dependencies) is the point. Nx is slow to start, so these are
  * few. The drift and drift-check runs use --exclude-task-dependencies: their only dependencies are builds (`build`,
  * and `policy:build` for drift-check), which this test target's own dependsOn has just run, so rebuilding them here
- * would test nothing. The deploy run keeps its
- * dependencies: they ARE the gate under test.
+ * would test nothing. The deploy runs keep theirs: they ARE the gate under test.
  *
  * All of it in a worktree of this repository (tests/workspaceCopy.ts), never in this checkout: Nx without its daemon
  * copies every cached output back into place, so a run here would rewrite the builds that other tests are loading, and
@@ -170,8 +169,8 @@ describe('nx run tap-stack:deploy --configuration=prod: the gate', () => {
   it('builds, passes both gates against the committed baselines, deploys networking-stack prod first, then tap-stack prod', () => {
     // Prepare: the code as committed is approved (apps/*/manifests), so both gates pass; the stand-in pulumi saves the
     // plan of a deploy that changes nothing, each stack its own, and its refresh preview finds the cloud as the state
-    // has it (the JSON digest without a step: pulumi/pulumi pkg/backend/display/json.go). The account checks (preflight) need AWS credentials
-    // this test has not: --skip-preflight bypasses them with a warning.
+    // has it (the JSON digest without a step: pulumi/pulumi pkg/backend/display/json.go). The account checks
+    // (preflight) need AWS credentials this test has not: --skip-preflight bypasses them with a warning.
     const scenario = tempDir('deploy-scenario');
     const record = join(scenario, 'calls.jsonl');
     for (const project of ['networking-stack', 'tap-stack']) {

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { edit, NODE_PATH, type Call } from '../deployHelper';
 import { APP, tempDir } from '../synthHelper';
-import { worktree } from '../workspaceCopy';
+import { cleanEnv, worktree } from '../workspaceCopy';
 
 /*
  * `nx run tap-stack:deploy --configuration=prod` must never reach `pulumi up` (of either stack) unless the gate passed
@@ -20,37 +21,13 @@ import { worktree } from '../workspaceCopy';
  * The stand-in pulumi (tests/fixtures/pulumi) answers version and whoami, and records every call with its folder.
  */
 const PULUMI_BIN = join(APP, 'tests', 'fixtures', 'pulumi');
-const NODE_PATH = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
-
-interface Call {
-  argv: string[];
-  cwd: string;
-}
-
-/** Replaces `from` with `to` in `file` (which must hold it). */
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  writeFileSync(file, text.replace(from, to));
-}
-
 describe('nx run tap-stack:deploy --configuration=prod with an unapproved change: no pulumi up, ever', () => {
   let workspace: string;
 
   function nx(args: string[], env: Record<string, string> = {}) {
     const scenario = tempDir('ungated-scenario');
     const record = join(scenario, 'calls.jsonl');
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      NX_DAEMON: 'false',
-      NX_ISOLATE_PLUGINS: 'false',
-      NX_TUI: 'false',
-      NX_NO_CLOUD: 'true',
-      PATH: [PULUMI_BIN, NODE_PATH].join(delimiter),
-      FAKE_PULUMI_SCENARIO: scenario,
-      FAKE_PULUMI_RECORD: record,
-      ...env,
-    };
+    const childEnv = cleanEnv({ PATH: [PULUMI_BIN, NODE_PATH].join(delimiter), FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_RECORD: record, ...env });
     if (!('TAP_DRIFT_BASELINE' in env)) delete childEnv['TAP_DRIFT_BASELINE'];
     // Each run's status files are its own: what an earlier run left must not answer for this one.
     for (const project of ['tap-stack', 'networking-stack']) rmSync(join(workspace, 'dist', 'apps', project, 'status'), { recursive: true, force: true });

