@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as ec2 from '@pulumi/aws/ec2';
+import { getAvailabilityZonesOutput } from '@pulumi/aws/getAvailabilityZones';
 import * as pulumi from '@pulumi/pulumi';
 import { resourceName, type EnvironmentName } from '@tap/validation';
 import { AZ_COUNT, HTTPS_PORT, INTERFACE_ENDPOINT_SERVICES } from './constants';
@@ -44,27 +45,26 @@ export class TapVpc extends pulumi.ComponentResource {
     const plan = planSubnets(args.vpcCidr);
     const tags = (type: string) => ({ Name: resourceName(type, environment, suffix), Environment: environment });
 
-    const zones = aws
-      .getAvailabilityZonesOutput({ state: 'available' }, { parent: this })
+    const zones = getAvailabilityZonesOutput({ state: 'available' }, { parent: this })
       .names.apply((names) => pickZones(args.region, names));
 
-    const vpc = new aws.ec2.Vpc(
+    const vpc = new ec2.Vpc(
       `${name}-vpc`,
       { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags('vpc') },
       { parent: this },
     );
     // The default security group allows all traffic between its members; nothing should ever use it.
-    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-sg') }, { parent: this });
+    new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-sg') }, { parent: this });
 
-    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags('igw') }, { parent: this });
-    const publicRoutes = new aws.ec2.RouteTable(
+    const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags('igw') }, { parent: this });
+    const publicRoutes = new ec2.RouteTable(
       `${name}-public-rt`,
       { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }], tags: tags('public-rt') },
       { parent: this },
     );
 
     const publicSubnets = plan.public.map((cidrBlock, i) => {
-      const subnet = new aws.ec2.Subnet(
+      const subnet = new ec2.Subnet(
         `${name}-public-${i}`,
         {
           vpcId: vpc.id,
@@ -76,13 +76,13 @@ export class TapVpc extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}-rta`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
+      new ec2.RouteTableAssociation(`${name}-public-${i}-rta`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
       return subnet;
     });
 
     const nats = Array.from({ length: natGateways }, (_, i) => {
-      const eip = new aws.ec2.Eip(`${name}-nat-eip-${i}`, { domain: 'vpc', tags: tags(`nat-eip-${i}`) }, { parent: this });
-      return new aws.ec2.NatGateway(
+      const eip = new ec2.Eip(`${name}-nat-eip-${i}`, { domain: 'vpc', tags: tags(`nat-eip-${i}`) }, { parent: this });
+      return new ec2.NatGateway(
         `${name}-nat-${i}`,
         { allocationId: eip.allocationId, subnetId: publicSubnets[i].id, tags: tags(`nat-${i}`) },
         { parent: this, dependsOn: [igw] },
@@ -90,23 +90,23 @@ export class TapVpc extends pulumi.ComponentResource {
     });
 
     const privateSubnets = plan.private.map((cidrBlock, i) => {
-      const subnet = new aws.ec2.Subnet(
+      const subnet = new ec2.Subnet(
         `${name}-private-${i}`,
         { vpcId: vpc.id, cidrBlock, availabilityZone: zones[i], mapPublicIpOnLaunch: false, tags: { ...tags(`private-subnet-${i}`), Tier: 'private' } },
         { parent: this },
       );
       // With one NAT per AZ each private subnet uses its own zone's, so an AZ outage stays inside that AZ.
       const nat = nats[natGateways === 1 ? 0 : i];
-      const routes = new aws.ec2.RouteTable(
+      const routes = new ec2.RouteTable(
         `${name}-private-rt-${i}`,
         { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }], tags: tags(`private-rt-${i}`) },
         { parent: this },
       );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}-rta`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+      new ec2.RouteTableAssociation(`${name}-private-${i}-rta`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
       return subnet;
     });
 
-    const endpointSg = new aws.ec2.SecurityGroup(
+    const endpointSg = new ec2.SecurityGroup(
       `${name}-endpoints-sg`,
       {
         name: resourceName('endpoints-sg', environment, suffix),
@@ -120,7 +120,7 @@ export class TapVpc extends pulumi.ComponentResource {
       { parent: this },
     );
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
-      new aws.ec2.VpcEndpoint(
+      new ec2.VpcEndpoint(
         `${name}-${service}-endpoint`,
         {
           vpcId: vpc.id,

@@ -1,4 +1,7 @@
-import * as aws from '@pulumi/aws';
+import * as kms from '@pulumi/aws/kms';
+import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
+import { getPartitionOutput } from '@pulumi/aws/getPartition';
+import { getRegionOutput } from '@pulumi/aws/getRegion';
 import * as pulumi from '@pulumi/pulumi';
 import { keyAdministrationStatement } from '@tap/validation';
 import { assertNamesFit } from './nameLimits';
@@ -54,9 +57,9 @@ export interface CustomerManagedKeyArgs {
 
 /** What {@link createCustomerManagedKey} creates. */
 export interface CustomerManagedKey {
-  key: aws.kms.Key;
+  key: kms.Key;
   /** Only with `aliasName`. */
-  alias: aws.kms.Alias | undefined;
+  alias: kms.Alias | undefined;
 }
 
 /**
@@ -73,10 +76,10 @@ export interface CustomerManagedKey {
  */
 export function createCustomerManagedKey(name: string, args: CustomerManagedKeyArgs, parent?: pulumi.Resource): CustomerManagedKey {
   if (args.aliasName !== undefined) assertNamesFit('createCustomerManagedKey', name, [{ what: 'key alias', type: 'aws:kms/alias:Alias', name: args.aliasName }]);
-  const identity = aws.getCallerIdentityOutput({}, { parent });
-  const partition = aws.getPartitionOutput({}, { parent });
-  const region = aws.getRegionOutput({}, { parent });
-  const key = new aws.kms.Key(
+  const identity = getCallerIdentityOutput({}, { parent });
+  const partition = getPartitionOutput({}, { parent });
+  const region = getRegionOutput({}, { parent });
+  const key = new kms.Key(
     name,
     {
       description: args.description,
@@ -90,6 +93,6 @@ export function createCustomerManagedKey(name: string, args: CustomerManagedKeyA
     { parent },
   );
   const alias =
-    args.aliasName === undefined ? undefined : new aws.kms.Alias(`${name}-alias`, { name: args.aliasName, targetKeyId: key.keyId }, { parent });
+    args.aliasName === undefined ? undefined : new kms.Alias(`${name}-alias`, { name: args.aliasName, targetKeyId: key.keyId }, { parent });
   return { key, alias };
 }

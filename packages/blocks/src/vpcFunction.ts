@@ -1,4 +1,8 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as iam from '@pulumi/aws/iam';
+import * as lambda from '@pulumi/aws/lambda';
+import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import { HTTPS_PORT, POSTGRES_PORT } from './constants';
 import { lambdaAssumeRolePolicy } from './iamStatements';
@@ -48,7 +52,7 @@ export interface VpcFunctionNetworkArgs {
 
 /** What {@link createVpcFunctionNetwork} creates. */
 export interface VpcFunctionNetwork {
-  securityGroup: aws.ec2.SecurityGroup;
+  securityGroup: ec2.SecurityGroup;
   /** Every egress and ingress rule: what must exist before the function can reach the database and Secrets Manager. */
   rules: pulumi.Resource[];
 }
@@ -78,7 +82,7 @@ export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkA
     egressHttps: (i) => `${name}-egress-https-${i}`,
     ...args.logicalNames,
   };
-  const securityGroup = new aws.ec2.SecurityGroup(
+  const securityGroup = new ec2.SecurityGroup(
     names.securityGroup,
     {
       name: args.securityGroupName,
@@ -92,7 +96,7 @@ export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkA
   const rules: pulumi.Resource[] = [];
   if (args.databaseSecurityGroupId !== undefined) {
     rules.push(
-      new aws.vpc.SecurityGroupEgressRule(
+      new vpc.SecurityGroupEgressRule(
         names.egressDb,
         {
           securityGroupId: securityGroup.id,
@@ -102,7 +106,7 @@ export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkA
         },
         { parent },
       ),
-      new aws.vpc.SecurityGroupIngressRule(
+      new vpc.SecurityGroupIngressRule(
         names.dbIngress,
         {
           securityGroupId: args.databaseSecurityGroupId,
@@ -116,7 +120,7 @@ export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkA
   }
   (args.databaseEgressCidrBlocks ?? []).forEach((cidr, i) => {
     rules.push(
-      new aws.vpc.SecurityGroupEgressRule(
+      new vpc.SecurityGroupEgressRule(
         names.egressDbCidr(i),
         { securityGroupId: securityGroup.id, cidrIpv4: cidr, ...postgres, description: 'PostgreSQL' },
         { parent },
@@ -125,7 +129,7 @@ export function createVpcFunctionNetwork(name: string, args: VpcFunctionNetworkA
   });
   (args.httpsEgressCidrBlocks ?? []).forEach((cidr, i) => {
     rules.push(
-      new aws.vpc.SecurityGroupEgressRule(
+      new vpc.SecurityGroupEgressRule(
         names.egressHttps(i),
         {
           securityGroupId: securityGroup.id,
@@ -155,7 +159,7 @@ export interface VpcFunctionLogicalNames {
 }
 
 /** The function's own settings; the block sets `name`, `role`, `vpcConfig`, `loggingConfig` and `tags`. */
-export type VpcFunctionSettings = Omit<aws.lambda.FunctionArgs, 'name' | 'role' | 'vpcConfig' | 'loggingConfig' | 'tags'>;
+export type VpcFunctionSettings = Omit<lambda.FunctionArgs, 'name' | 'role' | 'vpcConfig' | 'loggingConfig' | 'tags'>;
 
 /** Arguments of {@link createVpcFunction}. */
 export interface VpcFunctionArgs {
@@ -196,10 +200,10 @@ export interface VpcFunction {
   /** Only when `network` creates the security group. */
   network: VpcFunctionNetwork | undefined;
   securityGroupId: pulumi.Output<string>;
-  logGroup: aws.cloudwatch.LogGroup;
-  role: aws.iam.Role;
-  rolePolicy: aws.iam.RolePolicy;
-  fn: aws.lambda.Function;
+  logGroup: cloudwatch.LogGroup;
+  role: iam.Role;
+  rolePolicy: iam.RolePolicy;
+  fn: lambda.Function;
 }
 
 /**
@@ -245,18 +249,18 @@ export function createVpcFunction(name: string, args: VpcFunctionArgs, parent: p
     securityGroupId = network.securityGroup.id;
   }
 
-  const logGroup = new aws.cloudwatch.LogGroup(
+  const logGroup = new cloudwatch.LogGroup(
     names.logGroup,
     { name: args.logGroupName, retentionInDays: args.logRetentionDays, ...tagged },
     { parent },
   );
-  const role = new aws.iam.Role(names.role, { name: args.roleName, assumeRolePolicy: lambdaAssumeRolePolicy(), ...tagged }, { parent });
-  const rolePolicy = new aws.iam.RolePolicy(
+  const role = new iam.Role(names.role, { name: args.roleName, assumeRolePolicy: lambdaAssumeRolePolicy(), ...tagged }, { parent });
+  const rolePolicy = new iam.RolePolicy(
     names.rolePolicy,
     { name: args.policyName, role: role.id, policy: args.policy(logGroup.arn) },
     { parent },
   );
-  const fn = new aws.lambda.Function(
+  const fn = new lambda.Function(
     names.function,
     {
       ...args.settings,

@@ -1,4 +1,7 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as rds from '@pulumi/aws/rds';
+import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { createCustomerManagedKey } from '@tap/blocks';
@@ -40,7 +43,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
    * The cluster instances. The database answers only once they exist (5–15 minutes each): whatever connects at
    * deploy time (migrations, configuring rotation, alarms on the cluster's metrics) must `dependsOn` them.
    */
-  public readonly instances: aws.rds.ClusterInstance[];
+  public readonly instances: rds.ClusterInstance[];
   /** The log group the cluster exports PostgreSQL logs to. */
   public readonly logGroupName: pulumi.Output<string>;
   /** The snapshot a delete takes (`aurora-final-{environment}-{suffix}-{hex}`); undefined without `finalSnapshot`. */
@@ -85,7 +88,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       this.kmsKeyArn = key.arn;
     }
 
-    const securityGroup = new aws.ec2.SecurityGroup(
+    const securityGroup = new ec2.SecurityGroup(
       `${name}-sg`,
       {
         name: DATABASE_NAMES.securityGroup(environment, suffix),
@@ -98,7 +101,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       { parent: this },
     );
     ingressCidrBlocks.forEach((cidr, i) => {
-      new aws.vpc.SecurityGroupIngressRule(
+      new vpc.SecurityGroupIngressRule(
         `${name}-ingress-cidr-${i}`,
         {
           securityGroupId: securityGroup.id,
@@ -112,7 +115,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       );
     });
     ingressSecurityGroupIds.forEach((sourceId, i) => {
-      new aws.vpc.SecurityGroupIngressRule(
+      new vpc.SecurityGroupIngressRule(
         `${name}-ingress-sg-${i}`,
         {
           securityGroupId: securityGroup.id,
@@ -126,7 +129,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       );
     });
 
-    const subnetGroup = new aws.rds.SubnetGroup(
+    const subnetGroup = new rds.SubnetGroup(
       `${name}-subnets`,
       {
         name: DATABASE_NAMES.subnetGroup(environment, suffix),
@@ -137,7 +140,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     );
 
     // TLS is not optional: Aurora accepts plaintext connections unless rds.force_ssl is on (default 0).
-    const parameterGroup = new aws.rds.ClusterParameterGroup(
+    const parameterGroup = new rds.ClusterParameterGroup(
       `${name}-params`,
       {
         name: DATABASE_NAMES.parameterGroup(environment, suffix),
@@ -156,7 +159,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
 
     // RDS creates /aws/rds/cluster/<id>/postgresql on first export with no retention (logs kept forever); created here
     // first, the cluster exports into this group and its retention applies.
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = new cloudwatch.LogGroup(
       `${name}-postgresql-logs`,
       { name: DATABASE_NAMES.logGroup(environment, suffix), retentionInDays: logRetentionDays },
       { parent: this },
@@ -169,7 +172,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       ? pulumi.interpolate`${DATABASE_NAMES.finalSnapshotPrefix(environment, suffix)}-${new random.RandomId(`${name}-final-snapshot`, { byteLength: FINAL_SNAPSHOT_RANDOM_BYTES, keepers: { clusterIdentifier } }, { parent: this }).hex}`
       : undefined;
 
-    const cluster = new aws.rds.Cluster(
+    const cluster = new rds.Cluster(
       `${name}-cluster`,
       {
         clusterIdentifier,
@@ -203,7 +206,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
 
     const instances = Array.from({ length: instanceCount }, (_unused, i) => {
       const identifier = DATABASE_NAMES.instance(i + 1, environment, suffix);
-      return new aws.rds.ClusterInstance(
+      return new rds.ClusterInstance(
         `${name}-instance-${i}`,
         {
           identifier,

@@ -1,4 +1,7 @@
-import * as aws from '@pulumi/aws';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as ecr from '@pulumi/aws/ecr';
+import * as lambda from '@pulumi/aws/lambda';
+import { getRegionOutput } from '@pulumi/aws/getRegion';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction, createVpcFunctionNetwork } from '@tap/blocks';
@@ -48,7 +51,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
    * Only with `migrations`: the invocation that runs them. What needs the migrated schema or the users it creates
    * (configuring secret rotation, for one) `dependsOn` it.
    */
-  public readonly migration: aws.lambda.Invocation | undefined;
+  public readonly migration: lambda.Invocation | undefined;
 
   constructor(name: string, args: LambdaComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tap:lambda:LambdaComponent', name, {}, opts);
@@ -62,7 +65,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     const maxImageCount = args.maxImageCount ?? LAMBDA_DEFAULTS.maxImageCount;
     const createFunctionUrl = args.createFunctionUrl ?? LAMBDA_DEFAULTS.createFunctionUrl;
     // Secrets Manager is reached through the VPC's interface endpoint, so HTTPS never needs to leave the VPC.
-    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
+    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
     assertLambdaSettings({ memoryMb, timeoutSeconds, reservedConcurrency: args.reservedConcurrency, logRetentionDays, maxImageCount });
     // Every name against its AWS limit before any resource exists: a name over it fails the deploy halfway.
     assertLambdaNames(name, environment, suffix, { serviceName, migrations: args.migrations !== undefined });
@@ -79,10 +82,10 @@ export class LambdaComponent extends pulumi.ComponentResource {
       throw new LambdaComponentError(`imageTag "${this.imageTag}" must be a valid Docker tag other than "latest"`);
     }
     const functionName = LAMBDA_NAMES.function(serviceName, environment, suffix);
-    const { region } = aws.getRegionOutput({}, { parent: this });
+    const { region } = getRegionOutput({}, { parent: this });
 
     // --- image ---------------------------------------------------------------------------------------------------
-    const repository = new aws.ecr.Repository(
+    const repository = new ecr.Repository(
       `${name}-repo`,
       {
         name: LAMBDA_NAMES.repository(serviceName, environment, suffix),
@@ -95,7 +98,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.ecr.LifecyclePolicy(
+    new ecr.LifecyclePolicy(
       `${name}-repo-lifecycle`,
       {
         repository: repository.name,
@@ -112,7 +115,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+    const auth = ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
     this.repositoryUrl = repository.repositoryUrl;
     this.imageUri = pulumi.interpolate`${repository.repositoryUrl}:${this.imageTag}`;
     const image = new docker.Image(
@@ -208,7 +211,7 @@ export class LambdaComponent extends pulumi.ComponentResource {
     );
 
     if (createFunctionUrl) {
-      const url = new aws.lambda.FunctionUrl(
+      const url = new lambda.FunctionUrl(
         `${name}-url`,
         // Never NONE: callers sign requests with SigV4 and need lambda:InvokeFunctionUrl.
         { functionName: fn.name, authorizationType: 'AWS_IAM' },

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as lambda from '@pulumi/aws/lambda';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction } from '@tap/blocks';
 import { MIGRATION_DEFAULTS } from './constants';
@@ -32,7 +32,7 @@ export function createMigrationFunction(
   migrations: LambdaMigrationArgs,
   context: MigrationContext,
   parent: pulumi.Resource,
-): { fn: aws.lambda.Function; invocation: aws.lambda.Invocation } {
+): { fn: lambda.Function; invocation: lambda.Invocation } {
   const { environment, environmentSuffix: suffix } = args;
   const handler = migrations.handler ?? MIGRATION_DEFAULTS.handler;
   const timeoutSeconds = migrations.timeoutSeconds ?? MIGRATION_DEFAULTS.timeoutSeconds;
@@ -85,7 +85,7 @@ export function createMigrationFunction(
   // Runs on create and whenever the image digest changes; a failed migration fails the deployment. On a first deploy
   // the function exists long before the database answers: the invocation must also wait for the network rules to
   // the database and Secrets Manager, and for whatever the caller names (cluster instances, the secret's value).
-  const invocation = new aws.lambda.Invocation(
+  const invocation = new lambda.Invocation(
     `${name}-migrate-invocation`,
     { functionName: fn.name, input: JSON.stringify({}), triggers: { imageDigest: context.imageDigest } },
     { parent, dependsOn: [...context.networkRules, ...(migrations.dependsOn ?? [])] },

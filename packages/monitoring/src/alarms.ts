@@ -1,4 +1,4 @@
-import type * as aws from '@pulumi/aws';
+import type * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as pulumi from '@pulumi/pulumi';
 import { resourceName, type EnvironmentName, type StackPhysicalName } from '@tap/validation';
 import { ALARM_SETTINGS, PAYMENT_FUNCTION_KEY, TREAT_MISSING_DATA } from './constants';
@@ -19,7 +19,7 @@ export interface WatchedCluster {
 
 /** What an alarm row sets of `aws.cloudwatch.MetricAlarm` (name, operator and actions are the component's). */
 export type AlarmMetric = Pick<
-  aws.cloudwatch.MetricAlarmArgs,
+  cloudwatch.MetricAlarmArgs,
   'namespace' | 'metricName' | 'statistic' | 'threshold' | 'dimensions' | 'treatMissingData' | 'alarmDescription' | 'unit'
 >;
 

@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { createCustomerManagedKey } from '@tap/blocks';
 import {
@@ -74,9 +75,9 @@ export class MonitoringComponent extends pulumi.ComponentResource {
       this.kmsKeyArn = key.arn;
     }
 
-    const topic = new aws.sns.Topic(`${name}-topic`, { name: topicName, kmsMasterKeyId: this.kmsKeyArn }, { parent: this });
+    const topic = new sns.Topic(`${name}-topic`, { name: topicName, kmsMasterKeyId: this.kmsKeyArn }, { parent: this });
     if (args.alarmEmail !== undefined) {
-      new aws.sns.TopicSubscription(
+      new sns.TopicSubscription(
         `${name}-email`,
         { topic: topic.arn, protocol: 'email', endpoint: args.alarmEmail },
         { parent: this },
@@ -85,7 +86,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
 
     const actions = [topic.arn];
     const alarm = (key: string, alarmName: string, row: Pick<AlarmRow<unknown>, 'settings'>, metric: AlarmMetric, dependsOn: pulumi.Resource[] = []) =>
-      new aws.cloudwatch.MetricAlarm(
+      new cloudwatch.MetricAlarm(
         `${name}-${key}`,
         { name: alarmName, comparisonOperator: 'GreaterThanThreshold', ...row.settings, ...metric, alarmActions: actions, okActions: actions },
         { parent: this, dependsOn },
@@ -97,7 +98,7 @@ export class MonitoringComponent extends pulumi.ComponentResource {
           row,
           alarm(`${key}-${row}`, MONITORING_NAMES.functionAlarm(key, row, environment, suffix), FUNCTION_ALARMS[row], FUNCTION_ALARMS[row].metric(fn)),
         ]),
-      ) as Partial<Record<FunctionAlarm, aws.cloudwatch.MetricAlarm>> & Record<'errors' | 'duration', aws.cloudwatch.MetricAlarm>;
+      ) as Partial<Record<FunctionAlarm, cloudwatch.MetricAlarm>> & Record<'errors' | 'duration', cloudwatch.MetricAlarm>;
 
     const payment = functionAlarms(PAYMENT_FUNCTION_KEY, { functionName: args.functionName, errorThreshold, latencyThresholdMs });
     const keys = (args.additionalFunctions ?? []).map((fn) => fn.key);
@@ -125,9 +126,9 @@ export class MonitoringComponent extends pulumi.ComponentResource {
         row,
         alarm(`aurora-${row}`, MONITORING_NAMES.clusterAlarm(row, environment, suffix), CLUSTER_ALARMS[row], CLUSTER_ALARMS[row].metric(cluster), args.databaseInstances),
       ]),
-    ) as Record<ClusterAlarm, aws.cloudwatch.MetricAlarm>;
+    ) as Record<ClusterAlarm, cloudwatch.MetricAlarm>;
 
-    const appLogs = new aws.cloudwatch.LogGroup(
+    const appLogs = new cloudwatch.LogGroup(
       `${name}-app-logs`,
       { name: MONITORING_NAMES.applicationLogGroup(environment, suffix), retentionInDays: logRetentionDays },
       { parent: this },

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as ec2 from '@pulumi/aws/ec2';
 import * as pulumi from '@pulumi/pulumi';
 import { ENVIRONMENT_NAMES } from '@tap/validation';
 import { NETWORKING_DEFAULTS } from './constants';
@@ -54,7 +54,7 @@ export class NetworkingStack extends pulumi.ComponentResource {
     this.publicSubnetIds = validated.apply((o) => o.publicSubnetIds);
     this.availabilityZones = validated.apply((o) => o.availabilityZones);
     this.vpcCidr = validated.apply((o) =>
-      o.vpcCidr !== undefined ? pulumi.output(o.vpcCidr) : aws.ec2.getVpcOutput({ id: o.vpcId }, { parent: this }).cidrBlock,
+      o.vpcCidr !== undefined ? pulumi.output(o.vpcCidr) : ec2.getVpcOutput({ id: o.vpcId }, { parent: this }).cidrBlock,
     );
 
     this.registerOutputs({

@@ -1,4 +1,6 @@
-import * as aws from '@pulumi/aws';
+import * as lambda from '@pulumi/aws/lambda';
+import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
+import { getRegionOutput } from '@pulumi/aws/getRegion';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction } from '@tap/blocks';
 import type { VpcFunction } from '@tap/blocks';
@@ -26,7 +28,7 @@ export interface RotationFunctionArgs {
 /** What {@link createRotationFunction} creates. */
 export interface RotationFunction extends VpcFunction {
   /** Lets Secrets Manager (for this account and secret only) invoke the function. */
-  permission: aws.lambda.Permission;
+  permission: lambda.Permission;
   /** The permission and every network rule: what must exist before rotation can be configured. */
   ready: pulumi.Resource[];
 }
@@ -40,8 +42,8 @@ export interface RotationFunction extends VpcFunction {
  */
 export function createRotationFunction(name: string, input: RotationFunctionArgs, parent: pulumi.Resource): RotationFunction {
   const { names, args, secretArn, tags } = input;
-  const { region } = aws.getRegionOutput({}, { parent });
-  const { accountId } = aws.getCallerIdentityOutput({}, { parent });
+  const { region } = getRegionOutput({}, { parent });
+  const { accountId } = getCallerIdentityOutput({}, { parent });
   const rotation = createVpcFunction(
     `${name}-rotation`,
     {
@@ -92,7 +94,7 @@ export function createRotationFunction(name: string, input: RotationFunctionArgs
     },
     parent,
   );
-  const permission = new aws.lambda.Permission(
+  const permission = new lambda.Permission(
     `${name}-rotation-permission`,
     {
       action: 'lambda:InvokeFunction',

@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { INITIAL_PASSWORD_SPECIALS, INITIAL_VERSION_STAGE, SECRETS_DEFAULTS, SECRET_ENGINE } from './constants';
@@ -35,9 +36,9 @@ export class SecretsComponent extends pulumi.ComponentResource {
   public readonly rotationLogGroupName: pulumi.Output<string>;
   public readonly rotationRoleArn: pulumi.Output<string>;
   /** The secret's initial value. Whatever logs in with the secret at deploy time (a migration) must `dependsOn` it. */
-  public readonly secretVersion: aws.secretsmanager.SecretVersion;
+  public readonly secretVersion: secretsmanager.SecretVersion;
   /** The rotation schedule; `undefined` while `deferRotation` leaves it to {@link configureRotation}. */
-  public rotation: aws.secretsmanager.SecretRotation | undefined;
+  public rotation: secretsmanager.SecretRotation | undefined;
   private readonly rotationSettings: {
     name: string;
     secretId: pulumi.Output<string>;
@@ -63,7 +64,7 @@ export class SecretsComponent extends pulumi.ComponentResource {
     assertSecretsNames(name, environment, suffix);
     const rotationCode = args.rotationCode ?? new pulumi.asset.FileArchive(defaultRotationCodeDir());
 
-    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
+    const httpsEgressCidrBlocks = args.httpsEgressCidrBlocks ?? [ec2.getVpcOutput({ id: args.vpcId }, { parent: this }).cidrBlock];
 
     // --- secret ---------------------------------------------------------------------------------------------------
     const password = new random.RandomPassword(
@@ -79,7 +80,7 @@ export class SecretsComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const secret = new aws.secretsmanager.Secret(
+    const secret = new secretsmanager.Secret(
       `${name}-secret`,
       {
         name: names.secret,
@@ -91,7 +92,7 @@ export class SecretsComponent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const secretVersion = new aws.secretsmanager.SecretVersion(
+    const secretVersion = new secretsmanager.SecretVersion(
       `${name}-secret-version`,
       {
         secretId: secret.id,
@@ -158,12 +159,12 @@ export class SecretsComponent extends pulumi.ComponentResource {
    * const secrets = new SecretsComponent('secrets', { ...args, deferRotation: true });
    * secrets.configureRotation([migration]);
    */
-  public configureRotation(after: pulumi.Resource[]): aws.secretsmanager.SecretRotation {
+  public configureRotation(after: pulumi.Resource[]): secretsmanager.SecretRotation {
     if (this.rotation !== undefined) {
       throw new SecretsComponentError('rotation is already configured: configureRotation is called once, with deferRotation: true');
     }
     const { name, secretId, functionArn, rotationDays, ready } = this.rotationSettings;
-    this.rotation = new aws.secretsmanager.SecretRotation(
+    this.rotation = new secretsmanager.SecretRotation(
       `${name}-rotation`,
       {
         secretId,

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { createVpcFunction, createVpcFunctionNetwork, policyDocument, vpcNetworkInterfacesStatement, writeOwnLogGroupStatement } from '../../src';
 import type { VpcFunction, VpcFunctionArgs } from '../../src';
@@ -134,7 +134,7 @@ describe('createVpcFunction in an existing security group', () => {
     // Prepare
     const parent = new Parent(`${prefix}-parent`);
     // A custom resource: dependsOn on a component waits for its children, and this one would have none.
-    const before = new aws.sns.Topic(`${prefix}-before`, {}, { parent });
+    const before = new sns.Topic(`${prefix}-before`, {}, { parent });
 
     // Act
     const created = createVpcFunction(prefix, args({ network: { securityGroupId: 'sg-existing' }, dependsOn: [before] }), parent);

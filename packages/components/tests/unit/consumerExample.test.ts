@@ -1,6 +1,6 @@
 // tests/database.test.ts of a stack built from @tap/components: a unit test, no AWS account needed.
 import { describe, expect, it } from '@jest/globals';
-import * as aws from '@pulumi/aws';
+import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { DatabaseComponent, NetworkingStack } from '@tap/components';
 import { setPlatformMocks } from '@tap/components/testing';
@@ -24,7 +24,7 @@ const mocks = setPlatformMocks({
 /** The stack under test: a database in the shared network, encrypted with the team's own key. */
 function paymentsDatabase(): DatabaseComponent {
   const network = new NetworkingStack('network', { environment: 'dev' });
-  const key = new aws.kms.Key('payments-key', { enableKeyRotation: true });
+  const key = new kms.Key('payments-key', { enableKeyRotation: true });
   return new DatabaseComponent('payments-db', {
     environment: 'dev',
     environmentSuffix: '001',

@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as sns from '@pulumi/aws/sns';
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { LIMITS } from '../constants';
@@ -10,7 +11,7 @@ export const logGroupRetention: ResourceValidationPolicy = {
   description: `CloudWatch log groups keep logs for a set period of at least ${LIMITS.minLogRetentionDays} days (never "forever").`,
   enforcementLevel: 'mandatory',
   severity: 'medium',
-  validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, report) => {
+  validateResource: validateResourceOfType(cloudwatch.LogGroup, (group, args, report) => {
     const days = num(group.retentionInDays);
     if (days === undefined || days === 0) {
       report(`Log group ${describe(args.name, group as Props)} keeps logs forever. Fix: set retentionInDays: ${LIMITS.minLogRetentionDays}.`);
@@ -25,7 +26,7 @@ export const alarmHasActions: ResourceValidationPolicy = {
   description: 'Every CloudWatch alarm notifies someone: enabled actions with at least one alarm action.',
   enforcementLevel: 'mandatory',
   severity: 'medium',
-  validateResource: validateResourceOfType(aws.cloudwatch.MetricAlarm, (alarm, args, report) => {
+  validateResource: validateResourceOfType(cloudwatch.MetricAlarm, (alarm, args, report) => {
     const who = `Alarm ${describe(args.name, alarm as Props)}`;
     if (strings(alarm.alarmActions).length === 0) {
       report(`${who} has no alarm action, so nobody hears it. Fix: set alarmActions (and okActions) to the environment's SNS alarm topic.`);
@@ -41,7 +42,7 @@ export const snsTopicEncrypted: ResourceValidationPolicy = {
   description: 'SNS topics are encrypted with a customer-managed KMS key.',
   enforcementLevel: 'mandatory',
   severity: 'medium',
-  validateResource: validateResourceOfType(aws.sns.Topic, (topic, args, report) => {
+  validateResource: validateResourceOfType(sns.Topic, (topic, args, report) => {
     const who = `SNS topic ${describe(args.name, topic as Props)}`;
     reportUnlessCustomerManagedKey(
       str(topic.kmsMasterKeyId),

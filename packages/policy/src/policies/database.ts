@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as rds from '@pulumi/aws/rds';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { cidrWithin } from '../cidr';
@@ -13,7 +13,7 @@ export const auroraStorageEncrypted: ResourceValidationPolicy = {
   description: 'Aurora clusters encrypt storage with a customer-managed KMS key.',
   enforcementLevel: 'mandatory',
   severity: 'critical',
-  validateResource: validateResourceOfType(aws.rds.Cluster, (cluster, args, report) => {
+  validateResource: validateResourceOfType(rds.Cluster, (cluster, args, report) => {
     const who = `Aurora cluster ${describe(args.name, cluster as Props)}`;
     if (bool(cluster.storageEncrypted) !== true) {
       report(`${who} does not encrypt its storage. Fix: set storageEncrypted: true and kmsKeyId to a customer-managed KMS key.`);
@@ -34,7 +34,7 @@ export const auroraBackupRetention: ResourceValidationPolicy = {
   description: `Aurora clusters keep automated backups for at least ${LIMITS.minBackupRetentionDays} days.`,
   enforcementLevel: 'mandatory',
   severity: 'high',
-  validateResource: validateResourceOfType(aws.rds.Cluster, (cluster, args, report) => {
+  validateResource: validateResourceOfType(rds.Cluster, (cluster, args, report) => {
     const days = num(cluster.backupRetentionPeriod);
     if (days === undefined || days < LIMITS.minBackupRetentionDays) {
       report(
@@ -50,7 +50,7 @@ export const auroraInstanceNotPublic: ResourceValidationPolicy = {
   description: 'Aurora cluster instances are not publicly accessible.',
   enforcementLevel: 'mandatory',
   severity: 'critical',
-  validateResource: validateResourceOfType(aws.rds.ClusterInstance, (instance, args, report) => {
+  validateResource: validateResourceOfType(rds.ClusterInstance, (instance, args, report) => {
     const who = `Aurora instance ${describe(args.name, instance as Props)}`;
     const value = bool(instance.publiclyAccessible);
     if (value === true) {

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as kms from '@pulumi/aws/kms';
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { LIMITS } from '../constants';
@@ -10,7 +10,7 @@ export const kmsKeyRotation: ResourceValidationPolicy = {
   description: 'Symmetric KMS keys have automatic key rotation enabled.',
   enforcementLevel: 'mandatory',
   severity: 'high',
-  validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
+  validateResource: validateResourceOfType(kms.Key, (key, args, report) => {
     const spec = str(key.customerMasterKeySpec) ?? 'SYMMETRIC_DEFAULT';
     // AWS rotates symmetric encryption keys only; asymmetric and HMAC keys cannot have rotation enabled.
     if (spec !== 'SYMMETRIC_DEFAULT') args.notApplicable(`key spec ${spec} does not support rotation`);
@@ -25,7 +25,7 @@ export const kmsDeletionWindow: ResourceValidationPolicy = {
   description: `KMS keys have a deletion window of ${LIMITS.minKmsDeletionWindowDays} to ${LIMITS.maxKmsDeletionWindowDays} days.`,
   enforcementLevel: 'mandatory',
   severity: 'medium',
-  validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
+  validateResource: validateResourceOfType(kms.Key, (key, args, report) => {
     const days = num(key.deletionWindowInDays) ?? LIMITS.defaultKmsDeletionWindowDays;
     if (days < LIMITS.minKmsDeletionWindowDays || days > LIMITS.maxKmsDeletionWindowDays) {
       report(
@@ -53,7 +53,7 @@ export const kmsKeyAdminNoGrants: ResourceValidationPolicy = {
     'No KMS key-policy statement gives kms:CreateGrant (also through kms:Create*, kms:*, *) without a kms:GrantIsForAWSResource or kms:ViaService condition, nor kms:* / *.',
   enforcementLevel: 'mandatory',
   severity: 'high',
-  validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
+  validateResource: validateResourceOfType(kms.Key, (key, args, report) => {
     const parsed = parseKeyPolicy(key.policy);
     if (!parsed.ok) {
       report(`KMS key '${args.name}' has a policy that cannot be reviewed: ${parsed.reason}. Fix: give the key a JSON key policy.`);

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as lambda from '@pulumi/aws/lambda';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { latencyBelowTimeoutProblem } from '@tap/validation';
@@ -11,7 +11,7 @@ export const lambdaInVpc: ResourceValidationPolicy = {
   description: 'Lambda functions run in the VPC (subnets and security groups set).',
   enforcementLevel: 'mandatory',
   severity: 'high',
-  validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+  validateResource: validateResourceOfType(lambda.Function, (fn, args, report) => {
     const vpc = record(fn.vpcConfig);
     const subnets = strings(vpc?.['subnetIds']);
     const groups = strings(vpc?.['securityGroupIds']);
@@ -29,7 +29,7 @@ export const lambdaReservedConcurrency: ResourceValidationPolicy = {
   description: 'Lambda functions set reserved concurrency, so one function cannot starve the account (or the database).',
   enforcementLevel: 'mandatory',
   severity: 'medium',
-  validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+  validateResource: validateResourceOfType(lambda.Function, (fn, args, report) => {
     const reserved = num(fn.reservedConcurrentExecutions);
     if (reserved === undefined || reserved < 0) {
       report(
@@ -45,7 +45,7 @@ export const functionUrlAuth: ResourceValidationPolicy = {
   description: 'Lambda Function URLs require IAM auth (never NONE).',
   enforcementLevel: 'mandatory',
   severity: 'critical',
-  validateResource: validateResourceOfType(aws.lambda.FunctionUrl, (url, args, report) => {
+  validateResource: validateResourceOfType(lambda.FunctionUrl, (url, args, report) => {
     const auth = str(url.authorizationType);
     if (auth !== 'AWS_IAM') {
       report(
@@ -61,7 +61,7 @@ export const lambdaPermissionNotPublic: ResourceValidationPolicy = {
   description: 'Lambda permissions name a principal and, for service principals, the source account or ARN.',
   enforcementLevel: 'mandatory',
   severity: 'critical',
-  validateResource: validateResourceOfType(aws.lambda.Permission, (permission, args, report) => {
+  validateResource: validateResourceOfType(lambda.Permission, (permission, args, report) => {
     const principal = str(permission.principal);
     const scoped = str(permission.sourceAccount) || str(permission.sourceArn) || str(permission.principalOrgId);
     if (principal === '*' && !scoped) {

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
 import { DATABASE_SECRET_PATTERN, LIMITS, TYPES } from '../constants';
@@ -11,7 +11,7 @@ export const secretEncryptedCmk: ResourceValidationPolicy = {
   description: 'Secrets Manager secrets are encrypted with a customer-managed KMS key.',
   enforcementLevel: 'mandatory',
   severity: 'high',
-  validateResource: validateResourceOfType(aws.secretsmanager.Secret, (secret, args, report) => {
+  validateResource: validateResourceOfType(secretsmanager.Secret, (secret, args, report) => {
     const who = `Secret ${describe(args.name, secret as Props)}`;
     reportUnlessCustomerManagedKey(
       str(secret.kmsKeyId),

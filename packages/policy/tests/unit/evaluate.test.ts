@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResourceOfType } from '@pulumi/policy';
-import * as aws from '@pulumi/aws';
+import * as sns from '@pulumi/aws/sns';
 import { evaluatePolicies, policies, PolicyEvaluationError, PolicyInputError, TYPES, type SynthResource } from '../../src';
 import { loadFixture, record } from '../helpers';
 
@@ -62,7 +62,7 @@ describe('evaluatePolicies', () => {
       name: 'typed',
       description: 'd',
       enforcementLevel: 'remediate',
-      validateResource: validateResourceOfType(aws.sns.Topic, (_topic, args, report) => {
+      validateResource: validateResourceOfType(sns.Topic, (_topic, args, report) => {
         seen.push(args.name);
         report('topic seen', 'urn:ignored');
       }),

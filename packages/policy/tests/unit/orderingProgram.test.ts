@@ -1,6 +1,10 @@
 // The ordering rules over graphs a real Pulumi program produces under the mocks: the dependencies are what the SDK
 // sends the engine (Outputs in the inputs, dependsOn, a component expanded into its children), not hand-written.
-import * as aws from '@pulumi/aws';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as lambda from '@pulumi/aws/lambda';
+import * as rds from '@pulumi/aws/rds';
+import * as secretsmanager from '@pulumi/aws/secretsmanager';
+import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, recordGraph, type GraphResource } from '@tap/pulumi-testing';
 import { evaluatePolicies, orderingPolicies, type PolicyViolation } from '../../src';
@@ -11,12 +15,12 @@ const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/payments@sha256:abc'
 const ROLE = 'arn:aws:iam::123456789012:role/lambda';
 
 class Database extends pulumi.ComponentResource {
-  readonly cluster: aws.rds.Cluster;
+  readonly cluster: rds.Cluster;
 
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super('test:index:Database', name, {}, opts);
-    this.cluster = new aws.rds.Cluster(`${name}-cluster`, { engine: 'aurora-postgresql', clusterIdentifier: `${name}-cluster` }, { parent: this });
-    new aws.rds.ClusterInstance(`${name}-instance-0`, { clusterIdentifier: this.cluster.id, instanceClass: 'db.t4g.medium', engine: 'aurora-postgresql', identifier: `${name}-instance-0` }, { parent: this });
+    this.cluster = new rds.Cluster(`${name}-cluster`, { engine: 'aurora-postgresql', clusterIdentifier: `${name}-cluster` }, { parent: this });
+    new rds.ClusterInstance(`${name}-instance-0`, { clusterIdentifier: this.cluster.id, instanceClass: 'db.t4g.medium', engine: 'aurora-postgresql', identifier: `${name}-instance-0` }, { parent: this });
     this.registerOutputs({});
   }
 }
@@ -27,13 +31,13 @@ class Database extends pulumi.ComponentResource {
  */
 function program(prefix: string, fixed: boolean): number {
   const db = new Database(`${prefix}-db`);
-  const dbSg = new aws.ec2.SecurityGroup(`${prefix}-db-sg`, { vpcId: 'vpc-1' });
-  const appSg = new aws.ec2.SecurityGroup(`${prefix}-app-sg`, { vpcId: 'vpc-1' });
-  const ingress = new aws.vpc.SecurityGroupIngressRule(`${prefix}-db-ingress`, { securityGroupId: dbSg.id, referencedSecurityGroupId: appSg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432 });
-  const egress = new aws.vpc.SecurityGroupEgressRule(`${prefix}-app-egress-db`, { securityGroupId: appSg.id, referencedSecurityGroupId: dbSg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432 });
-  const secret = new aws.secretsmanager.Secret(`${prefix}-secret`, { name: `${prefix}-db-credentials` });
-  const version = new aws.secretsmanager.SecretVersion(`${prefix}-secret-version`, { secretId: secret.id, secretString: pulumi.secret('{}') });
-  const migrate = new aws.lambda.Function(`${prefix}-migrate`, {
+  const dbSg = new ec2.SecurityGroup(`${prefix}-db-sg`, { vpcId: 'vpc-1' });
+  const appSg = new ec2.SecurityGroup(`${prefix}-app-sg`, { vpcId: 'vpc-1' });
+  const ingress = new vpc.SecurityGroupIngressRule(`${prefix}-db-ingress`, { securityGroupId: dbSg.id, referencedSecurityGroupId: appSg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432 });
+  const egress = new vpc.SecurityGroupEgressRule(`${prefix}-app-egress-db`, { securityGroupId: appSg.id, referencedSecurityGroupId: dbSg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432 });
+  const secret = new secretsmanager.Secret(`${prefix}-secret`, { name: `${prefix}-db-credentials` });
+  const version = new secretsmanager.SecretVersion(`${prefix}-secret-version`, { secretId: secret.id, secretString: pulumi.secret('{}') });
+  const migrate = new lambda.Function(`${prefix}-migrate`, {
     name: `${prefix}-migrate`,
     packageType: 'Image',
     imageUri: IMAGE,
@@ -41,15 +45,15 @@ function program(prefix: string, fixed: boolean): number {
     vpcConfig: { securityGroupIds: [appSg.id], subnetIds: ['subnet-a'] },
     environment: { variables: { DB_SECRET_ARN: secret.arn, DB_HOST: db.cluster.endpoint } },
   });
-  const invocation = new aws.lambda.Invocation(
+  const invocation = new lambda.Invocation(
     `${prefix}-migrate-invocation`,
     { functionName: migrate.name, input: '{}' },
     // The database component stands for its cluster and its instance.
     fixed ? { dependsOn: [db, ingress, egress, version] } : {},
   );
-  new aws.lambda.Function(`${prefix}-app`, { name: `${prefix}-app`, packageType: 'Image', imageUri: IMAGE, role: ROLE }, fixed ? { dependsOn: [invocation] } : {});
-  const rotationFn = new aws.lambda.Function(`${prefix}-rotation`, { name: `${prefix}-rotation`, runtime: 'nodejs22.x', handler: 'index.handler', code: new pulumi.asset.AssetArchive({}), role: ROLE });
-  new aws.secretsmanager.SecretRotation(
+  new lambda.Function(`${prefix}-app`, { name: `${prefix}-app`, packageType: 'Image', imageUri: IMAGE, role: ROLE }, fixed ? { dependsOn: [invocation] } : {});
+  const rotationFn = new lambda.Function(`${prefix}-rotation`, { name: `${prefix}-rotation`, runtime: 'nodejs22.x', handler: 'index.handler', code: new pulumi.asset.AssetArchive({}), role: ROLE });
+  new secretsmanager.SecretRotation(
     `${prefix}-rotation`,
     { secretId: secret.id, rotationLambdaArn: rotationFn.arn, rotationRules: { automaticallyAfterDays: 30 } },
     fixed ? { dependsOn: [invocation] } : {},

@@ -47,7 +47,10 @@ describe('lint reports imports the architecture forbids', () => {
   it.each([
     // [case, file, forbidden import, the rule that reports it, an allowed import from the same file]
     ['networking-stack imports a component', 'apps/networking-stack/src/x.ts', '@tap/database', '@nx/enforce-module-boundaries', '@tap/validation'],
-    ['networking-stack imports the umbrella', 'apps/networking-stack/src/x.ts', '@tap/components', '@nx/enforce-module-boundaries', '@pulumi/aws'],
+    ['networking-stack imports the umbrella', 'apps/networking-stack/src/x.ts', '@tap/components', '@nx/enforce-module-boundaries', '@pulumi/aws/ec2'],
+    ['a component imports the root of @pulumi/aws', 'packages/database/src/x.ts', '@pulumi/aws', '@nx/enforce-module-boundaries', '@pulumi/aws/rds'],
+    ['a test imports the root of @pulumi/aws', 'packages/policy/tests/unit/x.test.ts', '@pulumi/aws', '@nx/enforce-module-boundaries', '@pulumi/aws/kms'],
+    ['tap-stack source imports the root of @pulumi/aws', 'apps/tap-stack/src/x.ts', '@pulumi/aws', '@nx/enforce-module-boundaries', '@pulumi/aws/getRegion'],
     ['payment-processor imports an infrastructure package', 'apps/payment-processor/src/x.ts', '@tap/lambda', '@nx/enforce-module-boundaries', 'pg'],
     ['a package imports an app', 'packages/lambda/src/x.ts', '@tap/payment-processor', '@nx/enforce-module-boundaries', '@tap/validation'],
     ['a component imports another component', 'packages/secrets/src/x.ts', '@tap/database', '@nx/enforce-module-boundaries', '@tap/validation'],
