@@ -2,7 +2,9 @@ const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
   ...nxPreset,
-  testEnvironment: 'node',
+  // Jest's node environment, but Pulumi's own stack captures (one per promise) skip Jest's source-mapping formatter:
+  // mapping them was most of a Pulumi test's CPU. Every other error keeps Jest's mapped frames.
+  testEnvironment: require('node:path').join(__dirname, 'tools', 'pulumi-testing', 'src', 'jestEnvironment.ts'),
   // Pulumi's gRPC/protobuf modules keep globals (`google`, the async local store) alive across test files in a worker;
   // Jest 30's soft cleanup only warns about them. Off: one worker per project and short runs keep memory bounded.
   testEnvironmentOptions: { ...nxPreset.testEnvironmentOptions, globalsCleanup: 'off' },

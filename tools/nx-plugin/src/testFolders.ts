@@ -24,12 +24,12 @@ export const TEST_FOLDERS: Record<'docs' | 'e2e', TestFolder> = {
   docs: {
     folder: 'tests/docs',
     // `default` includes the project's README; a project whose checks read other files lists them in project.json.
-    inputs: ['default', '^production', '{workspaceRoot}/jest.preset.js'],
+    inputs: ['default', '^production', 'jestConfig'],
     description: 'The checks that hold the READMEs to the code (tests/docs); they run again when a README changes, `test` does not.',
   },
   e2e: {
     folder: 'tests/e2e',
-    inputs: ['code', '^production', '{workspaceRoot}/jest.preset.js'],
+    inputs: ['code', '^production', 'jestConfig'],
     description: 'The tests that run Nx or the built programs in a copy of the workspace (tests/e2e).',
   },
 };

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'pulumi-testing',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/tools/pulumi-testing',
+};
