@@ -35,7 +35,8 @@ describe('the published @tap/components in a consumer project', () => {
   beforeAll(() => {
     // Prepare: tarballs, a fresh project, the peers at the workspace's versions, TypeScript.
     dir = mkdtempSync(join(tmpdir(), 'tap-consumer-'));
-    for (const name of PACKAGES) npm(['pack', join(WORKSPACE, 'packages', name), '--pack-destination', dir, '--silent']);
+    // One npm for all eight: each npm start costs about a second of CPU.
+    npm(['pack', ...PACKAGES.map((name) => join(WORKSPACE, 'packages', name)), '--pack-destination', dir, '--silent']);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-stack', version: '1.0.0', private: true }));
     const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz')).map((f) => `./${f}`);
     const peers = ['@pulumi/pulumi', '@pulumi/aws', '@pulumi/docker', 'typescript', '@types/node'].map((p) => `${p}@${peerVersion(p)}`);
