@@ -1,6 +1,6 @@
 import type { SynthResource } from '@tap/synth';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -37,9 +37,21 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** A stand-in image build context (the real one is `nx run payment-processor:build`'s output). */
-export function imageContext(content = 'exports.handler = async () => ({ statusCode: 200 });\n'): string {
-  const dir = tempDir('image');
+/** The folder this Jest run shares between its test files (tests/globalSetup.ts), if it has one. */
+const RUN_DIR = process.env['TAP_STACK_TEST_RUN_DIR'];
+const STAND_IN_HANDLER = 'exports.handler = async () => ({ statusCode: 200 });\n';
+
+/**
+ * A stand-in image build context (the real one is `nx run payment-processor:build`'s output). The default one is the
+ * run's own folder, the same for every test file: the synth records the context's path, so the synths a test compares
+ * (across environments, or with {@link committedSynth}'s) must share it. Read-only; pass `content` for a context of
+ * your own.
+ */
+export function imageContext(content = STAND_IN_HANDLER): string {
+  const shared = content === STAND_IN_HANDLER && RUN_DIR !== undefined;
+  const dir = shared ? join(RUN_DIR, 'image') : tempDir('image');
+  if (shared && existsSync(join(dir, 'index.js'))) return dir;
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ${LAMBDA_TASK_ROOT}\nCMD ["index.handler"]\n');
   writeFileSync(join(dir, 'index.js'), content);
   return dir;
@@ -73,6 +85,34 @@ export function synth(env: string, options: { config: string; fixture?: string; 
     manifest: read('manifest.json'),
     outputs: read('outputs.json') ?? {},
   };
+}
+
+/**
+ * {@link synth} of `env`'s committed stack configuration with the stand-in image ({@link imageContext}'s default), into
+ * `out`. Made once per Jest run and copied to each test file that starts from it: the synth of the same input is the
+ * same (tests/unit/determinism.test.ts), and a synth costs a second of CPU. Without the run's folder, it synthesizes.
+ */
+export function committedSynth(env: string, out: string = tempDir('synth')): SynthResult {
+  if (RUN_DIR === undefined) return synth(env, { config: stackConfigFile(env, imageContext()), out });
+  const shared = join(RUN_DIR, 'committed-synth');
+  const result = join(shared, `${env}.json`);
+  if (!existsSync(result)) {
+    // Made aside and moved into place, so a test file in another worker never reads half of it.
+    mkdirSync(shared, { recursive: true });
+    const made = synth(env, { config: stackConfigFile(env, imageContext()), out: mkdtempSync(join(shared, 'making-')) });
+    if (made.code !== 0) return made;
+    try {
+      renameSync(made.outDir, join(shared, env));
+      writeFileSync(result, JSON.stringify({ code: made.code, stdout: made.stdout, stderr: made.stderr }));
+    } catch {
+      return made; // another worker's synth, the same, got there first
+    }
+  }
+  const { code, stdout, stderr } = JSON.parse(readFileSync(result, 'utf8')) as Pick<SynthResult, 'code' | 'stdout' | 'stderr'>;
+  const outDir = join(out, env);
+  cpSync(join(shared, env), outDir, { recursive: true });
+  const read = (file: string) => JSON.parse(readFileSync(join(outDir, file), 'utf8'));
+  return { code, stdout, stderr, outDir, resources: read('resources.json'), manifest: read('manifest.json'), outputs: existsSync(join(outDir, 'outputs.json')) ? read('outputs.json') : {} };
 }
 
 /** The checked-in networking fixture of `env`, changed by `edit`, in a temp file. */

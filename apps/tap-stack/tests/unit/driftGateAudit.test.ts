@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeConfigHash, type ConfigManifest } from '@tap/manifest';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
+import { APP, ROOT, committedSynth, tempDir } from '../synthHelper';
 
 /*
  * The drift gate remembers: it verifies the audit record (tap-drift audit verify: the history's hash chain and the
@@ -30,8 +30,7 @@ describe('drift-gate.mjs check: the audit record, the policies, the owed approva
 
   beforeAll(() => {
     // Prepare: a synth of every environment, approved (no approvals given) into temporary baselines.
-    const context = imageContext();
-    for (const env of ['dev', 'staging', 'prod']) expect(synth(env, { config: stackConfigFile(env, context), out: current }).code).toBe(0);
+    for (const env of ['dev', 'staging', 'prod']) expect(committedSynth(env, current).code).toBe(0);
     expect(gate(approveArgs(baseline, current))).toMatchObject({ code: 0, stderr: '' });
   });
 
@@ -154,7 +153,7 @@ describe('drift-gate.mjs approve in CI: identity and approvals from GitHub, not 
 
   beforeAll(() => {
     // Prepare
-    expect(synth('dev', { config: stackConfigFile('dev', imageContext()), out: current }).code).toBe(0);
+    expect(committedSynth('dev', current).code).toBe(0);
   });
 
   it.each([

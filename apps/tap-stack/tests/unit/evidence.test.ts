@@ -3,7 +3,7 @@ import { verifyEvidenceBundle, writeEvidenceBundle } from '@tap/manifest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { APP, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
+import { APP, committedSynth, tempDir } from '../synthHelper';
 
 /** Every file of a folder with its bytes. */
 function filesOf(dir: string): Array<[string, Buffer]> {
@@ -20,7 +20,7 @@ describe('the evidence bundle of a real synth', () => {
     const password = (mocked as { state: Record<string, unknown> }).state['result'] as string;
     expect(password).toMatch(/^mock-/);
     const secrets = [password, MOCK_ECR_PASSWORD];
-    const run = synth('prod', { config: stackConfigFile('prod', imageContext()) });
+    const run = committedSynth('prod');
     expect(run.code).toBe(0);
     const out = join(tempDir('evidence'), 'prod');
 

@@ -4,7 +4,7 @@ import { AWS_NAME_LIMITS, maxEnvironmentSuffixLength, type NamedResourceType } f
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, imageContext, stackConfigFile, synth, tempDir, type SynthResult } from '../synthHelper';
+import { ROOT, type SynthResult, committedSynth, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized inputs are free-form JSON */
 
@@ -37,7 +37,7 @@ describe.each(['dev', 'prod'] as const)('the first deployment of %s, in the orde
 
   beforeAll(() => {
     // Prepare / Act
-    run = synth(env, { config: stackConfigFile(env, imageContext()) });
+    run = committedSynth(env);
     resources = run.resources as unknown as Resource[];
   });
 

@@ -1,4 +1,4 @@
-import { countByType, imageContext, ofType, stackConfigFile, synth, type SynthResult } from '../synthHelper';
+import { committedSynth, countByType, ofType, type SynthResult } from '../synthHelper';
 
 // The environment contract from the platform issue, written out here rather than read from @tap/validation, so a
 // profile change that nobody meant shows up as a failing test.
@@ -14,7 +14,7 @@ describe.each(EXPECTED)('tap-stack $env under mocks', (expected) => {
 
   beforeAll(() => {
     // Prepare / Act
-    run = synth(env, { config: stackConfigFile(env, imageContext()) });
+    run = committedSynth(env);
   });
 
   it('synthesizes without error and reports the validation and hash', () => {

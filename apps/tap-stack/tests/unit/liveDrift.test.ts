@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
+import { APP, ROOT, committedSynth, tempDir } from '../synthHelper';
 
 /*
  * End to end, without AWS or Pulumi: the real `drift` target command of project.json, with a stand-in `pulumi`
@@ -33,8 +33,7 @@ describe('nx run tap-stack:drift (stand-in pulumi)', () => {
 
   beforeAll(() => {
     // Prepare: the offline synth of every environment, as the target's dependsOn does.
-    const context = imageContext();
-    for (const env of ENVIRONMENTS) expect(synth(env, { config: stackConfigFile(env, context), out: synthDir }).code).toBe(0);
+    for (const env of ENVIRONMENTS) expect(committedSynth(env, synthDir).code).toBe(0);
   });
 
   function scenario(spec: Scenario): string {

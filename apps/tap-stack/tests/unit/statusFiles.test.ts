@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
-import { APP, ROOT, imageContext, stackConfigFile, synth, tempDir } from '../synthHelper';
+import { APP, ROOT, committedSynth, tempDir } from '../synthHelper';
 
 /*
  * The scripts behind drift-check and drift, run directly (fast): what they leave for automation when they cannot do
@@ -27,8 +27,7 @@ describe('drift-gate.mjs check: status file and report', () => {
 
   beforeAll(() => {
     // Prepare: a synth of every environment, approved as the baselines (temporary, never the committed ones).
-    const context = imageContext();
-    for (const env of ['dev', 'staging', 'prod']) expect(synth(env, { config: stackConfigFile(env, context), out: current }).code).toBe(0);
+    for (const env of ['dev', 'staging', 'prod']) expect(committedSynth(env, current).code).toBe(0);
     expect(node(GATE, ['approve', '--baseline', baseline, '--current', current, '--no-policy-check', '--reason', 'test baselines', '--approver', 'test']).code).toBe(0);
   });
 
@@ -82,7 +81,7 @@ describe('drift-gate.mjs approve: policies first, options forwarded to tap-drift
   it('runs the policy check and hands its JSON report and --reason to tap-drift approve', () => {
     // Prepare: the current synth of dev; a stand-in tap-policy that records its arguments and passes every file.
     const current = join(tempDir('approve-current'), 'synth');
-    expect(synth('dev', { config: stackConfigFile('dev', imageContext()), out: current }).code).toBe(0);
+    expect(committedSynth('dev', current).code).toBe(0);
     const baseline = join(tempDir('approve-baseline'), 'manifests');
     const policy = join(tempDir('approve-policy'), 'tap-policy.js');
     writeFileSync(
@@ -126,7 +125,7 @@ describe('live-drift.mjs: status file', () => {
   it('says error, naming the fix, when pulumi is not on PATH; drift when the stand-in reports drift', () => {
     // Prepare: a synth of dev and a stand-in pulumi scenario with console drift (refresh exit 7).
     const synthDir = tempDir('live-status-synth');
-    expect(synth('dev', { config: stackConfigFile('dev', imageContext()), out: synthDir }).code).toBe(0);
+    expect(committedSynth('dev', synthDir).code).toBe(0);
     const scenario = tempDir('live-status-scenario');
     writeFileSync(join(scenario, 'refresh.json'), readFileSync(join(APP, 'tests', 'fixtures', 'refresh', 'drift.json')));
     writeFileSync(join(scenario, 'refresh.exit'), '7');
