@@ -1,3 +1,4 @@
+/** @jest-config-loader-options {"transpileOnly": true} */
 export default {
   displayName: 'payment-processor',
   preset: '../../jest.preset.js',

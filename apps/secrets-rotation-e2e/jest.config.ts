@@ -1,3 +1,4 @@
+/** @jest-config-loader-options {"transpileOnly": true} */
 export default {
   displayName: 'secrets-rotation-e2e',
   preset: '../../jest.preset.js',

@@ -1,3 +1,4 @@
+/** @jest-config-loader-options {"transpileOnly": true} */
 export default {
   displayName: 'validation',
   preset: '../../jest.preset.js',
