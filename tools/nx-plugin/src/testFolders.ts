@@ -51,6 +51,8 @@ export function testFolderTargets(root: string, workspaceRoot: string): Record<s
     targets[name] = {
       executor: 'nx:run-commands',
       cache: true,
+      // As `test` (nx.json): Jest loads a workspace package from its build.
+      dependsOn: ['^build'],
       inputs,
       outputs: [],
       options: {

@@ -1,6 +1,6 @@
 import { createProjectGraphAsync, type ProjectGraph } from '@nx/devkit';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { taskInputs, testSources, uncoveredReads, workspaceFiles } from '../../src/inputs/inputCoverage';
@@ -107,6 +107,25 @@ describe('every test and docs task accounts for what its tests read', () => {
     }
 
     // Assess: on failure, add the files to the target's inputs (project.json) or make the build a dependency.
+    expect([projects.length > 0, problems]).toEqual([true, []]);
+  }, 120_000);
+
+  it.each(['test', 'docs', 'e2e'])('%s waits for the build of every workspace package its project imports (Jest loads the build)', async (target) => {
+    // Prepare: Nx's Jest resolver asks Node's resolution first, and Node takes a workspace package (linked into
+    // node_modules by npm) to its package.json `main`, the build. Only a missing build falls back to the sources.
+    expect(JSON.parse(readFileSync(join(WORKSPACE, 'packages', 'validation', 'package.json'), 'utf8')).main).toBe('./dist/index.js');
+    const projects = Object.values(graph.nodes).filter((node) => node.data.targets?.[target]);
+
+    // Act: the imported projects with a build that the task does not wait for.
+    const problems: string[] = [];
+    for (const project of projects) {
+      const inputs = await taskInputs(graph, WORKSPACE, project.name, target);
+      for (const { target: imported } of graph.dependencies[project.name] ?? []) {
+        if (graph.nodes[imported]?.data.targets?.['build'] && !inputs.dependsOn.has(`${imported}:build`)) problems.push(`${project.name}:${target} loads ${imported}'s build unbuilt`);
+      }
+    }
+
+    // Assess: on failure, make `^build` a dependency of the target.
     expect([projects.length > 0, problems]).toEqual([true, []]);
   }, 120_000);
 });
