@@ -74,17 +74,13 @@ export function synth(env: string, options: { config: string; fixture?: string; 
   if (options.fixture) args.push('--fixture', options.fixture);
   if (options.app) args.push('--app', options.app);
   const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
-  const outDir = join(out, env);
+  return resultIn(join(out, env), { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr });
+}
+
+/** A synth's run with the files it wrote to `outDir` (those it did not write: empty). */
+function resultIn(outDir: string, run: Pick<SynthResult, 'code' | 'stdout' | 'stderr'>): SynthResult {
   const read = (file: string) => (existsSync(join(outDir, file)) ? JSON.parse(readFileSync(join(outDir, file), 'utf8')) : undefined);
-  return {
-    code: run.status ?? -1,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    outDir,
-    resources: read('resources.json') ?? [],
-    manifest: read('manifest.json'),
-    outputs: read('outputs.json') ?? {},
-  };
+  return { ...run, outDir, resources: read('resources.json') ?? [], manifest: read('manifest.json'), outputs: read('outputs.json') ?? {} };
 }
 
 /**
@@ -108,11 +104,9 @@ export function committedSynth(env: string, out: string = tempDir('synth')): Syn
       return made; // another worker's synth, the same, got there first
     }
   }
-  const { code, stdout, stderr } = JSON.parse(readFileSync(result, 'utf8')) as Pick<SynthResult, 'code' | 'stdout' | 'stderr'>;
   const outDir = join(out, env);
   cpSync(join(shared, env), outDir, { recursive: true });
-  const read = (file: string) => JSON.parse(readFileSync(join(outDir, file), 'utf8'));
-  return { code, stdout, stderr, outDir, resources: read('resources.json'), manifest: read('manifest.json'), outputs: existsSync(join(outDir, 'outputs.json')) ? read('outputs.json') : {} };
+  return resultIn(outDir, JSON.parse(readFileSync(result, 'utf8')) as Pick<SynthResult, 'code' | 'stdout' | 'stderr'>);
 }
 
 /** The checked-in networking fixture of `env`, changed by `edit`, in a temp file. */
