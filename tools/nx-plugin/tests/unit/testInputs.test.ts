@@ -87,6 +87,13 @@ describe('what tests read, found in their sources', () => {
 
 describe('every test and docs task accounts for what its tests read', () => {
   let graph: ProjectGraph;
+  const computed = new Map<string, ReturnType<typeof taskInputs>>();
+  /** {@link taskInputs} of a task, computed once for the cases below (each builds Nx's hash plan). */
+  const inputsOf = (project: string, target: string) => {
+    const task = `${project}:${target}`;
+    if (!computed.has(task)) computed.set(task, taskInputs(graph, WORKSPACE, project, target));
+    return computed.get(task) as ReturnType<typeof taskInputs>;
+  };
 
   beforeAll(async () => {
     graph = await createProjectGraphAsync({ exitOnError: false });
@@ -100,7 +107,7 @@ describe('every test and docs task accounts for what its tests read', () => {
     // Act
     const problems: string[] = [];
     for (const project of projects) {
-      const inputs = await taskInputs(graph, WORKSPACE, project.name, target);
+      const inputs = await inputsOf(project.name, target);
       for (const { read, missing, why } of uncoveredReads(graph, WORKSPACE, project.name, target, inputs, files)) {
         problems.push(`${read.source}:${read.line} reads ${read.path || '.'}: ${why} of ${project.name}:${target} (${missing.slice(0, 3).join(', ')})`);
       }
@@ -119,7 +126,7 @@ describe('every test and docs task accounts for what its tests read', () => {
     // Act: the imported projects with a build that the task does not wait for.
     const problems: string[] = [];
     for (const project of projects) {
-      const inputs = await taskInputs(graph, WORKSPACE, project.name, target);
+      const inputs = await inputsOf(project.name, target);
       for (const { target: imported } of graph.dependencies[project.name] ?? []) {
         if (graph.nodes[imported]?.data.targets?.['build'] && !inputs.dependsOn.has(`${imported}:build`)) problems.push(`${project.name}:${target} loads ${imported}'s build unbuilt`);
       }
