@@ -25,7 +25,7 @@ function plain(error: Error, frames: NodeJS.CallSite[]): string {
  *
  * @example
  * // jest.preset.js
- * module.exports = { testEnvironment: require.resolve('./tools/pulumi-testing/src/jestEnvironment.ts') };
+ * module.exports = { testEnvironment: require('node:path').join(__dirname, 'tools', 'pulumi-testing', 'src', 'jestEnvironment.ts') };
  */
 export default class PulumiTestEnvironment extends TestEnvironment {
   constructor(...args: ConstructorParameters<typeof TestEnvironment>) {
