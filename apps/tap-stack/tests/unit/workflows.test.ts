@@ -235,8 +235,8 @@ describe('workflow invariants', () => {
     const aws = drift.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     const live = drift.steps.find((s) => /nx run tap-stack:drift/.test(s.run ?? ''));
 
-    // Assess: the matrix names the environment (and its region), the environment holds the role and the backend.
-    expect(drift.environment).toBe('${{ matrix.environment }}');
+    // Assess: the matrix names the stack (and its region), the stack's drift environment holds the role and the backend.
+    expect(drift.environment).toBe('${{ matrix.environment }}-drift');
     expect(drift.strategy?.matrix?.include).toEqual([
       { environment: 'dev', region: 'us-east-2' },
       { environment: 'staging', region: 'us-west-2' },
@@ -245,6 +245,20 @@ describe('workflow invariants', () => {
     expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN }}');
     expect(live?.env?.['PULUMI_BACKEND_URL']).toBe('${{ vars.PULUMI_BACKEND_URL }}');
     expect(readFileSync(join(WORKFLOWS, 'nightly-drift.yml'), 'utf8')).not.toMatch(/role-variable|AWS_DRIFT_ROLE_ARN_(DEV|STAGING|PROD)/);
+  });
+
+  it('never runs the nightly drift in a deploy environment: prod\'s reviewers would hold it, and the deploy role is there', () => {
+    // Prepare: the GitHub environments the deploy jobs run in, and the one each nightly matrix entry resolves to.
+    const deployEnvironments = Object.values(workflows['deploy.yml'].jobs).map((job) => job.environment).filter(Boolean);
+    const drift = workflows['nightly-drift.yml'].jobs.drift;
+    // Act
+    const nightlyEnvironments = (drift.strategy?.matrix?.include ?? []).map((entry) =>
+      String(drift.environment).replace('${{ matrix.environment }}', String(entry.environment)),
+    );
+    // Assess: a reviewer-free environment of its own per stack, which the deploy role's trust policy does not name.
+    expect(deployEnvironments).toEqual(['dev', 'staging', 'prod']);
+    expect(nightlyEnvironments).toEqual(['dev-drift', 'staging-drift', 'prod-drift']);
+    for (const env of nightlyEnvironments) expect(deployEnvironments).not.toContain(env);
   });
 
   it('reads status files, never the exit code of Nx, to tell drift from an error', () => {
