@@ -15,8 +15,8 @@ import { driftStatus, missingTapDrift, parseJson, root, runSynth, runTapDrift, w
 //            (0 in sync, 1 unapproved change, parity drift, broken audit record or mandatory violation, 2 error or
 //            bad input). The baselines are the committed ones (apps/tap-stack/manifests) unless --baseline says
 //            otherwise (tests); no environment variable moves them. When the check could run, the report also lists
-//            the approvals the change needs (tap-drift requirements, apps/tap-stack/approval-rules.json or
-//            $TAP_APPROVAL_RULES; a bad rules file is an error) and the approvals the baselines still owe (requirements
+//            the approvals the change needs (tap-drift requirements, apps/tap-stack/approval-rules.json unless --rules
+//            says otherwise outside CI; a bad rules file is an error) and the approvals the baselines still owe (requirements
 //            recorded unmet in the history: the pull request's reviews must meet them, the deploy checks them again).
 //            The Markdown report goes to --report; a run that cannot produce one leaves an ERROR report there, never
 //            the previous run's. The status goes to dist/apps/tap-stack/status/drift-check.json (README "Exit codes and
@@ -25,22 +25,24 @@ import { driftStatus, missingTapDrift, parseJson, root, runSynth, runTapDrift, w
 //            with that report (--policy-report) and every option this script does not know forwarded (--reason,
 //            --approver, --approvals, ...) and the approval rules (--rules, default apps/tap-stack/approval-rules.json):
 //            the current synth becomes the baselines, one hash-chained audit line per environment. In CI (CI set and
-//            not '', 0 or false) --approver, --history, --approvals, --policy-cli and --no-policy-check are refused
-//            (exit 2, one line each): the identity and the approvals come from GitHub.
+//            not '', 0 or false) --approver, --history, --approvals, --policy-cli, --no-policy-check and --rules are
+//            refused (exit 2, one line each): the identity and the approvals come from GitHub, the rules from the
+//            committed file. No environment variable changes the rules: the command line shows what judged.
 
 const FORMATS = ['markdown', 'text', 'json'];
 /** The enforcement levels that fail `tap-policy check`, as tap-drift approve judges them. */
 const BLOCKING_LEVELS = ['mandatory', 'remediate'];
 export const DRIFT_GATE_USAGE = [
-  'usage: drift-gate.mjs check --current <synth dir> [--baseline <dir>] [--synthesize] [--report <file.md>] [--format markdown|text|json]',
-  '       drift-gate.mjs approve --baseline <dir> --current <synth dir> [--history <file>] [--policy-cli <tap-policy.js>] [tap-drift approve options, e.g. --reason "..."]',
+  'usage: drift-gate.mjs check --current <synth dir> [--baseline <dir>] [--synthesize] [--report <file.md>] [--format markdown|text|json] [--rules <file>]',
+  '       drift-gate.mjs approve --baseline <dir> --current <synth dir> [--history <file>] [--policy-cli <tap-policy.js>] [--rules <file>] [tap-drift approve options, e.g. --reason "..."]',
   'check: --baseline defaults to apps/tap-stack/manifests (the committed baselines). Exit 0 in sync, 1 unapproved change, parity drift,',
   'broken audit record (tap-drift audit verify) or mandatory policy violation, 2 error; status in dist/apps/tap-stack/status/drift-check.json.',
-  'approve: in CI, --approver, --history, --approvals, --policy-cli and --no-policy-check are refused (exit 2).',
+  '--rules defaults to apps/tap-stack/approval-rules.json (the committed rules); in CI it is refused (exit 2).',
+  'approve: in CI, --approver, --history, --approvals, --policy-cli, --no-policy-check and --rules are refused (exit 2).',
   '',
 ].join('\n');
 
-const VALUE_OPTIONS = ['baseline', 'current', 'history', 'report', 'format', 'policy-cli'] as const;
+const VALUE_OPTIONS = ['baseline', 'current', 'history', 'report', 'format', 'policy-cli', 'rules'] as const;
 const FLAG_OPTIONS = ['synthesize', 'help'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 type FlagOption = (typeof FLAG_OPTIONS)[number];
@@ -50,6 +52,8 @@ interface GateArgs {
   values: Partial<Record<ValueOption, string>> & Partial<Record<FlagOption, boolean>>;
   rest: string[];
   mode: string | undefined;
+  /** Options given without their value (`--rules` last): refused, never read as the default. */
+  valueless: string[];
 }
 
 /** A tap-policy JSON report, as far as the gate reads it. */
@@ -69,11 +73,16 @@ function splitArgs(argv: string[]): GateArgs {
   const values: GateArgs['values'] = {};
   const rest: string[] = [];
   const positionals: string[] = [];
+  const valueless: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const match = /^--([^=]+)(=(.*))?$/.exec(arg);
     if (match && (VALUE_OPTIONS as readonly string[]).includes(match[1])) {
-      values[match[1] as ValueOption] = match[2] !== undefined ? match[3] : argv[++i];
+      const value = match[2] !== undefined ? match[3] : argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        valueless.push(`--${match[1]}`);
+        if (value?.startsWith('--')) i--;
+      } else values[match[1] as ValueOption] = value;
     } else if (match && (FLAG_OPTIONS as readonly string[]).includes(match[1]) && match[2] === undefined) {
       values[match[1] as FlagOption] = true;
     } else if (arg === '-h') {
@@ -84,7 +93,7 @@ function splitArgs(argv: string[]): GateArgs {
       rest.push(arg);
     }
   }
-  return { values, rest, mode: positionals[0] };
+  return { values, rest, mode: positionals[0], valueless };
 }
 
 /** CI is truthy: set and not '', '0' or 'false' (any case), as tap-drift judges it. */
@@ -100,6 +109,7 @@ function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 function refuseInCi({ values, rest }: GateArgs): void {
   if (!inCi()) return;
+  if (values.rules !== undefined) process.stderr.write(`drift-gate: ${RULES_REFUSED_IN_CI}\n`);
   const given: string[] = [];
   if (values.history !== undefined) given.push('--history');
   if (values['policy-cli'] !== undefined) given.push('--policy-cli');
@@ -107,7 +117,7 @@ function refuseInCi({ values, rest }: GateArgs): void {
     const flag = /^(--[^=]+)/.exec(arg)?.[1];
     if (flag && ['--approver', '--approvals', '--no-policy-check'].includes(flag) && !given.includes(flag)) given.push(flag);
   }
-  if (given.length === 0) return;
+  if (given.length === 0 && values.rules === undefined) return;
   const { ciRefusals } = workspaceRequire('@tap/manifest') as { ciRefusals: (flags: string[], env: NodeJS.ProcessEnv) => string[] };
   for (const line of ciRefusals(given, process.env)) process.stderr.write(`drift-gate: ${line}\n`);
   throw new GateExit(2);
@@ -115,6 +125,7 @@ function refuseInCi({ values, rest }: GateArgs): void {
 
 function approve(args: GateArgs): number {
   const { values, rest } = args;
+  if (args.valueless.length > 0) throw new GateUsageError(`${args.valueless[0]} needs a value (drift-gate.mjs --help)`);
   if (!values.baseline || !values.current) throw new GateUsageError('approve needs --baseline and --current');
   const problem = missingTapDrift('drift-gate');
   if (problem) throw new GateUsageError(problem.replace(/^drift-gate: /, ''));
@@ -128,17 +139,20 @@ function approve(args: GateArgs): number {
   }
   if (values.history) approveArgs.push('--history', values.history);
   // Each history line records the approvals its change needed (and who gave them, with --approvals <file>).
-  if (!rest.some((arg) => arg === '--rules' || arg.startsWith('--rules='))) approveArgs.push('--rules', rulesFile());
+  approveArgs.push('--rules', rulesFile(values.rules));
   const { code, out } = runTapDrift([...approveArgs, ...rest]);
   process.stdout.write(out);
   if (code === 0) process.stdout.write(`\nBaselines updated in ${values.baseline}: review and commit them with the change.\n`);
   return code;
 }
 
-/** The approval rules, relative as the report and history show them: the same on every machine. */
-function rulesFile(): string {
-  return relative(process.cwd(), process.env['TAP_APPROVAL_RULES'] || join(root, 'apps/tap-stack/approval-rules.json'));
+/** The approval rules (the committed ones unless `given`), relative as the report and history show them: the same on every machine. */
+function rulesFile(given?: string): string {
+  return relative(process.cwd(), given !== undefined ? resolve(given) : join(root, 'apps/tap-stack/approval-rules.json'));
 }
+
+/** Why CI takes no other rules: a rules file of the change under review would let it choose its own approvers. */
+const RULES_REFUSED_IN_CI = '--rules is refused in CI: the approval rules are the committed apps/tap-stack/approval-rules.json, not a flag';
 
 /**
  * Runs the tap-security policies over every environment's resources.json under `current` and writes the JSON report
@@ -184,7 +198,7 @@ function blockingViolations(report: PolicyReport): string[] {
 const verdict = (c: number) => (c === 0 ? 'pass' : c === 1 ? 'FAIL' : 'ERROR');
 const firstError = (run: CliRun) => `> ${run.err.trim().split('\n')[0]}`;
 
-function check({ values, rest, mode }: GateArgs): number {
+function check({ values, rest, mode, valueless }: GateArgs): number {
   // First thing: the status says running and the previous report is gone, so neither can pass for this run's.
   const status = startStatusFile(root, 'apps/tap-stack', 'drift-check');
   const reportFile = values.report ? resolve(values.report) : undefined;
@@ -202,7 +216,9 @@ function check({ values, rest, mode }: GateArgs): number {
   };
 
   if (mode !== 'check') return fail(`${mode ? `unknown mode "${mode}"` : 'no mode'}: use check or approve (drift-gate.mjs --help)`);
-  if (rest.length > 0) return fail(`unknown option ${rest[0]}: check takes --baseline, --current, --synthesize, --report, --format (drift-gate.mjs --help)`);
+  if (rest.length > 0) return fail(`unknown option ${rest[0]}: check takes --baseline, --current, --synthesize, --report, --format, --rules (drift-gate.mjs --help)`);
+  if (valueless.length > 0) return fail(`${valueless[0]} needs a value (drift-gate.mjs --help)`);
+  if (values.rules !== undefined && inCi()) return fail(RULES_REFUSED_IN_CI);
   // The committed baselines, unless an explicit argument (tests) says otherwise; no environment variable moves them.
   const baseline = values.baseline ?? join(root, 'apps/tap-stack/manifests');
   const current = values.current;
@@ -231,7 +247,7 @@ function check({ values, rest, mode }: GateArgs): number {
   if (policies?.error !== undefined) process.stderr.write(`drift-gate: ${policies.error}\n`);
   // Who must approve the change (apps/tap-stack/approval-rules.json): only when the check could see all of it. A bad
   // rules file is an error of the gate.
-  const requirementsArgs = ['requirements', '--baseline', baseline, '--current', current, '--rules', rulesFile()];
+  const requirementsArgs = ['requirements', '--baseline', baseline, '--current', current, '--rules', rulesFile(values.rules)];
   const requirements = ran ? runTapDrift([...requirementsArgs, '--format', 'markdown']) : undefined;
   // What the approved baselines still owe: requirements recorded unmet on the history lines that approved them.
   const owedArgs = ['audit', 'owed', '--baseline', baselineShown];

@@ -12,8 +12,8 @@ const GATE = join(APP, 'scripts', 'drift-gate.mjs');
 const TAP_DRIFT = join(ROOT, 'packages', 'manifest', 'dist', 'cli', 'main.js');
 const FIXTURES = join(ROOT, 'packages', 'manifest', 'tests', 'fixtures', 'synth');
 
-function gate(baseline: string, current: string, format: string, env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [GATE, 'check', '--baseline', baseline, '--current', current, '--format', format], {
+function gate(baseline: string, current: string, format: string, env: Record<string, string> = {}, extra: string[] = []) {
+  const run = spawnSync(process.execPath, [GATE, 'check', '--baseline', baseline, '--current', current, '--format', format, ...extra], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -66,13 +66,45 @@ describe('drift gate: the approvals a change needs', () => {
     expect(report.requirements.requirements.map((r: { rule: string; group: string }) => `${r.rule}:${r.group}`)).toEqual(['prod-any-change:platform-leads', 'encryption:security']);
   });
 
+  it('judges by the committed rules whatever the environment says: no variable swaps the rules', () => {
+    // Prepare: valid rules that ask nothing of a prod encryption change, offered the way an old shell might.
+    const rules = join(tempDir('approvals-lenient'), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ version: 1, groups: { nobody: 'no one' }, rules: [{ id: 'none', match: { config: ['no.such.setting'] }, group: 'nobody', approvals: 1, reason: 'asks nothing' }] }));
+
+    // Act
+    const run = gate(baseline, current, 'json', { TAP_APPROVAL_RULES: rules, CI: '' });
+
+    // Assess: the committed rules' verdict, and the report names the committed file.
+    const report = JSON.parse(run.stdout);
+    expect(report.requirements.requirements.map((r: { rule: string; group: string }) => `${r.rule}:${r.group}`)).toEqual(['prod-any-change:platform-leads', 'encryption:security']);
+  });
+
+  it('refuses --rules in CI (exit 2, one line): CI judges by the committed rules only', () => {
+    // Act
+    const run = gate(baseline, current, 'markdown', { CI: 'true' }, ['--rules', join(APP, 'approval-rules.json')]);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('drift-gate: --rules is refused in CI: the approval rules are the committed apps/tap-stack/approval-rules.json, not a flag\n');
+    expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'apps', 'tap-stack', 'status', 'drift-check.json'), 'utf8'))).toMatchObject({ status: 'error', exitCode: 2 });
+  });
+
+  it('refuses --rules without a file (exit 2, one line) rather than judging by the default', () => {
+    // Act
+    const run = gate(baseline, current, 'markdown', { CI: '' }, ['--rules']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('drift-gate: --rules needs a value (drift-gate.mjs --help)\n');
+  });
+
   it('is an error (exit 2, one line, status "error") when the rules file is bad', () => {
     // Prepare
     const rules = join(tempDir('approvals-rules'), 'rules.json');
     writeFileSync(rules, JSON.stringify({ version: 1, groups: {}, rules: [] }));
 
-    // Act
-    const run = gate(baseline, current, 'markdown', { TAP_APPROVAL_RULES: rules });
+    // Act: outside CI, --rules names another file (what a rules change is tried with).
+    const run = gate(baseline, current, 'markdown', { CI: '' }, ['--rules', rules]);
 
     // Assess
     expect(run.code).toBe(2);

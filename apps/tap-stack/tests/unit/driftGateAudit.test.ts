@@ -163,6 +163,8 @@ describe('drift-gate.mjs approve in CI: identity and approvals from GitHub, not 
     [['--approvals', 'given.json'], "drift-gate: --approvals is refused in CI: the approvals are the pull request's reviews, recorded from GitHub by the deploy, not a file"],
     [['--policy-cli', 'fake.js'], "drift-gate: --policy-cli is refused in CI: the policies are the workspace's own @tap/policy build, not a flag"],
     [['--no-policy-check'], 'drift-gate: --no-policy-check is refused in CI: every approval in CI is judged by the tap-security policies'],
+    [['--rules', 'lenient.json'], 'drift-gate: --rules is refused in CI: the approval rules are the committed apps/tap-stack/approval-rules.json, not a flag'],
+    [['--rules=lenient.json'], 'drift-gate: --rules is refused in CI: the approval rules are the committed apps/tap-stack/approval-rules.json, not a flag'],
   ])('refuses %j with one line, exit 2, nothing written', (extra, line) => {
     // Prepare
     const baseline = join(tempDir('ci-baseline'), 'manifests');
