@@ -19,11 +19,12 @@ const MANIFEST_FIXTURE = 'packages/manifest/tests/fixtures/synth/prod/manifest.j
 /**
  * READMEs, each with the `docs` tasks that read it (tests/docs): nx-plugin's compiles the examples of every README,
  * manifest's holds its API section to its exports and both its and tap-stack's README to `npx --no-install`, tap-stack's
- * holds its README to preflight's AWS calls and the nightly workflow.
+ * holds its README to preflight's AWS calls, the nightly workflow and its own config keys, validation's holds its
+ * settings table to SETTINGS.
  */
 const README_READERS: Record<string, string[]> = {
   'README.md': ['nx-plugin:docs'],
-  'packages/validation/README.md': ['nx-plugin:docs'],
+  'packages/validation/README.md': ['nx-plugin:docs', 'validation:docs'],
   'packages/manifest/README.md': ['manifest:docs', 'nx-plugin:docs'],
   'apps/tap-stack/README.md': ['manifest:docs', 'nx-plugin:docs', 'tap-stack:docs'],
 };
