@@ -4,7 +4,8 @@ import { SETTING_PATHS, settingOf, type ConfigPath } from '../../src';
 
 /*
  * The README's settings table is what users read to set a key; the SETTINGS rows are what the code reads. A row the
- * table lacks, or a key, manifest path or policy it states otherwise, fails here with the line to write.
+ * table lacks, or whether it is optional, its key, manifest path or policy stated otherwise, fails here with the line to
+ * write.
  */
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -22,10 +23,11 @@ function tableRows(markdown: string): Map<string, string[]> {
 }
 
 /** The cells a row's data decides, as the table writes them. */
-function expectedCells(path: ConfigPath): { key: string; manifest: string; policy: string } {
+function expectedCells(path: ConfigPath): { optional: boolean; key: string; manifest: string; policy: string } {
   const setting = settingOf(path);
   const key = setting.key ?? (path === 'environment' ? '— (the stack name)' : '—');
   return {
+    optional: setting.optional,
     key: key.startsWith('—') ? key : `\`${key}\``,
     manifest: path === 'environment' ? 'top-level `environment`' : `\`${setting.manifest}\``,
     policy: setting.policy,
@@ -33,19 +35,19 @@ function expectedCells(path: ConfigPath): { key: string; manifest: string; polic
 }
 
 describe('the README settings table', () => {
-  it('has one line per SETTINGS row, with its config key, manifest path and policy', () => {
+  it('has one line per SETTINGS row, saying whether it is optional, its config key, manifest path and policy', () => {
     // Prepare
     const rows = tableRows(README);
 
     // Act: every row, compared with what its data says (the rule and feeds columns are prose, read by people).
     const wrong = SETTING_PATHS.flatMap((path) => {
       const cells = rows.get(path);
-      const { key, manifest, policy } = expectedCells(path);
-      if (!cells) return [`missing: | \`${path}\` | ${key} | ${manifest} | ${policy} | <rule> | <what it feeds> |`];
-      const stated = { key: cells[1], manifest: cells[2], policy: cells[3] };
-      return stated.key === key && stated.manifest === manifest && stated.policy === policy
-        ? []
-        : [`${path}: the table says ${JSON.stringify(stated)}, the row ${JSON.stringify({ key, manifest, policy })}`];
+      const expected = expectedCells(path);
+      const { key, manifest, policy } = expected;
+      if (!cells) return [`missing: | \`${path}\`${expected.optional ? ' (optional)' : ''} | ${key} | ${manifest} | ${policy} | <rule> | <what it feeds> |`];
+      // "(optional" after the path marks a setting a config may leave out.
+      const stated = { optional: /^`[^`]+` \(optional\b/.test(cells[0]), key: cells[1], manifest: cells[2], policy: cells[3] };
+      return JSON.stringify(stated) === JSON.stringify(expected) ? [] : [`${path}: the table says ${JSON.stringify(stated)}, the row ${JSON.stringify(expected)}`];
     });
 
     // Assess
