@@ -78,11 +78,15 @@ function splitArgs(argv: string[]): GateArgs {
     const arg = argv[i];
     const match = /^--([^=]+)(=(.*))?$/.exec(arg);
     if (match && (VALUE_OPTIONS as readonly string[]).includes(match[1])) {
-      const value = match[2] !== undefined ? match[3] : argv[++i];
+      const inline = match[2] !== undefined;
+      const value = inline ? match[3] : argv[i + 1];
       if (value === undefined || value === '' || value.startsWith('--')) {
+        // The next option stays an option; `--rules=--x` has nothing after it to keep.
         valueless.push(`--${match[1]}`);
-        if (value?.startsWith('--')) i--;
-      } else values[match[1] as ValueOption] = value;
+      } else {
+        values[match[1] as ValueOption] = value;
+        if (!inline) i++;
+      }
     } else if (match && (FLAG_OPTIONS as readonly string[]).includes(match[1]) && match[2] === undefined) {
       values[match[1] as FlagOption] = true;
     } else if (arg === '-h') {
@@ -109,7 +113,6 @@ function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 function refuseInCi({ values, rest }: GateArgs): void {
   if (!inCi()) return;
-  if (values.rules !== undefined) process.stderr.write(`drift-gate: ${RULES_REFUSED_IN_CI}\n`);
   const given: string[] = [];
   if (values.history !== undefined) given.push('--history');
   if (values['policy-cli'] !== undefined) given.push('--policy-cli');
@@ -117,9 +120,11 @@ function refuseInCi({ values, rest }: GateArgs): void {
     const flag = /^(--[^=]+)/.exec(arg)?.[1];
     if (flag && ['--approver', '--approvals', '--no-policy-check'].includes(flag) && !given.includes(flag)) given.push(flag);
   }
-  if (given.length === 0 && values.rules === undefined) return;
-  const { ciRefusals } = workspaceRequire('@tap/manifest') as { ciRefusals: (flags: string[], env: NodeJS.ProcessEnv) => string[] };
-  for (const line of ciRefusals(given, process.env)) process.stderr.write(`drift-gate: ${line}\n`);
+  // --rules is the gate's own refusal: tap-drift approve takes --rules from the gate, in CI too.
+  const refusals = given.length === 0 ? [] : (workspaceRequire('@tap/manifest') as { ciRefusals: (flags: string[], env: NodeJS.ProcessEnv) => string[] }).ciRefusals(given, process.env);
+  if (values.rules !== undefined) refusals.push(RULES_REFUSED_IN_CI);
+  if (refusals.length === 0) return;
+  for (const line of refusals) process.stderr.write(`drift-gate: ${line}\n`);
   throw new GateExit(2);
 }
 

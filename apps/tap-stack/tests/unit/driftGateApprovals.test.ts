@@ -17,6 +17,8 @@ function gate(baseline: string, current: string, format: string, env: Record<str
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    // A gate that never returns is a failure of its own, not a stuck test run.
+    timeout: 60_000,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -77,6 +79,7 @@ describe('drift gate: the approvals a change needs', () => {
     // Assess: the committed rules' verdict, and the report names the committed file.
     const report = JSON.parse(run.stdout);
     expect(report.requirements.requirements.map((r: { rule: string; group: string }) => `${r.rule}:${r.group}`)).toEqual(['prod-any-change:platform-leads', 'encryption:security']);
+    expect(report.requirements.rulesFile).toBe('apps/tap-stack/approval-rules.json');
   });
 
   it('refuses --rules in CI (exit 2, one line): CI judges by the committed rules only', () => {
@@ -96,6 +99,14 @@ describe('drift gate: the approvals a change needs', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('drift-gate: --rules needs a value (drift-gate.mjs --help)\n');
+  });
+
+  it('refuses --rules=--x (an option where the file goes) in one line, and returns', () => {
+    // Act
+    const run = gate(baseline, current, 'markdown', { CI: '' }, ['--rules=--x']);
+
+    // Assess
+    expect([run.code, run.stderr]).toEqual([2, 'drift-gate: --rules needs a value (drift-gate.mjs --help)\n']);
   });
 
   it('is an error (exit 2, one line, status "error") when the rules file is bad', () => {
