@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extract, parse } from 'jest-docblock';
+import { workspaceFiles } from '../../src/inputs/inputCoverage';
 
 /*
  * Jest loads a jest.config.ts with ts-node, which type-checks it unless the file's docblock says transpile-only: about
@@ -11,8 +11,7 @@ import { extract, parse } from 'jest-docblock';
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
 
 function jestConfigs(): string[] {
-  const listed = execFileSync('git', ['ls-files', '-z', '--', '*jest.config.ts'], { cwd: WORKSPACE, encoding: 'utf8' });
-  return listed.split('\0').filter((path) => path !== '');
+  return workspaceFiles(WORKSPACE).filter((path) => path.endsWith('jest.config.ts'));
 }
 
 describe('every project Jest config', () => {

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseJSON, traverseNodes } from 'jsonc-eslint-parser';
+import { workspaceFiles } from '../../src/inputs/inputCoverage';
 
 /**
  * No hand-written JSON file states a key twice. `JSON.parse` (npm, Nx, Node) keeps the last one without a word, so a
@@ -11,7 +11,8 @@ import { parseJSON, traverseNodes } from 'jsonc-eslint-parser';
  * written by JSON.stringify, package-lock.json by npm.
  */
 const WORKSPACE = resolve(__dirname, '..', '..', '..', '..');
-const HAND_WRITTEN = [':(glob)*.json', ':(glob)apps/*/*.json', ':(glob)packages/*/*.json', ':(glob)tools/*/*.json', ':(exclude)package-lock.json'];
+/** The workspace's own JSON files and each project's (its top folder), as nx-plugin:test's inputs name them. */
+const HAND_WRITTEN = /^(?:(?:apps|packages|tools)\/[^/]+\/)?[^/]+\.json$/;
 
 /** Each key stated twice in one object of `text`, as `<path>: "<key>" (lines a and b)`. */
 function duplicateKeys(text: string): string[] {
@@ -37,7 +38,7 @@ function duplicateKeys(text: string): string[] {
 describe('the JSON files of the workspace', () => {
   it('state each key once per object', () => {
     // Prepare
-    const files = execFileSync('git', ['ls-files', '-z', '--', ...HAND_WRITTEN], { cwd: WORKSPACE, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = workspaceFiles(WORKSPACE).filter((file) => HAND_WRITTEN.test(file) && file !== 'package-lock.json');
 
     // Act
     const duplicates = files.flatMap((file) => duplicateKeys(readFileSync(resolve(WORKSPACE, file), 'utf8')).map((found) => `${file}: ${found}`));
